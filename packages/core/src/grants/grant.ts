@@ -1,0 +1,42 @@
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import type { Codec } from '../codec/decode.js';
+import type { AuthenticatedClient } from '../domain/client.js';
+import type { OAuthError } from '../errors/oauth-error.js';
+import type { HttpRequest } from '../http/http-request.js';
+import type { ServerConfig } from '../server/config.js';
+
+/** RFC 6749 §5.1 successful token response (plus OIDC `id_token` and RFC 8693 `issued_token_type`). */
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: 'Bearer' | 'N_A';
+  readonly expires_in: number;
+  readonly scope?: string;
+  readonly refresh_token?: string;
+  readonly id_token?: string;
+  readonly issued_token_type?: string;
+}
+
+/** What a grant handler reads: the decoded config, its ports, the instant of the request and the raw request. */
+export interface GrantContext<P> {
+  readonly config: ServerConfig;
+  readonly ports: P;
+  readonly now: number;
+  readonly request: HttpRequest;
+}
+
+/**
+ * A grant is a small record: its `grant_type`, the codec of its own parameters, which clients may use it, and a
+ * handler. The token endpoint decodes the envelope, authenticates the client, then hands over to the grant.
+ * `P` is exactly the set of ports the grant uses; `createAuthorizationServer` requires the union for the grants
+ * enabled.
+ */
+export interface Grant<P, Params = unknown> {
+  readonly grantType: string;
+  readonly params: Codec<Params>;
+  /** `confidential`: only authenticated confidential clients (RFC 6749 §4.4); `any`: public clients too. */
+  readonly clients: 'confidential' | 'any';
+  readonly handle: (params: Params, client: AuthenticatedClient) => ReaderTaskEither<GrantContext<P>, OAuthError, TokenResponse>;
+}
+
+/** Infers the ports a grant needs. */
+export type PortsOf<G> = G extends Grant<infer P, infer _> ? P : never;

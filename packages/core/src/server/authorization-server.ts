@@ -1,0 +1,95 @@
+import type { HttpRequest } from '../http/http-request.js';
+import type { HttpResponse } from '../http/http-response.js';
+import type { Client } from '../domain/client.js';
+import type { InteractionRecord } from '../domain/records.js';
+import type { OAuthError } from '../errors/oauth-error.js';
+import type { ServerConfig } from './config.js';
+
+/** One HTTP route of the server, relative to `config.baseUrl`. */
+export interface Route {
+  readonly path: string;
+  readonly methods: readonly string[];
+  readonly handle: (req: HttpRequest) => Promise<HttpResponse>;
+}
+
+/** What a resource server learns from a valid access token (RFC 6750, RFC 7662 vocabulary). */
+export interface AccessTokenInfo {
+  readonly clientId: string;
+  readonly subject?: string;
+  readonly scope: readonly string[];
+  readonly expiresAt: number;
+  readonly issuedAt: number;
+  readonly audience?: readonly string[];
+  readonly tokenId: string;
+  readonly format: 'opaque' | 'jwt';
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export type BearerResult =
+  | { readonly _tag: 'Authorized'; readonly auth: AccessTokenInfo }
+  /** `response` is the RFC 6750 §3 error (401/403/400 with `WWW-Authenticate`) to send as is. */
+  | { readonly _tag: 'Rejected'; readonly response: HttpResponse };
+
+export interface BearerOptions {
+  /** Every one of these scopes must be granted (RFC 6750 §3.1 `insufficient_scope` otherwise). */
+  readonly requiredScopes?: readonly string[];
+  /** RFC 6750 §2.3 URI query parameter: off unless enabled. */
+  readonly allowQuery?: boolean;
+  /** RFC 6750 §2.2 form-encoded body parameter (on by default). */
+  readonly allowBody?: boolean;
+  /** `realm` in `WWW-Authenticate`. */
+  readonly realm?: string;
+}
+
+/** What the host's login/consent page needs to know about a pending authorization request. */
+export interface InteractionDetails {
+  readonly interaction: InteractionRecord;
+  readonly client: Client;
+  /** Scopes the subject has not yet granted this client (consent page lists these; empty → consent may be skipped). */
+  readonly scopesNeedingConsent: (subject: string) => Promise<readonly string[]>;
+}
+
+export interface InteractionResult {
+  readonly subject: string;
+  /** The scopes the user approved (a subset of the requested ones). */
+  readonly scope: readonly string[];
+  /** Epoch seconds of the user's authentication (OIDC `auth_time`). */
+  readonly authTime: number;
+  readonly acr?: string;
+  /** Remember the consent so later requests for the same scopes skip the consent page. Default true. */
+  readonly rememberConsent?: boolean;
+}
+
+/**
+ * The interaction contract (the embedding point): the authorization endpoint answers "interaction required" by
+ * redirecting to `config.interactionUrl`; the host authenticates the user however it likes, then finishes the
+ * interaction, which yields the redirect back to the client (RFC 6749 §4.1.2, RFC 9207 `iss`).
+ */
+export interface InteractionApi {
+  readonly details: (id: string) => Promise<{ readonly _tag: 'Found'; readonly details: InteractionDetails } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+  readonly finish: (id: string, result: InteractionResult) => Promise<HttpResponse>;
+  readonly deny: (id: string) => Promise<HttpResponse>;
+}
+
+/** The host's side of the RFC 8628 verification page. */
+export interface DeviceVerificationApi {
+  /** Looks a user code up (normalised: case, dashes, spaces) for the consent page. */
+  readonly lookup: (userCode: string) => Promise<{ readonly _tag: 'Pending'; readonly client: Client; readonly scope: readonly string[] } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+  readonly approve: (userCode: string, result: Omit<InteractionResult, 'rememberConsent'>) => Promise<{ readonly _tag: 'Done' } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+  readonly deny: (userCode: string) => Promise<{ readonly _tag: 'Done' } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+}
+
+/** The object `createAuthorizationServer(config, ports)` returns. Promises here never reject. */
+export interface AuthorizationServer {
+  readonly config: ServerConfig;
+  /** Every route (adapters mount them all; a route added later needs no adapter change). */
+  readonly routes: readonly Route[];
+  /** True when `path` is one of the server's routes, so an adapter can pass other paths on to the host. */
+  readonly matches: (path: string) => boolean;
+  /** Dispatches by path (405 with `Allow` for a wrong method, 404 for an unknown path). Never rejects. */
+  readonly handle: (req: HttpRequest) => Promise<HttpResponse>;
+  /** RFC 6750 bearer-token check for resource servers (adapters' middleware calls this). Never rejects. */
+  readonly bearer: (req: HttpRequest, options?: BearerOptions) => Promise<BearerResult>;
+  readonly interactions: InteractionApi;
+  readonly device: DeviceVerificationApi;
+}

@@ -1,0 +1,56 @@
+import type { TokenLifetimes } from '../domain/client.js';
+
+/**
+ * The authorization server's configuration, after decoding (`codec/config.ts` decodes and fills defaults at
+ * construction; a bad value is a `TypeError` naming the field, at startup, never at request time).
+ */
+export interface ServerConfig {
+  /** RFC 8414 §2 issuer identifier, used verbatim (no trailing slash added or removed). */
+  readonly issuer: string;
+  /** Absolute URL where the routes below are mounted (default: the issuer). Discovery advertises `baseUrl + path`. */
+  readonly baseUrl: string;
+  /** Route paths relative to `baseUrl`. */
+  readonly routes: {
+    readonly authorization: string;
+    readonly token: string;
+    readonly introspection: string;
+    readonly revocation: string;
+    readonly userinfo: string;
+    readonly jwks: string;
+    readonly deviceAuthorization: string;
+    readonly endSession: string;
+  };
+  /**
+   * Where the authorization endpoint sends the user agent for login and consent: `{id}` is replaced by the
+   * interaction id. Absolute, or relative to the issuer's origin.
+   */
+  readonly interactionUrl: string;
+  /** Scopes this server knows (besides each client's own `scope`, which limits what a client may get). */
+  readonly scopesSupported: readonly string[];
+  /** Grant types enabled server-wide; a client must also list the grant type in its own `grant_types`. */
+  readonly grantTypes: readonly string[];
+  readonly lifetimes: TokenLifetimes & { readonly interaction: number };
+  readonly pkce: {
+    /** `public`: PKCE required for public clients only (OAuth 2.1 minimum); `all`: for every client. */
+    readonly requiredFor: 'public' | 'all';
+    /** RFC 7636 `plain` is refused unless enabled (RFC 9700 §2.1.1). */
+    readonly allowPlain: boolean;
+  };
+  readonly refreshTokens: {
+    /**
+     * Seconds during which a retry with an just-rotated token is refused with `invalid_grant` without revoking
+     * the family (a lost response or a concurrent retry); 0 disables the grace window.
+     */
+    readonly reuseGraceSeconds: number;
+  };
+  /** Default access-token format; a client's `accessTokenFormat` overrides it. */
+  readonly accessTokenFormat: 'opaque' | 'jwt';
+  readonly deviceFlow: {
+    /** Absolute URL of the verification page (RFC 8628 §3.2 `verification_uri`). */
+    readonly verificationUri: string;
+    readonly interval: number;
+    readonly userCode: { readonly length: number; readonly charset: 'consonants' | 'numeric' | 'alphanumeric' };
+  };
+  /** Client assertion / JWT bearer assertion limits (RFC 7523 §3). */
+  readonly assertions: { readonly maxLifetimeSeconds: number; readonly clockSkewSeconds: number };
+}
