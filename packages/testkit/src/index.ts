@@ -1,1 +1,2 @@
 export * from './fakes.js';
+export * from './arbitraries.js';
