@@ -1,0 +1,20 @@
+export { nodeRuntime, systemClock, cryptoRandom, sha256SecretHasher, consoleLogger } from './runtime.js';
+export type { NodeRuntime, ConsoleLoggerOptions, LogLevel } from './runtime.js';
+export {
+  defaultBodyLimit,
+  readRawBody,
+  toHttpRequest,
+  requestTarget,
+  requestHeaders,
+  defaultMountPath,
+  normaliseMountPath,
+  payloadTooLarge,
+  badRequestTarget,
+  unreadableBody,
+  internalError,
+  notFound,
+} from './request.js';
+export type { RawBodyResult, RequestTarget, RequestConversion } from './request.js';
+export { writeHttpResponse, safeHandle } from './response.js';
+export { createNodeHandler } from './handler.js';
+export type { NodeHandlerOptions } from './handler.js';
