@@ -1,0 +1,64 @@
+/** The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, LOG_LEVEL. */
+export type Framework = 'express' | 'koa' | 'fastify';
+
+export interface ServerEnv {
+  readonly port: number;
+  /** The issuer identifier, verbatim (RFC 8414 §2). */
+  readonly issuer: string;
+  readonly seedPath?: string;
+  readonly framework: Framework;
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  /** Which store to run on: memory (fresh every start), SQLite under `dataDir`, or `databaseUrl`. */
+  readonly store: { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly dir: string } | { readonly kind: 'url'; readonly url: string };
+}
+
+const frameworks: readonly Framework[] = ['express', 'koa', 'fastify'];
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+/**
+ * Reads the environment. A bad value is an `Error` naming the variable (the process exits before listening).
+ * With `SEED` set and neither `DATA_DIR` nor `DATABASE_URL`, the store is in memory: a run with only PORT, ISSUER
+ * and SEED never sees data from earlier runs.
+ */
+export const readEnv = (env: Readonly<Record<string, string | undefined>>): ServerEnv => {
+  const portText = nonEmpty(env['PORT']) ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got ${JSON.stringify(portText)}`);
+  }
+  const issuer = nonEmpty(env['ISSUER']) ?? `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`ISSUER must be an absolute URL, got ${JSON.stringify(issuer)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('ISSUER must be an http(s) URL');
+  if (url.search !== '' || url.hash !== '') throw new Error('ISSUER must not have a query or fragment (RFC 8414 §2)');
+  const frameworkText = (nonEmpty(env['FRAMEWORK']) ?? 'fastify').toLowerCase();
+  if (!frameworks.includes(frameworkText as Framework)) {
+    throw new Error(`FRAMEWORK must be one of ${frameworks.join(', ')}, got ${JSON.stringify(frameworkText)}`);
+  }
+  const seedPath = nonEmpty(env['SEED']);
+  const databaseUrl = nonEmpty(env['DATABASE_URL']);
+  const dataDir = nonEmpty(env['DATA_DIR']);
+  const store: ServerEnv['store'] =
+    databaseUrl !== undefined
+      ? { kind: 'url', url: databaseUrl }
+      : dataDir !== undefined
+        ? { kind: 'sqlite', dir: dataDir }
+        : seedPath !== undefined
+          ? { kind: 'memory' }
+          : { kind: 'sqlite', dir: './data' };
+  return {
+    port,
+    issuer,
+    framework: frameworkText as Framework,
+    store,
+    ...(seedPath === undefined ? {} : { seedPath }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(dataDir === undefined ? {} : { dataDir }),
+  };
+};

@@ -1,0 +1,45 @@
+import type { AuthorizationServer, HttpRequest, HttpResponse, Logger, OAuthErrorCode } from '@grantor/core';
+import type { UserDirectory } from '../seed.js';
+import type { Session, SessionStore } from '../session.js';
+import type { FailureThrottle } from '../throttle.js';
+
+/** What the pages need: the interaction and device APIs of the core, the users, sessions and throttling. */
+export interface PagesDeps {
+  readonly server: Pick<AuthorizationServer, 'interactions' | 'device'>;
+  readonly users: UserDirectory;
+  readonly sessions: SessionStore;
+  /** Wrong user codes per client IP (RFC 8628 §5.1). */
+  readonly deviceIpThrottle: FailureThrottle;
+  /** Wrong user codes allowed per session within the throttle window. */
+  readonly deviceSessionLimit: number;
+  readonly logger: Logger;
+  /** Epoch seconds. */
+  readonly now: () => number;
+  /** Path prefix of the pages (the issuer's path, '' for an issuer at the origin's root). */
+  readonly prefix: string;
+}
+
+/** Adds headers (e.g. `set-cookie`) to any response. */
+export const withHeaders = (res: HttpResponse, headers: Readonly<Record<string, string | undefined>>): HttpResponse => {
+  const extra = Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined));
+  return Object.keys(extra).length === 0 ? res : { ...res, headers: { ...res.headers, ...extra } };
+};
+
+/** A redirect answering a form POST is a 303 (RFC 9110 §15.4.4), so the user agent follows it with GET. */
+export const asSeeOther = (res: HttpResponse): HttpResponse => (res._tag === 'Redirect' ? { ...res, status: 303 } : res);
+
+export const isSignedIn = (s: Session | undefined): s is Session & { subject: string; authTime: number } =>
+  s?.subject !== undefined && s.authTime !== undefined;
+
+/**
+ * Ends an interaction with an OpenID Connect error (Core §3.1.2.6, e.g. `login_required` for `prompt=none`). Uses the
+ * core's `interactions.fail` when it offers one; otherwise the request is denied (`access_denied`).
+ */
+export const failInteraction = async (deps: PagesDeps, id: string, code: OAuthErrorCode): Promise<HttpResponse> => {
+  const api = deps.server.interactions as typeof deps.server.interactions & {
+    readonly fail?: (id: string, error: OAuthErrorCode) => Promise<HttpResponse>;
+  };
+  return api.fail !== undefined ? api.fail(id, code) : api.deny(id);
+};
+
+export type PageHandler = (req: HttpRequest, deps: PagesDeps) => Promise<HttpResponse>;

@@ -1,0 +1,124 @@
+import type { Client, HttpRequest, HttpResponse } from '@grantor/core';
+import { readForm, queryParam } from '../forms.js';
+import { recent } from '../throttle.js';
+import type { Session } from '../session.js';
+import { isSignedIn, type PagesDeps } from './deps.js';
+import { errorPage } from './html.js';
+import { consentPage, deviceDonePage, deviceEntryPage, loginPage } from './views.js';
+
+const cookieHeader = (setCookie: string | undefined): Readonly<Record<string, string>> => (setCookie === undefined ? {} : { 'set-cookie': setCookie });
+
+const paths = (deps: PagesDeps) => ({ entry: `${deps.prefix}/device`, login: `${deps.prefix}/device/login`, consent: `${deps.prefix}/device/consent` });
+
+/** User codes are at most a few dozen characters; longer input is refused before it reaches the store. */
+const maxUserCodeLength = 64;
+
+const clientName = (c: Client): string => c.clientName ?? c.clientId;
+
+/** GET /device — the code entry form, pre-filled from `verification_uri_complete` (RFC 8628 §3.3.1). */
+export const deviceEntry = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
+  const { session, setCookie } = deps.sessions.ensure(req);
+  const code = queryParam(req, 'user_code');
+  return deviceEntryPage(
+    { action: paths(deps).entry, csrf: session.csrf, ...(code === undefined ? {} : { userCode: code.slice(0, maxUserCodeLength) }) },
+    200,
+    cookieHeader(setCookie),
+  );
+};
+
+type Lookup = { readonly _tag: 'Pending'; readonly client: Client; readonly scope: readonly string[] } | { readonly _tag: 'Refused'; readonly response: HttpResponse };
+
+/**
+ * RFC 8628 §5.1: user codes have little entropy, so wrong codes are limited per session and per client IP within a
+ * sliding window; a blocked visitor gets 429 without a lookup.
+ */
+const lookUp = async (req: HttpRequest, deps: PagesDeps, session: Session, userCode: string, setCookie: string | undefined): Promise<Lookup> => {
+  const ip = req.remoteAddress ?? 'unknown';
+  const now = Date.now();
+  session.deviceFailures = recent(session.deviceFailures, now);
+  const entry = (error: string, status: number): Lookup => ({
+    _tag: 'Refused',
+    response: deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error }, status, cookieHeader(setCookie)),
+  });
+  if (session.deviceFailures.length >= deps.deviceSessionLimit || deps.deviceIpThrottle.blocked(ip)) {
+    return entry('Too many wrong codes. Wait a few minutes and try again.', 429);
+  }
+  const found = userCode.trim() === '' || userCode.length > maxUserCodeLength ? undefined : await deps.server.device.lookup(userCode);
+  if (found === undefined || found._tag !== 'Pending') {
+    session.deviceFailures.push(now);
+    deps.deviceIpThrottle.fail(ip);
+    deps.logger.log('info', 'wrong user code', { ip });
+    return entry('That code is not valid or has expired. Check the code on your device.', 400);
+  }
+  return found;
+};
+
+const showConsent = (deps: PagesDeps, session: Session & { subject: string }, userCode: string, found: { readonly client: Client; readonly scope: readonly string[] }, setCookie?: string): HttpResponse =>
+  consentPage(
+    {
+      action: paths(deps).consent,
+      csrf: session.csrf,
+      clientName: clientName(found.client),
+      clientId: found.client.clientId,
+      scope: found.scope,
+      username: deps.users.bySubject(session.subject)?.username ?? session.subject,
+      hidden: { user_code: userCode },
+    },
+    cookieHeader(setCookie),
+  );
+
+/** POST /device — checks the code, then asks to sign in, then ALWAYS shows the consent page (RFC 8628 §3.3). */
+export const deviceSubmit = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
+  const form = readForm(req);
+  const { session, setCookie } = deps.sessions.ensure(req);
+  const userCode = form['user_code'] ?? '';
+  if (!deps.sessions.checkCsrf(session, form['csrf'])) {
+    return deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error: 'Your session expired. Please try again.' }, 403, cookieHeader(setCookie));
+  }
+  const found = await lookUp(req, deps, session, userCode, setCookie);
+  if (found._tag === 'Refused') return found.response;
+  if (isSignedIn(session) && deps.users.bySubject(session.subject) !== undefined) return showConsent(deps, session, userCode, found, setCookie);
+  return loginPage({ action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), hidden: { user_code: userCode } }, 200, cookieHeader(setCookie));
+};
+
+/** POST /device/login — signs in (argon2id check), then shows the consent page for the code. */
+export const deviceLogin = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
+  const form = readForm(req);
+  const { session, setCookie } = deps.sessions.ensure(req);
+  const userCode = form['user_code'] ?? '';
+  if (!deps.sessions.checkCsrf(session, form['csrf'])) {
+    return deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error: 'Your session expired. Please try again.' }, 403, cookieHeader(setCookie));
+  }
+  const found = await lookUp(req, deps, session, userCode, setCookie);
+  if (found._tag === 'Refused') return found.response;
+  const user = await deps.users.verify(form['username'] ?? '', form['password'] ?? '');
+  if (user === undefined) {
+    return loginPage(
+      { action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), error: 'Wrong username or password.', hidden: { user_code: userCode }, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
+      401,
+      cookieHeader(setCookie),
+    );
+  }
+  const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()));
+  return showConsent(deps, signed.session as Session & { subject: string }, userCode, found, signed.setCookie);
+};
+
+/** POST /device/consent — approve or deny the device (RFC 8628 §3.3, §3.5 `access_denied`); ends without a form. */
+export const deviceConsent = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
+  const form = readForm(req);
+  const session = deps.sessions.get(req);
+  const userCode = form['user_code'] ?? '';
+  if (!isSignedIn(session)) return deviceEntry(req, deps);
+  if (!deps.sessions.checkCsrf(session, form['csrf'])) return errorPage(403, 'Request refused', 'The form was not sent from this site. Go back and try again.');
+  const found = await lookUp(req, deps, session, userCode, undefined);
+  if (found._tag === 'Refused') return found.response;
+  const decision = form['decision'];
+  if (decision !== 'approve' && decision !== 'deny') return showConsent(deps, session, userCode, found);
+  const result =
+    decision === 'approve'
+      ? await deps.server.device.approve(userCode, { subject: session.subject, scope: found.scope, authTime: session.authTime })
+      : await deps.server.device.deny(userCode);
+  if (result._tag !== 'Done') return errorPage(400, 'Code expired', 'This code is no longer valid. Start again on your device.');
+  deps.logger.log('info', `device ${decision}`, { client: found.client.clientId, sub: session.subject });
+  return deviceDonePage(decision === 'approve', clientName(found.client));
+};

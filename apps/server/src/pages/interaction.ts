@@ -1,0 +1,102 @@
+import type { HttpRequest, HttpResponse, InteractionDetails } from '@grantor/core';
+import { redirect } from '@grantor/core';
+import { readForm } from '../forms.js';
+import type { Session } from '../session.js';
+import { asSeeOther, failInteraction, isSignedIn, withHeaders, type PagesDeps } from './deps.js';
+import { errorPage } from './html.js';
+import { consentPage, loginPage } from './views.js';
+
+const invalidInteraction = (): HttpResponse =>
+  errorPage(400, 'Request expired', 'This sign-in request is unknown, already completed or expired. Go back to the application and start again.');
+
+const clientName = (d: InteractionDetails): string => d.client.clientName ?? d.client.clientId;
+
+const paths = (deps: PagesDeps, id: string) => {
+  const base = `${deps.prefix}/interaction/${encodeURIComponent(id)}`;
+  return { page: base, login: `${base}/login`, consent: `${base}/consent` };
+};
+
+/**
+ * OpenID Connect Core §3.1.2.3: the user must (re-)authenticate when there is no session, when `prompt=login` was
+ * asked and this request has not signed in yet, or when the last authentication is older than `max_age`.
+ */
+const needsLogin = (deps: PagesDeps, d: InteractionDetails, s: Session | undefined): boolean => {
+  if (!isSignedIn(s) || deps.users.bySubject(s.subject) === undefined) return true;
+  const i = d.interaction;
+  if (i.prompt.includes('login') && !s.freshLogins.has(i.id)) return true;
+  return i.maxAge !== undefined && deps.now() - s.authTime > i.maxAge;
+};
+
+const showConsentOrFinish = async (deps: PagesDeps, d: InteractionDetails, s: Session & { subject: string; authTime: number }, setCookie?: string): Promise<HttpResponse> => {
+  const i = d.interaction;
+  const pending = await d.scopesNeedingConsent(s.subject);
+  // OIDC Core §3.1.2.1: prompt=consent always asks; otherwise consent already given for these scopes is enough.
+  if (pending.length === 0 && !i.prompt.includes('consent')) {
+    const res = await deps.server.interactions.finish(i.id, { subject: s.subject, scope: i.scope, authTime: s.authTime });
+    return withHeaders(res, { 'set-cookie': setCookie });
+  }
+  if (i.prompt.includes('none')) return withHeaders(await failInteraction(deps, i.id, 'consent_required'), { 'set-cookie': setCookie });
+  const user = deps.users.bySubject(s.subject);
+  return consentPage(
+    { action: paths(deps, i.id).consent, csrf: s.csrf, clientName: clientName(d), clientId: d.client.clientId, scope: i.scope, username: user?.username ?? s.subject },
+    setCookie === undefined ? {} : { 'set-cookie': setCookie },
+  );
+};
+
+/** GET /interaction/:id — the login page, or the consent page for a signed-in user (or straight back to the client). */
+export const interactionPage = async (req: HttpRequest, deps: PagesDeps, id: string): Promise<HttpResponse> => {
+  const found = await deps.server.interactions.details(id);
+  if (found._tag !== 'Found') return invalidInteraction();
+  const d = found.details;
+  const { session, setCookie } = deps.sessions.ensure(req);
+  if (needsLogin(deps, d, session)) {
+    // OIDC Core §3.1.2.6: prompt=none must not show any page.
+    if (d.interaction.prompt.includes('none')) return withHeaders(await failInteraction(deps, id, 'login_required'), { 'set-cookie': setCookie });
+    return loginPage(
+      { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), ...(d.interaction.loginHint === undefined ? {} : { username: d.interaction.loginHint }) },
+      200,
+      setCookie === undefined ? {} : { 'set-cookie': setCookie },
+    );
+  }
+  return showConsentOrFinish(deps, d, session as Session & { subject: string; authTime: number }, setCookie);
+};
+
+/** POST /interaction/:id/login — checks the password (argon2id); a wrong one shows the form again. */
+export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: string): Promise<HttpResponse> => {
+  const found = await deps.server.interactions.details(id);
+  if (found._tag !== 'Found') return invalidInteraction();
+  const d = found.details;
+  const form = readForm(req);
+  const { session, setCookie } = deps.sessions.ensure(req);
+  const again = (error: string, status: number) =>
+    loginPage(
+      { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), error, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
+      status,
+      setCookie === undefined ? {} : { 'set-cookie': setCookie },
+    );
+  if (!deps.sessions.checkCsrf(session, form['csrf'])) return again('Your session expired. Please sign in again.', 403);
+  const user = await deps.users.verify(form['username'] ?? '', form['password'] ?? '');
+  if (user === undefined) {
+    deps.logger.log('info', 'login failed', { interaction: id });
+    return again('Wrong username or password.', 401);
+  }
+  const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()), id);
+  deps.logger.log('info', 'login', { interaction: id, sub: user.subject });
+  return redirect(paths(deps, id).page, 303, { 'set-cookie': signed.setCookie });
+};
+
+/** POST /interaction/:id/consent — approve finishes the interaction, deny ends it with `access_denied`. */
+export const interactionConsent = async (req: HttpRequest, deps: PagesDeps, id: string): Promise<HttpResponse> => {
+  const found = await deps.server.interactions.details(id);
+  if (found._tag !== 'Found') return invalidInteraction();
+  const d = found.details;
+  const form = readForm(req);
+  const session = deps.sessions.get(req);
+  if (!isSignedIn(session) || needsLogin(deps, d, session)) return redirect(paths(deps, id).page, 303);
+  if (!deps.sessions.checkCsrf(session, form['csrf'])) return errorPage(403, 'Request refused', 'The form was not sent from this site. Go back and try again.');
+  const decision = form['decision'];
+  if (decision === 'deny') return asSeeOther(await deps.server.interactions.deny(id));
+  if (decision !== 'approve') return showConsentOrFinish(deps, d, session);
+  const res = await deps.server.interactions.finish(id, { subject: session.subject, scope: d.interaction.scope, authTime: session.authTime });
+  return asSeeOther(res);
+};

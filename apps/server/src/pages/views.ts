@@ -1,0 +1,97 @@
+import type { HtmlResponse } from '@grantor/core';
+import { h, page, type Markup } from './html.js';
+
+const scopeText: Readonly<Record<string, string>> = {
+  openid: 'Sign you in with your account identifier',
+  profile: 'Your name and profile details',
+  email: 'Your email address',
+  offline_access: 'Stay signed in (keep access while you are away)',
+};
+
+export interface LoginView {
+  readonly action: string;
+  readonly csrf: string;
+  readonly clientName: string;
+  readonly error?: string;
+  readonly username?: string;
+  /** Extra hidden fields (e.g. the device flow's user code). */
+  readonly hidden?: Readonly<Record<string, string>>;
+}
+
+const hiddenFields = (fields: Readonly<Record<string, string>> = {}): Markup[] =>
+  Object.entries(fields).map(([name, value]) => h`<input type="hidden" name="${name}" value="${value}">`);
+
+/** The login form: username, password, CSRF token and one submit button. */
+export const loginPage = (v: LoginView, status = 200, headers: Readonly<Record<string, string>> = {}): HtmlResponse =>
+  page(
+    status,
+    'Sign in',
+    h`<p>Sign in to continue to <strong>${v.clientName}</strong>.</p>
+${v.error === undefined ? '' : h`<p class="error" role="alert">${v.error}</p>`}
+<form method="post" action="${v.action}">
+<input type="hidden" name="csrf" value="${v.csrf}">${hiddenFields(v.hidden)}
+<label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required value="${v.username ?? ''}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`,
+    headers,
+  );
+
+export interface ConsentView {
+  readonly action: string;
+  readonly csrf: string;
+  readonly clientName: string;
+  readonly clientId: string;
+  readonly scope: readonly string[];
+  readonly username: string;
+  readonly hidden?: Readonly<Record<string, string>>;
+}
+
+/** The consent form: the client, the requested scopes, and approve / deny buttons. */
+export const consentPage = (v: ConsentView, headers: Readonly<Record<string, string>> = {}): HtmlResponse =>
+  page(
+    200,
+    'Authorize access',
+    h`<p>Signed in as <strong>${v.username}</strong>.</p>
+<p><strong>${v.clientName}</strong> <span class="muted">(${v.clientId})</span> asks for:</p>
+<ul>${v.scope.length === 0 ? h`<li>Basic access (no specific scope)</li>` : v.scope.map((s) => h`<li><code>${s}</code>${scopeText[s] === undefined ? '' : h` — ${scopeText[s]}`}</li>`)}</ul>
+<form method="post" action="${v.action}">
+<input type="hidden" name="csrf" value="${v.csrf}">${hiddenFields(v.hidden)}
+<button type="submit" name="decision" value="approve">Approve</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
+    headers,
+  );
+
+export interface DeviceEntryView {
+  readonly action: string;
+  readonly csrf: string;
+  readonly userCode?: string;
+  readonly error?: string;
+}
+
+/** RFC 8628 §3.3 verification page: the user types the code shown on the device. */
+export const deviceEntryPage = (v: DeviceEntryView, status = 200, headers: Readonly<Record<string, string>> = {}): HtmlResponse =>
+  page(
+    status,
+    'Connect a device',
+    h`<p>Enter the code shown on your device.</p>
+${v.error === undefined ? '' : h`<p class="error" role="alert">${v.error}</p>`}
+<form method="post" action="${v.action}">
+<input type="hidden" name="csrf" value="${v.csrf}">
+<label for="user_code">Code</label><input id="user_code" name="user_code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" required value="${v.userCode ?? ''}">
+<button type="submit">Continue</button>
+</form>`,
+    headers,
+  );
+
+/** The end of the device flow: no form, nothing more to do in the browser. */
+export const deviceDonePage = (approved: boolean, clientName: string, headers: Readonly<Record<string, string>> = {}): HtmlResponse =>
+  page(
+    200,
+    approved ? 'Device connected' : 'Request denied',
+    approved
+      ? h`<p>You approved <strong>${clientName}</strong>. You can return to your device now; it will continue on its own.</p>`
+      : h`<p>You denied access to <strong>${clientName}</strong>. You can close this page.</p>`,
+    headers,
+  );
