@@ -1,0 +1,53 @@
+import type { Scenario } from './scenarios.js';
+
+export type Framework = 'fastify' | 'koa' | 'express';
+
+/** One thing to measure: a server entry (compiled under dist/targets) and what to send it. */
+export interface Target {
+  readonly name: string;
+  readonly framework: Framework;
+  readonly kind: 'floor' | 'grantor' | 'peer';
+  /** File under dist/targets. */
+  readonly entry: string;
+  readonly args: readonly string[];
+  readonly scenario: Scenario;
+  /** Name of the target this one is compared with (the same framework's bare floor). */
+  readonly floor: string;
+}
+
+const frameworks: readonly Framework[] = ['fastify', 'koa', 'express'];
+
+const floorPost = (fw: Framework): string => `${fw} floor POST form`;
+const floorGet = (fw: Framework): string => `${fw} floor GET`;
+
+const floors: readonly Target[] = frameworks.flatMap((fw): Target[] => [
+  { name: floorPost(fw), framework: fw, kind: 'floor', entry: `floor-${fw}.js`, args: [], scenario: 'floor-post', floor: floorPost(fw) },
+  { name: floorGet(fw), framework: fw, kind: 'floor', entry: `floor-${fw}.js`, args: [], scenario: 'floor-get', floor: floorGet(fw) },
+]);
+
+const grantorMemory: readonly Target[] = frameworks.flatMap((fw): Target[] => [
+  { name: `${fw} grantor client_credentials`, framework: fw, kind: 'grantor', entry: `grantor-${fw}.js`, args: ['memory'], scenario: 'client_credentials', floor: floorPost(fw) },
+  { name: `${fw} grantor authorization_code`, framework: fw, kind: 'grantor', entry: `grantor-${fw}.js`, args: ['memory', 'codes'], scenario: 'authorization_code', floor: floorPost(fw) },
+  { name: `${fw} grantor refresh_token`, framework: fw, kind: 'grantor', entry: `grantor-${fw}.js`, args: ['memory', 'refresh'], scenario: 'refresh_token', floor: floorPost(fw) },
+  { name: `${fw} grantor bearer`, framework: fw, kind: 'grantor', entry: `grantor-${fw}.js`, args: ['memory'], scenario: 'bearer', floor: floorGet(fw) },
+]);
+
+const grantorSql: readonly Target[] = [
+  { name: 'fastify grantor client_credentials sqlite', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['sqlite'], scenario: 'client_credentials', floor: floorPost('fastify') },
+  { name: 'fastify grantor client_credentials postgres', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['postgres'], scenario: 'client_credentials', floor: floorPost('fastify') },
+];
+
+const peers: readonly Target[] = [
+  { name: 'express oidc-provider client_credentials', framework: 'express', kind: 'peer', entry: 'peer-oidc-provider.js', args: [], scenario: 'client_credentials', floor: floorPost('express') },
+  { name: 'express node-oauth2-server client_credentials', framework: 'express', kind: 'peer', entry: 'peer-node-oauth.js', args: [], scenario: 'client_credentials', floor: floorPost('express') },
+];
+
+export const catalog: readonly Target[] = [...floors, ...grantorMemory, ...grantorSql, ...peers];
+
+/** Targets selected by BENCH_ONLY (substrings); floors of selected targets are always kept, for the ratios. */
+export const select = (only: readonly string[]): readonly Target[] => {
+  if (only.length === 0) return catalog;
+  const picked = catalog.filter((t) => only.some((o) => t.name.includes(o)));
+  const floorNames = new Set(picked.map((t) => t.floor));
+  return catalog.filter((t) => picked.includes(t) || floorNames.has(t.name));
+};
