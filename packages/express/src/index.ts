@@ -1,0 +1,104 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AccessTokenInfo, AuthorizationServer, BearerOptions, HttpRequest, Logger } from '@grantor/core';
+import {
+  defaultBodyLimit,
+  defaultMountPath,
+  internalError,
+  payloadTooLarge,
+  readRawBody,
+  requestTarget,
+  safeHandle,
+  toHttpRequest,
+  unreadableBody,
+  writeHttpResponse,
+} from '@grantor/node';
+import { reconstructBody, streamConsumed } from './body.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by Grantor's `bearer()` middleware: what the validated access token grants. */
+      auth?: AccessTokenInfo;
+    }
+  }
+}
+
+export { encodeForm, reconstructBody, streamConsumed } from './body.js';
+
+export interface GrantorRouterOptions {
+  /** Public path prefix of the routes (default: the path of `server.config.baseUrl`); matched against `req.originalUrl`. */
+  readonly mountPath?: string;
+  /** Maximum request body in bytes (default 64 KiB); larger → 413 RFC JSON. */
+  readonly bodyLimit?: number;
+  /** Receives adapter faults (a rejected `handle`, which the core promises never happens). */
+  readonly logger?: Logger;
+}
+
+export type ExpressBearerOptions = BearerOptions;
+
+/** A Grantor middleware, with the bearer-token middleware bound to the same server. */
+export type GrantorMiddleware = RequestHandler & { readonly bearer: (options?: ExpressBearerOptions) => RequestHandler };
+
+type BodyOutcome = { readonly _tag: 'Body'; readonly body: Uint8Array | undefined } | { readonly _tag: 'TooLarge'; readonly limit: number } | { readonly _tag: 'Unreadable' };
+
+/** The raw body: read from the stream, or rebuilt from `req.body` when a parser registered earlier consumed it. */
+const rawBody = async (req: Request, limit: number): Promise<BodyOutcome> => {
+  if (!streamConsumed(req)) return readRawBody(req, limit);
+  const body = reconstructBody(req.headers['content-type'], (req as { body?: unknown }).body);
+  return body !== undefined && body.byteLength > limit ? { _tag: 'TooLarge', limit } : { _tag: 'Body', body };
+};
+
+/**
+ * Express middleware serving every path `server.matches` claims under the mount path (any route the core has, with
+ * no per-route code); everything else goes to `next()`. Reads the raw body itself: mount it before `express.json()` /
+ * `express.urlencoded()` (if those ran first, the body is rebuilt from `req.body`, see `reconstructBody`).
+ */
+export const grantorRouter = (server: AuthorizationServer, options: GrantorRouterOptions = {}): GrantorMiddleware => {
+  const mountPath = options.mountPath ?? defaultMountPath(server);
+  const limit = options.bodyLimit ?? defaultBodyLimit;
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const url = req.originalUrl ?? req.url;
+    const target = requestTarget(url, mountPath);
+    if (target._tag === 'Outside' || (target._tag === 'Target' && !server.matches(target.path))) return next();
+    if (target._tag === 'Invalid') return writeHttpResponse(res, target.response);
+    void (async () => {
+      const body = await rawBody(req, limit);
+      if (body._tag === 'TooLarge') return writeHttpResponse(res, payloadTooLarge(body.limit));
+      if (body._tag === 'Unreadable') return writeHttpResponse(res, unreadableBody());
+      const converted = toHttpRequest(req, body.body, mountPath, url);
+      if (converted._tag !== 'Request') return converted._tag === 'Invalid' ? writeHttpResponse(res, converted.response) : next();
+      writeHttpResponse(res, await safeHandle(server, converted.request, options.logger));
+    })().catch((cause: unknown) => {
+      options.logger?.log('error', 'express adapter failed', { cause });
+      writeHttpResponse(res, internalError());
+    });
+  };
+  return Object.assign(middleware, { bearer: (bearerOptions?: ExpressBearerOptions) => bearer(server, bearerOptions) });
+};
+
+/**
+ * The request as the bearer check sees it. The stream is never read here (the route behind still needs it): a
+ * form-body token (RFC 6750 §2.2) is only seen when `express.urlencoded()` ran before.
+ */
+const bearerRequest = (req: Request): HttpRequest | undefined => {
+  const body = streamConsumed(req) ? reconstructBody(req.headers['content-type'], (req as { body?: unknown }).body) : undefined;
+  const converted = toHttpRequest(req, body, '', req.originalUrl ?? req.url);
+  return converted._tag === 'Request' ? converted.request : undefined;
+};
+
+/**
+ * RFC 6750 resource-server middleware: `server.bearer` validates the access token; on success `req.auth` holds what
+ * it grants, otherwise the core's 400/401/403 (with `WWW-Authenticate`) is sent as is.
+ */
+export const bearer = (server: AuthorizationServer, options: ExpressBearerOptions = {}): RequestHandler => (req, res, next) => {
+  const request = bearerRequest(req) ?? { method: req.method, path: '/', query: '', headers: {}, body: undefined };
+  server
+    .bearer(request, options)
+    .then((result) => {
+      if (result._tag === 'Rejected') return writeHttpResponse(res, result.response);
+      req.auth = result.auth;
+      next();
+    })
+    .catch(() => writeHttpResponse(res, internalError()));
+};
