@@ -1,0 +1,150 @@
+import type {
+  AccessTokenStore,
+  AuthorizationCodeStore,
+  ClientStore,
+  Clock,
+  ConsentStore,
+  DeviceCodeStore,
+  InteractionStore,
+  RefreshTokenStore,
+  ReplayCache,
+  Sweeper,
+} from '@grantor/core';
+import { atomically, interner } from './compact.js';
+import type { Table } from './tables/table.js';
+import { accessTokenTable } from './tables/access-tokens.js';
+import { authorizationCodeTable } from './tables/authorization-codes.js';
+import { clientTable } from './tables/clients.js';
+import { consentTable } from './tables/consents.js';
+import { deviceCodeTable } from './tables/device-codes.js';
+import { interactionTable } from './tables/interactions.js';
+import { refreshTokenTable } from './tables/refresh-tokens.js';
+import { replayTable } from './tables/replay-cache.js';
+
+export interface MemoryStoreOptions {
+  /** The clock `startSweeper` reads (default: the system clock). `sweep(now)` itself takes the instant. */
+  readonly clock?: Clock;
+  /** At most this many rows are deleted by one `sweep` call (default 10 000), so a sweep never stalls the process. */
+  readonly sweepBatchSize?: number;
+  /** Distinct client ids and scope lists shared between rows (default 10 000 of each). */
+  readonly internLimit?: number;
+}
+
+/** Live row counts per table (tests, metrics, benchmarks). */
+export interface MemoryStoreStats {
+  readonly clients: number;
+  readonly authorizationCodes: number;
+  readonly accessTokens: number;
+  readonly refreshTokens: number;
+  readonly consents: number;
+  readonly interactions: number;
+  readonly deviceCodes: number;
+  readonly replay: number;
+}
+
+/** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
+export interface MemoryStore {
+  readonly clients: ClientStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly accessTokens: AccessTokenStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly consents: ConsentStore;
+  readonly interactions: InteractionStore;
+  readonly deviceCodes: DeviceCodeStore;
+  readonly replay: ReplayCache;
+  readonly sweeper: Sweeper;
+  /**
+   * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
+   * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
+   */
+  readonly startSweeper: (intervalMs: number, onError?: (error: unknown) => void) => () => void;
+  readonly stats: () => MemoryStoreStats;
+}
+
+const systemClock: Clock = { now: () => Date.now() / 1000 };
+
+/**
+ * An in-memory implementation of every store port. Each operation is one synchronous step, which JavaScript never
+ * interleaves with another, so every compare-and-set (redeem, rotate, finish, decide, consume, remember) is atomic.
+ * Data lives as long as the process: use it for tests, development and single-process deployments that accept
+ * losing sessions and tokens on restart.
+ */
+export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore => {
+  const clock = options.clock ?? systemClock;
+  const batch = options.sweepBatchSize ?? 10_000;
+  if (!(Number.isInteger(batch) && batch > 0)) throw new TypeError(`sweepBatchSize must be a positive integer, got ${String(batch)}`);
+  const intern = interner(options.internLimit ?? 10_000);
+
+  const clients = clientTable();
+  const authorizationCodes = authorizationCodeTable(intern);
+  const accessTokens = accessTokenTable(intern);
+  const refreshTokens = refreshTokenTable(intern);
+  const consents = consentTable(intern);
+  const interactions = interactionTable();
+  const deviceCodes = deviceCodeTable();
+  const replay = replayTable();
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
+
+  const sweeper: Sweeper = {
+    sweep: (now) =>
+      atomically(() => {
+        let removed = 0;
+        for (const table of tables) {
+          if (removed >= batch) break;
+          removed += table.sweep(now, batch - removed);
+        }
+        return removed;
+      }),
+  };
+
+  const startSweeper = (intervalMs: number, onError?: (error: unknown) => void): (() => void) => {
+    let stopped = false;
+    let running = false;
+    const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve).unref());
+    const run = async (): Promise<void> => {
+      if (running) return;
+      running = true;
+      try {
+        for (;;) {
+          const result = await sweeper.sweep(clock.now())();
+          if (result._tag === 'Left') throw result.left;
+          if (stopped || result.right < batch) break;
+          await yieldToEventLoop();
+        }
+      } catch (error) {
+        onError?.(error);
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(() => void run(), intervalMs);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  };
+
+  return {
+    clients: clients.port,
+    authorizationCodes: authorizationCodes.port,
+    accessTokens: accessTokens.port,
+    refreshTokens: refreshTokens.port,
+    consents: consents.port,
+    interactions: interactions.port,
+    deviceCodes: deviceCodes.port,
+    replay: replay.port,
+    sweeper,
+    startSweeper,
+    stats: () => ({
+      clients: clients.size(),
+      authorizationCodes: authorizationCodes.size(),
+      accessTokens: accessTokens.size(),
+      refreshTokens: refreshTokens.size(),
+      consents: consents.size(),
+      interactions: interactions.size(),
+      deviceCodes: deviceCodes.size(),
+      replay: replay.size(),
+    }),
+  };
+};

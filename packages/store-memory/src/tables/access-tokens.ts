@@ -1,0 +1,95 @@
+import * as O from 'fp-ts/Option';
+import type { AccessTokenRecord, AccessTokenStore } from '@grantor/core';
+import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
+import { grantIndex } from '../grant-index.js';
+import { sweepMap, type Table } from './table.js';
+
+/**
+ * One access token, compactly: the id is the map key (not repeated here), lists and the client id are interned,
+ * times are small integers. Every row is built by `toRow` with the same members in the same order, so all rows share
+ * one hidden class and keep their members in-object.
+ */
+interface Row {
+  jwt: boolean;
+  clientId: string;
+  subject: string | undefined;
+  scope: readonly string[];
+  grantId: string | undefined;
+  audience: readonly string[] | undefined;
+  authTime: Time | undefined;
+  issuedAt: Time;
+  expiresAt: Time;
+  revokedAt: Time | undefined;
+  extra: Readonly<Record<string, unknown>> | undefined;
+}
+
+const toRow = (r: AccessTokenRecord, intern: Interner): Row => ({
+  jwt: r.format === 'jwt',
+  clientId: intern.string(r.clientId),
+  subject: r.subject,
+  scope: intern.list(r.scope),
+  grantId: r.grantId,
+  audience: r.audience === undefined ? undefined : intern.list(r.audience),
+  authTime: encodeOptionalTime(r.authTime),
+  issuedAt: encodeTime(r.issuedAt),
+  expiresAt: encodeTime(r.expiresAt),
+  revokedAt: encodeOptionalTime(r.revokedAt),
+  extra: r.extra,
+});
+
+const fromRow = (id: string, row: Row): AccessTokenRecord =>
+  defined<AccessTokenRecord>({
+    id,
+    format: row.jwt ? 'jwt' : 'opaque',
+    clientId: row.clientId,
+    subject: row.subject,
+    scope: row.scope,
+    grantId: row.grantId,
+    audience: row.audience,
+    authTime: decodeOptionalTime(row.authTime),
+    issuedAt: decodeTime(row.issuedAt),
+    expiresAt: decodeTime(row.expiresAt),
+    revokedAt: decodeOptionalTime(row.revokedAt),
+    extra: row.extra,
+  });
+
+export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> => {
+  const rows = new Map<string, Row>();
+  const grants = grantIndex();
+
+  const forget = (id: string, row: Row): void => {
+    rows.delete(id);
+    if (row.grantId !== undefined) grants.remove(row.grantId, id);
+  };
+
+  return {
+    port: {
+      save: (record) =>
+        atomically(() => {
+          const previous = rows.get(record.id);
+          if (previous !== undefined) forget(record.id, previous);
+          rows.set(record.id, toRow(record, intern));
+          if (record.grantId !== undefined) grants.add(record.grantId, record.id);
+        }),
+      find: (id) => atomically(() => O.fromNullable(rows.has(id) ? fromRow(id, rows.get(id) as Row) : undefined)),
+      revoke: (id, now) =>
+        atomically(() => {
+          const row = rows.get(id);
+          if (row !== undefined && row.revokedAt === undefined) row.revokedAt = encodeTime(now);
+        }),
+      revokeGrant: (grantId, now) =>
+        atomically(() => {
+          const at = encodeTime(now);
+          for (const id of grants.ids(grantId)) {
+            const row = rows.get(id);
+            if (row !== undefined && row.revokedAt === undefined) row.revokedAt = at;
+          }
+        }),
+    },
+    sweep: (now, budget) =>
+      sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget, (id, row) => {
+        if (row.grantId !== undefined) grants.remove(row.grantId, id);
+      }),
+    size: () => rows.size,
+  };
+};

@@ -1,0 +1,20 @@
+import * as O from 'fp-ts/Option';
+import type { Client, ClientStore } from '@grantor/core';
+import { atomically } from '../compact.js';
+import type { Table } from './table.js';
+
+/** Registered clients by `clientId`. Clients never expire, so the sweep leaves them alone. */
+export const clientTable = (): Table<ClientStore> => {
+  const rows = new Map<string, Client>();
+  return {
+    port: {
+      find: (clientId) => atomically(() => O.fromNullable(rows.get(clientId))),
+      save: (client) =>
+        atomically(() => {
+          rows.set(client.clientId, client);
+        }),
+    },
+    sweep: () => 0,
+    size: () => rows.size,
+  };
+};

@@ -1,0 +1,35 @@
+import * as O from 'fp-ts/Option';
+import type { InteractionRecord, InteractionStore } from '@grantor/core';
+import { atomically, isExpired, encodeTime, type Time } from '../compact.js';
+import { sweepMap, type Table } from './table.js';
+
+interface Row {
+  record: InteractionRecord;
+  expiresAt: Time;
+}
+
+/** Pending interactions by id. */
+export const interactionTable = (): Table<InteractionStore> => {
+  const rows = new Map<string, Row>();
+  return {
+    port: {
+      save: (record) =>
+        atomically(() => {
+          rows.set(record.id, { record, expiresAt: encodeTime(record.expiresAt) });
+        }),
+      find: (id) => atomically(() => O.fromNullable(rows.get(id)?.record)),
+      /** Finishes an interaction at most once: the test of `finishedAt` and its setting are one synchronous step. */
+      finish: (id, now) =>
+        atomically(() => {
+          const row = rows.get(id);
+          if (row === undefined) return { _tag: 'NotFound' as const };
+          const record = row.record;
+          if (record.finishedAt !== undefined) return { _tag: 'AlreadyConsumed' as const, record };
+          row.record = { ...record, finishedAt: now };
+          return { _tag: 'Consumed' as const, record };
+        }),
+    },
+    sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget),
+    size: () => rows.size,
+  };
+};

@@ -1,0 +1,97 @@
+import * as O from 'fp-ts/Option';
+import type { RefreshTokenRecord, RefreshTokenStore } from '@grantor/core';
+import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
+import { grantIndex } from '../grant-index.js';
+import { sweepMap, type Table } from './table.js';
+
+/** One refresh token, compactly (see `access-tokens.ts`); the token hash is the map key. */
+interface Row {
+  grantId: string;
+  clientId: string;
+  subject: string;
+  scope: readonly string[];
+  grantedScope: readonly string[];
+  nonce: string | undefined;
+  authTime: Time | undefined;
+  issuedAt: Time;
+  expiresAt: Time;
+  rotatedAt: Time | undefined;
+  successorHash: string | undefined;
+  revokedAt: Time | undefined;
+}
+
+const toRow = (r: RefreshTokenRecord, intern: Interner): Row => ({
+  grantId: r.grantId,
+  clientId: intern.string(r.clientId),
+  subject: r.subject,
+  scope: intern.list(r.scope),
+  grantedScope: intern.list(r.grantedScope),
+  nonce: r.nonce,
+  authTime: encodeOptionalTime(r.authTime),
+  issuedAt: encodeTime(r.issuedAt),
+  expiresAt: encodeTime(r.expiresAt),
+  rotatedAt: encodeOptionalTime(r.rotatedAt),
+  successorHash: r.successorHash,
+  revokedAt: encodeOptionalTime(r.revokedAt),
+});
+
+const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
+  defined<RefreshTokenRecord>({
+    tokenHash,
+    grantId: row.grantId,
+    clientId: row.clientId,
+    subject: row.subject,
+    scope: row.scope,
+    grantedScope: row.grantedScope,
+    nonce: row.nonce,
+    authTime: decodeOptionalTime(row.authTime),
+    issuedAt: decodeTime(row.issuedAt),
+    expiresAt: decodeTime(row.expiresAt),
+    rotatedAt: decodeOptionalTime(row.rotatedAt),
+    successorHash: row.successorHash,
+    revokedAt: decodeOptionalTime(row.revokedAt),
+  });
+
+export const refreshTokenTable = (intern: Interner): Table<RefreshTokenStore> => {
+  const rows = new Map<string, Row>();
+  const families = grantIndex();
+
+  const insert = (record: RefreshTokenRecord): void => {
+    const previous = rows.get(record.tokenHash);
+    if (previous !== undefined) families.remove(previous.grantId, record.tokenHash);
+    rows.set(record.tokenHash, toRow(record, intern));
+    families.add(record.grantId, record.tokenHash);
+  };
+
+  return {
+    port: {
+      save: (record) => atomically(() => insert(record)),
+      find: (tokenHash) => atomically(() => O.fromNullable(rows.has(tokenHash) ? fromRow(tokenHash, rows.get(tokenHash) as Row) : undefined)),
+      /**
+       * RFC 9700 §4.14.2 refresh-token rotation: the check (neither rotated nor revoked), the marking of the
+       * presented token and the insertion of its successor happen in one synchronous step.
+       */
+      rotate: (tokenHash, successor, now) =>
+        atomically(() => {
+          const row = rows.get(tokenHash);
+          if (row === undefined) return { _tag: 'NotFound' as const };
+          const previous = fromRow(tokenHash, row);
+          if (row.rotatedAt !== undefined || row.revokedAt !== undefined) return { _tag: 'NotActive' as const, previous };
+          row.rotatedAt = encodeTime(now);
+          row.successorHash = successor.tokenHash;
+          insert(successor);
+          return { _tag: 'Rotated' as const, previous };
+        }),
+      revokeGrant: (grantId, now) =>
+        atomically(() => {
+          const at = encodeTime(now);
+          for (const tokenHash of families.ids(grantId)) {
+            const row = rows.get(tokenHash);
+            if (row !== undefined && row.revokedAt === undefined) row.revokedAt = at;
+          }
+        }),
+    },
+    sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget, (tokenHash, row) => families.remove(row.grantId, tokenHash)),
+    size: () => rows.size,
+  };
+};
