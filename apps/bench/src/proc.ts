@@ -64,6 +64,20 @@ export const peakRss = (pid: number): number | undefined => {
   }
 };
 
+/**
+ * CPU seconds (user + system) a live process has used so far, from /proc/<pid>/stat (clock ticks, USER_HZ = 100 on
+ * Linux); undefined where /proc is unavailable. Used to show whether the server was saturated during a run.
+ */
+export const cpuSeconds = (pid: number): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Stops a target process started by `startTarget` (by its pid only) and waits for it to exit. */
 export const stopTarget = (t: RunningTarget): Promise<void> =>
   new Promise((resolve) => {

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { select, type Target } from './catalog.js';
 import { preissueCount, settings, type BenchSettings } from './env.js';
-import { hasTaskset, peakRss, pinSelf, startTarget, stopTarget } from './proc.js';
+import { cpuSeconds, hasTaskset, peakRss, pinSelf, startTarget, stopTarget } from './proc.js';
 import { goalsTable, peersTable } from './report.js';
 import { loadOptions, requestFor, smokeTest } from './scenarios.js';
 import { rowOf, sampleOf, type Row, type Sample } from './stats.js';
@@ -26,8 +26,11 @@ const runOnce = async (t: Target, s: BenchSettings): Promise<Sample> => {
     const req = await requestFor(t.scenario, running.ready);
     await smokeTest(running.ready.port, req);
     await autocannon(loadOptions(running.ready.port, req, s.connections, s.warmup));
+    const cpuBefore = cpuSeconds(running.pid);
     const result = await autocannon(loadOptions(running.ready.port, req, s.connections, s.duration));
-    return sampleOf(result, s.duration, peakRss(running.pid));
+    const cpuAfter = cpuSeconds(running.pid);
+    const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / s.duration;
+    return sampleOf(result, s.duration, peakRss(running.pid), cpu);
   } finally {
     await stopTarget(running);
   }
@@ -48,7 +51,7 @@ const main = async (): Promise<void> => {
       try {
         const sample = await runOnce(t, s);
         samples.get(t.name)!.push(sample);
-        console.log(`[round ${round}] ${t.name}: ${sample.reqPerSec.toFixed(0)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms, peak RSS ${((sample.peakRss ?? NaN) / 1048576).toFixed(1)} MiB, non-2xx ${sample.non2xx}, errors ${sample.errors}`);
+        console.log(`[round ${round}] ${t.name}: ${sample.reqPerSec.toFixed(0)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms, peak RSS ${((sample.peakRss ?? NaN) / 1048576).toFixed(1)} MiB, server CPU ${((sample.serverCpu ?? NaN) * 100).toFixed(0)} %, non-2xx ${sample.non2xx}, errors ${sample.errors}`);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         failures.set(t.name, msg);

@@ -7,13 +7,16 @@ export interface Sample {
   readonly p50: number;
   readonly p99: number;
   readonly peakRss: number | undefined;
+  /** Share of one CPU the server process used during the measured run (1 = saturated). */
+  readonly serverCpu: number | undefined;
   readonly requests: number;
   readonly non2xx: number;
   readonly errors: number;
 }
 
-export const sampleOf = (r: AutocannonResult, duration: number, peakRss: number | undefined): Sample => ({
+export const sampleOf = (r: AutocannonResult, duration: number, peakRss: number | undefined, serverCpu: number | undefined): Sample => ({
   reqPerSec: r.requests.total / duration,
+  serverCpu,
   p50: r.latency.p50,
   p99: r.latency.p99,
   peakRss,
@@ -36,6 +39,7 @@ export interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly peakRss: number;
+  readonly serverCpu: number;
   readonly non2xx: number;
   readonly errors: number;
 }
@@ -48,6 +52,7 @@ export const rowOf = (target: Target, samples: readonly Sample[], failure?: stri
   p50: median(samples.map((s) => s.p50)),
   p99: median(samples.map((s) => s.p99)),
   peakRss: median(samples.flatMap((s) => (s.peakRss === undefined ? [] : [s.peakRss]))),
+  serverCpu: median(samples.flatMap((s) => (s.serverCpu === undefined ? [] : [s.serverCpu]))),
   non2xx: samples.reduce((n, s) => n + s.non2xx, 0),
   errors: samples.reduce((n, s) => n + s.errors, 0),
 });

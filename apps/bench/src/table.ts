@@ -22,13 +22,13 @@ export const ratiosTo = (row: Row, floor: Row | undefined): Ratios => ({
 export const markdownTable = (rows: readonly Row[]): string => {
   const byName = new Map(rows.map((r) => [r.target.name, r]));
   const head = [
-    '| target | req/s (median) | p50 ms | p99 ms | peak RSS MiB | × floor req/s | × floor p50 | × floor p99 | × floor RSS | non-2xx | errors |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| target | req/s (median) | p50 ms | p99 ms | peak RSS MiB | × floor req/s | × floor p50 | × floor p99 | × floor RSS | server CPU | non-2xx | errors |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   const body = rows.map((r) => {
-    if (r.failure !== undefined) return `| ${r.target.name} | not run: ${r.failure.split('\n')[0]!.slice(0, 120)} |||||||||| `;
+    if (r.failure !== undefined) return `| ${r.target.name} | not run: ${r.failure.split('\n')[0]!.slice(0, 120)} ||||||||||| `;
     const q = ratiosTo(r, byName.get(r.target.floor));
-    return `| ${r.target.name} | ${fmt(r.reqPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${mib(r.peakRss)} | ${fmt(q.reqPerSec, 2)} | ${fmt(q.p50, 2)} | ${fmt(q.p99, 2)} | ${fmt(q.peakRss, 2)} | ${r.non2xx} | ${r.errors} |`;
+    return `| ${r.target.name} | ${fmt(r.reqPerSec)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${mib(r.peakRss)} | ${fmt(q.reqPerSec, 2)} | ${fmt(q.p50, 2)} | ${fmt(q.p99, 2)} | ${fmt(q.peakRss, 2)} | ${fmt(r.serverCpu * 100)} % | ${r.non2xx} | ${r.errors} |`;
   });
   return [...head, ...body].join('\n');
 };
