@@ -1,0 +1,77 @@
+import * as E from 'fp-ts/Either';
+import { invalidRequest, type OAuthError } from '../errors/oauth-error.js';
+import type { HttpRequest } from './http-request.js';
+import { utf8Decode } from './encoding.js';
+
+/** Decoded request parameters: each name at most once, empty values dropped. */
+export type FormParams = Readonly<Record<string, string>>;
+
+/**
+ * Decodes one `application/x-www-form-urlencoded` name or value (WHATWG URL §5.1: `+` is a space, then
+ * percent-decoding as UTF-8). `undefined` for a malformed percent sequence or invalid UTF-8.
+ */
+export const decodeFormComponent = (raw: string): string | undefined => {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Parses form-urlencoded text (a request body or a query string) into a record.
+ *
+ * - RFC 6749 §3.1 / §3.2: "parameters MUST NOT be included more than once" — a repeated name is `invalid_request`
+ *   (even when one of the occurrences is empty).
+ * - RFC 6749 §3.1: "parameters sent without a value MUST be treated as if they were omitted" — empty values are
+ *   dropped.
+ * - Bad percent-encoding or invalid UTF-8 is `invalid_request`. Never throws.
+ */
+export const parseFormText = (text: string): E.Either<OAuthError, FormParams> => {
+  const seen = new Set<string>();
+  const entries: [string, string][] = [];
+  for (const part of text.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = decodeFormComponent(eq === -1 ? part : part.slice(0, eq));
+    const value = decodeFormComponent(eq === -1 ? '' : part.slice(eq + 1));
+    if (name === undefined || value === undefined) {
+      return E.left(invalidRequest('The request contains malformed form-urlencoded data.', 'bad percent-encoding or UTF-8'));
+    }
+    if (name === '') continue;
+    if (seen.has(name)) return E.left(invalidRequest(`The ${name} parameter is repeated.`, `repeated parameter ${name}`));
+    seen.add(name);
+    if (value !== '') entries.push([name, value]);
+  }
+  return E.right(Object.fromEntries(entries));
+};
+
+/** Parses a form body (raw bytes, see {@link parseFormText}); an absent body is an empty form. */
+export const parseFormBytes = (body: Uint8Array | undefined): E.Either<OAuthError, FormParams> => {
+  if (body === undefined || body.length === 0) return E.right({});
+  const text = utf8Decode(body);
+  return text === undefined
+    ? E.left(invalidRequest('The request body is not valid UTF-8.', 'invalid UTF-8 in form body'))
+    : parseFormText(text);
+};
+
+/** Parses either form bytes or a query string. */
+export const parseForm = (input: Uint8Array | string | undefined): E.Either<OAuthError, FormParams> =>
+  typeof input === 'string' ? parseFormText(input.startsWith('?') ? input.slice(1) : input) : parseFormBytes(input);
+
+/** True when the `content-type` header names `application/x-www-form-urlencoded` (parameters such as charset ok). */
+export const isFormContentType = (contentType: string | undefined): boolean =>
+  contentType !== undefined && contentType.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+/**
+ * RFC 6749 §3.2 (token endpoint), RFC 7009 §2.1, RFC 7662 §2.1, RFC 8628 §3.1: requests are sent
+ * "using the application/x-www-form-urlencoded format". Anything else (JSON included) is `invalid_request` (400).
+ */
+export const requireFormContentType = (req: HttpRequest): E.Either<OAuthError, void> =>
+  isFormContentType(req.headers['content-type'])
+    ? E.right(undefined)
+    : E.left(invalidRequest('The request body must be application/x-www-form-urlencoded.', `content-type ${req.headers['content-type'] ?? '(none)'}`));
+
+/** The form body of a POST request: content type checked, then parsed (RFC 6749 §3.2). */
+export const readFormBody = (req: HttpRequest): E.Either<OAuthError, FormParams> =>
+  E.flatMap(requireFormContentType(req), () => parseFormBytes(req.body));
