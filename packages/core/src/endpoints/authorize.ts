@@ -1,0 +1,170 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { InteractionRecord } from '../domain/records.js';
+import { fatalAuthorizeError, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { json, redirect, type HttpResponse } from '../http/http-response.js';
+import type { Clock, Logger, Random } from '../ports/runtime.js';
+import type { ClientStore, InteractionStore } from '../ports/stores.js';
+import type { Route } from '../server/authorization-server.js';
+import type { ServerConfig } from '../server/config.js';
+import {
+  bytesToFormText,
+  echoState,
+  parseMultiParams,
+  requireClientId,
+  resolveRedirectUri,
+  validateAuthorizeRequest,
+  type AuthorizeRequest,
+  type MultiParams,
+} from './authorize-request.js';
+import { errorRedirect } from './authorization-response.js';
+import { authorizeErrorPage } from './error-page.js';
+
+/** The ports the authorization endpoint uses. */
+export interface AuthorizePorts {
+  readonly clients: ClientStore;
+  readonly interactions: InteractionStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+}
+
+/** Why an authorization request did not lead to an interaction: shown as a page, or sent to the redirect URI. */
+type Failure =
+  | { readonly _tag: 'Fatal'; readonly error: FatalAuthorizeError }
+  | { readonly _tag: 'Redirect'; readonly error: OAuthError; readonly redirectUri: string; readonly state: string | undefined };
+
+const fatal = (error: FatalAuthorizeError): Failure => ({ _tag: 'Fatal', error });
+const fatalFromOAuth = (e: OAuthError): Failure =>
+  fatal(fatalAuthorizeError(e.code === 'temporarily_unavailable' || e.code === 'server_error' ? e.code : 'invalid_request', e.description, e.detail));
+
+const isFormContentType = (value: string | undefined): boolean =>
+  value !== undefined && value.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+
+/**
+ * RFC 6749 §4.1.1: the request is sent with GET in the query; OpenID Connect Core §3.1.2.1 also allows POST with a
+ * form-encoded body.
+ */
+const readParams = (req: HttpRequest): E.Either<Failure, MultiParams> => {
+  if (req.method === 'POST') {
+    if (!isFormContentType(req.headers['content-type'])) {
+      return E.left(fatal(fatalAuthorizeError('invalid_request', 'The authorization request body must be application/x-www-form-urlencoded.')));
+    }
+    return pipe(parseMultiParams(bytesToFormText(req.body ?? new Uint8Array())), E.mapLeft(fatalFromOAuth));
+  }
+  return pipe(parseMultiParams(req.query), E.mapLeft(fatalFromOAuth));
+};
+
+/** RFC 6749 §4.1.2.1 / RFC 9700 §4.11: an unknown client is shown an error page and never redirected. */
+const findClient = (ports: AuthorizePorts, params: MultiParams) =>
+  pipe(
+    TE.fromEither(pipe(requireClientId(params), E.mapLeft(fatal))),
+    TE.flatMap((clientId) =>
+      pipe(
+        ports.clients.find(clientId),
+        TE.mapError((e) => fatalFromOAuth(fromStoreError(e))),
+        TE.flatMap(TE.fromOption(() => fatal(fatalAuthorizeError('invalid_client', 'The client is unknown.', `unknown client_id ${clientId}`)))),
+      ),
+    ),
+  );
+
+const interactionRecord = (config: ServerConfig, id: string, now: number, r: AuthorizeRequest): InteractionRecord => {
+  const createdAt = Math.floor(now);
+  return {
+    id,
+    kind: 'authorization_code',
+    clientId: r.client.clientId,
+    redirectUri: r.redirectUri,
+    scope: r.scope,
+    prompt: r.prompt,
+    responseMode: 'query',
+    createdAt,
+    expiresAt: createdAt + config.lifetimes.interaction,
+    ...(r.state === undefined ? {} : { state: r.state }),
+    ...(r.pkce === undefined ? {} : { pkce: r.pkce }),
+    ...(r.nonce === undefined ? {} : { nonce: r.nonce }),
+    ...(r.maxAge === undefined ? {} : { maxAge: r.maxAge }),
+    ...(r.loginHint === undefined ? {} : { loginHint: r.loginHint }),
+    ...(r.uiLocales === undefined ? {} : { uiLocales: r.uiLocales }),
+    ...(r.claims === undefined ? {} : { claims: r.claims }),
+  };
+};
+
+/** The URL of the host's interaction page for an interaction id (`{id}` in `config.interactionUrl`). */
+export const interactionLocation = (config: ServerConfig, id: string): string => config.interactionUrl.split('{id}').join(encodeURIComponent(id));
+
+/**
+ * The authorization endpoint (RFC 6749 §4.1.1). In order: client (unknown → error page), redirect URI (exact match →
+ * otherwise error page), then every other check with errors sent to the redirect URI (RFC 6749 §4.1.2.1, with `iss`
+ * per RFC 9207 §2). A valid request becomes a pending interaction and the user agent is sent (303) to the host's
+ * interaction page, which authenticates the user, asks for consent and finishes it through `server.interactions`.
+ */
+export const handleAuthorize =
+  (config: ServerConfig, ports: AuthorizePorts) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      return json(405, { error: 'method_not_allowed', error_description: 'Use GET or POST.' }, { allow: 'GET, POST', 'cache-control': 'no-store' });
+    }
+    try {
+      const program = pipe(
+        TE.fromEither(readParams(req)),
+        TE.flatMap((params) =>
+          pipe(
+            findClient(ports, params),
+            TE.flatMap((client) =>
+              pipe(
+                TE.fromEither(pipe(resolveRedirectUri(client, params), E.mapLeft(fatal))),
+                TE.flatMap((redirectUri) => {
+                  const toRedirect = (error: OAuthError): Failure => ({ _tag: 'Redirect', error, redirectUri, state: echoState(params) });
+                  const now = ports.clock.now();
+                  return pipe(
+                    TE.fromEither(pipe(validateAuthorizeRequest(config, client, redirectUri, params), E.mapLeft(toRedirect))),
+                    TE.flatMap((request) => {
+                      const record = interactionRecord(config, ports.random.token(32), now, request);
+                      return pipe(
+                        ports.interactions.save(record),
+                        TE.mapError((e) => toRedirect(fromStoreError(e))),
+                        TE.map(() => record),
+                      );
+                    }),
+                  );
+                }),
+              ),
+            ),
+          ),
+        ),
+      );
+      const result = await program();
+      return pipe(
+        result,
+        E.match(
+          (failure) => render(config, ports.logger, failure),
+          (record) => redirect(interactionLocation(config, record.id), 303),
+        ),
+      );
+    } catch (cause) {
+      ports.logger.log('error', 'authorization endpoint failed unexpectedly', { cause });
+      return authorizeErrorPage(fatalAuthorizeError('server_error', 'The authorization server encountered an unexpected condition.'));
+    }
+  };
+
+const render = (config: ServerConfig, logger: Logger, failure: Failure): HttpResponse => {
+  const { error } = failure;
+  if (error.detail !== undefined || error.code === 'server_error' || error.code === 'temporarily_unavailable') {
+    logger.log(error.code === 'server_error' ? 'error' : 'info', `authorization request refused: ${error.code}`, {
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      ...('cause' in error && error.cause !== undefined ? { cause: error.cause } : {}),
+    });
+  }
+  return failure._tag === 'Fatal' ? authorizeErrorPage(failure.error) : errorRedirect(config.issuer, failure.redirectUri, failure.error, failure.state);
+};
+
+/** The authorization endpoint as a route (GET and POST at `config.routes.authorization`). */
+export const authorizeRoute = (config: ServerConfig, ports: AuthorizePorts): Route => ({
+  path: config.routes.authorization,
+  methods: ['GET', 'POST'],
+  handle: handleAuthorize(config, ports),
+});
