@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AuthorizationServer, Logger } from '@grantor/core';
+import { createNodeHandler } from '@grantor/node';
+import express from 'express';
+import Koa from 'koa';
+import Fastify from 'fastify';
+import type { Framework } from '../env.js';
+
+/** A listening server that can be stopped. */
+export interface Listening {
+  readonly port: number;
+  /** Stops accepting, closes idle and active connections, resolves when the listener is closed. */
+  readonly close: () => Promise<void>;
+}
+
+const bodyLimit = 64 * 1024;
+
+/** Tracks sockets so shutdown can end keep-alive connections (Node 20: `closeAllConnections`). */
+const closeHttp = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    server.closeAllConnections();
+  });
+
+const listenOn = (server: Server, port: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+
+/** Bounds header/request time so a slow client cannot hold a connection forever, and never drops a malformed one silently. */
+const harden = (server: Server, logger: Logger): void => {
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    logger.log('debug', 'client error', { code: err.code });
+    if (socket.writable && !socket.destroyed) {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      const body = '{"error":"invalid_request","error_description":"Malformed HTTP request."}';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+    } else socket.destroy();
+  });
+};
+
+/** Express 5: one middleware hands every request to Grantor and the pages (no body parser runs before it). */
+const withExpress = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const handler = createNodeHandler(host, { bodyLimit, logger });
+  app.use((req, res) => {
+    void handler(req, res);
+  });
+  const server = createServer(app);
+  harden(server, logger);
+  return { port: await listenOn(server, port), close: () => closeHttp(server) };
+};
+
+/** Koa 3: the middleware lets Grantor write the Node response itself (`ctx.respond = false`). */
+const withKoa = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
+  const app = new Koa();
+  const handler = createNodeHandler(host, { bodyLimit, logger });
+  app.use(async (ctx) => {
+    ctx.respond = false;
+    await handler(ctx.req, ctx.res);
+  });
+  app.on('error', (err: unknown) => logger.log('warn', 'koa error', { cause: String(err) }));
+  const server = createServer(app.callback());
+  harden(server, logger);
+  return { port: await listenOn(server, port), close: () => closeHttp(server) };
+};
+
+/** Fastify 5: an `onRequest` hook hijacks the reply before Fastify parses the body, so Grantor reads it raw. */
+const withFastify = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
+  let server: Server | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    serverFactory: (handler) => {
+      server = createServer(handler);
+      harden(server, logger);
+      return server;
+    },
+  });
+  const handler = createNodeHandler(host, { bodyLimit, logger });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.hijack();
+    await handler(request.raw, reply.raw);
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  const address = app.server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : port,
+    close: async () => {
+      const closing = app.close();
+      server?.closeAllConnections();
+      await closing;
+    },
+  };
+};
+
+export const listen = (framework: Framework, host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> =>
+  framework === 'express' ? withExpress(host, port, logger) : framework === 'koa' ? withKoa(host, port, logger) : withFastify(host, port, logger);

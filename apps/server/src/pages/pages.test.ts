@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redirect, type AuthorizationServer, type Client, type InteractionRecord, type InteractionResult, type Logger } from '@grantor/core';
+import { fakeAuthorizationServer } from '@grantor/testkit';
+import { createBrowser, formsOf, type Page } from '../e2e/browser.js';
+import { withPages } from '../http/host.js';
+import { listen, type Listening } from '../http/listen.js';
+import { createUserDirectory } from '../seed.js';
+import { createSessionStore } from '../session.js';
+import { createFailureThrottle } from '../throttle.js';
+import { createPages } from './router.js';
+
+const silent: Logger = { log: () => undefined };
+const client: Client = {
+  clientId: 'web', clientName: 'Web <App> & "Co"', secretHashes: [], redirectUris: ['https://rp.example/cb'], postLogoutRedirectUris: [],
+  grantTypes: ['authorization_code'], responseTypes: ['code'], scope: ['openid', 'profile'], tokenEndpointAuthMethod: 'client_secret_basic',
+};
+
+/** Interactions and device codes kept in maps: enough of the core's contract to drive the pages. */
+const fakeCore = () => {
+  const interactions = new Map<string, InteractionRecord>();
+  const finished: { id: string; result: InteractionResult }[] = [];
+  const consents = new Set<string>();
+  const device = new Map<string, 'pending' | 'approved' | 'denied'>([['BCDF-GHJK', 'pending']]);
+  const add = (id: string, prompt: readonly string[] = []) =>
+    interactions.set(id, { id, kind: 'authorization_code', clientId: 'web', redirectUri: 'https://rp.example/cb', scope: ['openid', 'profile'], state: 's<1>', prompt, responseMode: 'query', createdAt: 0, expiresAt: 2e9 });
+  const base = fakeAuthorizationServer();
+  const norm = (c: string) => c.toUpperCase().replace(/[^A-Z]/g, '');
+  const find = (code: string) => [...device.keys()].find((k) => norm(k) === norm(code));
+  const server: AuthorizationServer = {
+    ...base,
+    interactions: {
+      details: async (id) => {
+        const i = interactions.get(id);
+        if (i === undefined || i.finishedAt !== undefined) return { _tag: 'Invalid', error: { _tag: 'OAuthError', code: 'invalid_request', description: 'x' } };
+        return { _tag: 'Found', details: { interaction: i, client, scopesNeedingConsent: async (sub) => (consents.has(sub) ? [] : i.scope) } };
+      },
+      finish: async (id, result) => {
+        const i = interactions.get(id);
+        if (i === undefined) return redirect('https://rp.example/cb?error=invalid_request');
+        interactions.set(id, { ...i, finishedAt: 1 });
+        finished.push({ id, result });
+        consents.add(result.subject);
+        return redirect(`https://rp.example/cb?code=c-${id}&state=${encodeURIComponent(i.state ?? '')}`);
+      },
+      deny: async (id) => {
+        interactions.delete(id);
+        return redirect('https://rp.example/cb?error=access_denied');
+      },
+    },
+    device: {
+      lookup: async (code) => {
+        const k = find(code);
+        return k !== undefined && device.get(k) === 'pending'
+          ? { _tag: 'Pending', client, scope: ['openid'] }
+          : { _tag: 'Invalid', error: { _tag: 'OAuthError', code: 'invalid_grant', description: 'x' } };
+      },
+      approve: async (code) => {
+        const k = find(code);
+        if (k === undefined) return { _tag: 'Invalid', error: { _tag: 'OAuthError', code: 'invalid_grant', description: 'x' } };
+        device.set(k, 'approved');
+        return { _tag: 'Done' };
+      },
+      deny: async (code) => {
+        const k = find(code);
+        if (k === undefined) return { _tag: 'Invalid', error: { _tag: 'OAuthError', code: 'invalid_grant', description: 'x' } };
+        device.set(k, 'denied');
+        return { _tag: 'Done' };
+      },
+    },
+  };
+  return { server, add, finished, device };
+};
+
+const rpOrigin = 'https://rp.example';
+
+for (const framework of ['fastify', 'express', 'koa'] as const) {
+  describe(`pages over ${framework}`, () => {
+    let listening: Listening;
+    let origin: string;
+    const core = fakeCore();
+    beforeAll(async () => {
+      const users = await createUserDirectory([{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }]);
+      const pages = createPages({
+        server: core.server, users, sessions: createSessionStore({ secure: false }), deviceIpThrottle: createFailureThrottle(1000),
+        deviceSessionLimit: 3, logger: silent, now: () => Date.now() / 1000, prefix: '',
+      });
+      listening = await listen(framework, withPages(core.server, pages), 0, silent);
+      origin = `http://127.0.0.1:${listening.port}`;
+    });
+    afterAll(async () => listening.close());
+
+    const loginForm = (p: Page) => {
+      const form = formsOf(p)[0];
+      expect(form?.method).toBe('post');
+      expect(form?.inputs.map((i) => i.name)).toEqual(expect.arrayContaining(['username', 'password', 'csrf']));
+      return form!;
+    };
+
+    it('signs in (wrong password first), asks consent, and finishes with a 303 to the client', async () => {
+      core.add('i1');
+      const b = createBrowser([origin]);
+      const login = await b.get(`${origin}/interaction/i1`);
+      expect(login.status).toBe(200);
+      expect(login.headers.get('content-type')).toMatch(/text\/html/);
+      expect(login.body).not.toContain('<script');
+      expect(login.body).toContain('Web &lt;App&gt; &amp; &quot;Co&quot;');
+      expect(b.cookies().map((c) => c.name)).toContain('grantor_session');
+      const wrong = await b.submit(loginForm(login), { username: 'alice', password: 'nope' });
+      expect(wrong.body).toContain('Wrong username or password');
+      expect(core.finished).toHaveLength(0);
+      const consent = await b.submit(loginForm(wrong), { username: 'alice', password: 'correct horse' });
+      expect(consent.status).toBe(200);
+      const form = formsOf(consent)[0]!;
+      expect(form.buttons).toEqual(expect.arrayContaining([{ name: 'decision', value: 'approve' }, { name: 'decision', value: 'deny' }]));
+      const done = await b.submit(form, {}, { name: 'decision', value: 'approve' });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('https://rp.example/cb?code=c-i1&state=s%3C1%3E');
+      expect(core.finished.at(-1)).toMatchObject({ id: 'i1', result: { subject: 'sub-alice', scope: ['openid', 'profile'] } });
+    });
+
+    it('skips login and consent for a signed-in user who already consented, but prompt=login asks again', async () => {
+      const b = createBrowser([origin]);
+      core.add('i2');
+      const login = await b.get(`${origin}/interaction/i2`);
+      // alice consented in the previous test: no consent page this time.
+      const back = await b.submit(loginForm(login), { username: 'alice', password: 'correct horse' });
+      expect(back.status).toBe(302);
+      expect(back.headers.get('location')).toBe('https://rp.example/cb?code=c-i2&state=s%3C1%3E');
+      core.add('i3');
+      const straight = await b.get(`${origin}/interaction/i3`);
+      expect(straight.status).toBe(302);
+      expect(new URL(straight.headers.get('location')!).origin).toBe(rpOrigin);
+      core.add('i4', ['login']);
+      const again = await b.get(`${origin}/interaction/i4`);
+      expect(again.status).toBe(200);
+      loginForm(again);
+    });
+
+    it('refuses a login POST without the CSRF token; prompt=consent asks again; deny ends with access_denied', async () => {
+      core.add('i5', ['consent']);
+      const b = createBrowser([origin]);
+      const login = await b.get(`${origin}/interaction/i5`);
+      const forged = await b.submit(loginForm(login), { username: 'alice', password: 'correct horse', csrf: 'forged' });
+      expect(forged.status).toBe(403);
+      const consent = await b.submit(loginForm(forged), { username: 'alice', password: 'correct horse' });
+      const denied = await b.submit(formsOf(consent)[0]!, {}, { name: 'decision', value: 'deny' });
+      expect(denied.status).toBe(303);
+      expect(denied.headers.get('location')).toContain('error=access_denied');
+    });
+
+    it('shows a 4xx page for an unknown interaction', async () => {
+      const res = await fetch(`${origin}/interaction/nope`, { redirect: 'manual' });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    });
+
+    it('device page: code entry (pre-filled), wrong codes throttled per session, login, consent, approval page without a form', async () => {
+      const b = createBrowser([origin]);
+      const entry = await b.get(`${origin}/device?user_code=bcdf-ghjk`);
+      const form = formsOf(entry)[0]!;
+      expect(form.fields['user_code']).toBe('bcdf-ghjk');
+      const wrong = await b.submit(form, { user_code: 'XXXX-XXXX' });
+      expect(wrong.status).toBe(400);
+      const login = await b.submit(formsOf(wrong)[0]!, { user_code: 'bcdf ghjk' });
+      const consent = await b.submit(loginForm(login), { username: 'alice', password: 'correct horse' });
+      const consentForm = formsOf(consent)[0]!;
+      expect(consentForm.buttons).toEqual(expect.arrayContaining([{ name: 'decision', value: 'approve' }]));
+      const done = await b.submit(consentForm, {}, { name: 'decision', value: 'approve' });
+      expect(done.status).toBe(200);
+      expect(formsOf(done)).toHaveLength(0);
+      expect(core.device.get('BCDF-GHJK')).toBe('approved');
+      const b2 = createBrowser([origin]);
+      let page = await b2.get(`${origin}/device`);
+      for (let i = 0; i < 3; i++) page = await b2.submit(formsOf(page)[0]!, { user_code: `WRONG${i}` });
+      const blocked = await b2.submit(formsOf(page)[0]!, { user_code: 'BCDF-GHJK' });
+      expect(blocked.status).toBe(429);
+    });
+
+    it('leaves Grantor routes to the core and answers wrong methods with 405', async () => {
+      const meta = await fetch(`${origin}/.well-known/openid-configuration`);
+      expect(meta.status).toBe(200);
+      const put = await fetch(`${origin}/device`, { method: 'PUT' });
+      expect(put.status).toBe(405);
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import * as O from 'fp-ts/Option';
+import { clientFromMetadata, sha256 } from './clients.js';
+import { readEnv } from './env.js';
+import { createUserDirectory, knownScopes, parseSeed } from './seed.js';
+
+const doc = {
+  clients: [
+    { client_id: 'web-1', client_secret: 's3cret', client_name: 'Web', redirect_uris: ['https://rp.example.test/cb'], grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'], scope: 'openid profile api:read', token_endpoint_auth_method: 'client_secret_basic', logo_uri: 'https://x', software_statement: 42 },
+    { client_id: 'jwt-1', redirect_uris: [], grant_types: ['client_credentials'], response_types: [], scope: 'api:write', token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'PRIVATE', kid: 'k1', alg: 'ES256', use: 'sig' }] } },
+  ],
+  users: [{ username: 'alice', password: 'pw', claims: { sub: 'sub-1', email: 'a@example.test', email_verified: true } }],
+  extra: 'ignored',
+};
+
+describe('seed', () => {
+  it('keeps RFC 7591 metadata, ignores unknown members and knows every client scope', () => {
+    const seed = parseSeed(doc);
+    expect(knownScopes(seed)).toEqual(['openid', 'profile', 'email', 'offline_access', 'api:read', 'api:write']);
+    const web = clientFromMetadata(seed.clients[0]!);
+    expect(web).toMatchObject({ clientId: 'web-1', clientName: 'Web', scope: ['openid', 'profile', 'api:read'], tokenEndpointAuthMethod: 'client_secret_basic' });
+    expect(web.secretHashes).toEqual([{ hash: sha256('s3cret') }]);
+    expect(JSON.stringify(web)).not.toContain('s3cret');
+    const jwt = clientFromMetadata(seed.clients[1]!);
+    expect(jwt.secretHashes).toEqual([]);
+    expect(jwt.jwks?.keys[0]).not.toHaveProperty('d');
+  });
+
+  it('applies the RFC 7591 defaults and refuses a secret-based method without a secret', () => {
+    const c = clientFromMetadata(parseSeed({ clients: [{ client_id: 'c', client_secret: 'x' }] }).clients[0]!);
+    expect(c).toMatchObject({ grantTypes: ['authorization_code'], responseTypes: ['code'], tokenEndpointAuthMethod: 'client_secret_basic' });
+    expect(() => clientFromMetadata(parseSeed({ clients: [{ client_id: 'c' }] }).clients[0]!)).toThrow(/client_secret/);
+  });
+
+  it('names the bad member of an invalid seed', () => {
+    expect(() => parseSeed({ clients: [{ client_id: '' }] })).toThrow(/clients\[0\]\.client_id/);
+    expect(() => parseSeed({ users: [{ username: 'a', password: 'b', claims: {} }] })).toThrow(/users\[0\]\.claims\.sub/);
+    expect(() => parseSeed({ clients: [{ client_id: 'a', client_secret: 'x' }, { client_id: 'a', client_secret: 'y' }] })).toThrow(/duplicate/);
+  });
+
+  it('hashes passwords with argon2id and checks them; claims by subject', async () => {
+    const users = await createUserDirectory(parseSeed(doc).users);
+    expect(await users.verify('alice', 'pw')).toMatchObject({ subject: 'sub-1' });
+    expect(await users.verify('alice', 'PW')).toBeUndefined();
+    expect(await users.verify('bob', 'pw')).toBeUndefined();
+    expect(await users.claimsSource.claims('sub-1')()).toEqual({ _tag: 'Right', right: O.some(doc.users[0]!.claims) });
+    expect(await users.claimsSource.claims('nobody')()).toEqual({ _tag: 'Right', right: O.none });
+  });
+});
+
+describe('environment', () => {
+  it('runs in memory with only PORT, ISSUER and SEED; SQLite otherwise', () => {
+    expect(readEnv({ PORT: '4000', ISSUER: 'http://127.0.0.1:4000', SEED: '/tmp/s.json' })).toMatchObject({ port: 4000, issuer: 'http://127.0.0.1:4000', framework: 'fastify', store: { kind: 'memory' } });
+    expect(readEnv({})).toMatchObject({ port: 3000, issuer: 'http://localhost:3000', store: { kind: 'sqlite', dir: './data' } });
+    expect(readEnv({ SEED: 's', DATA_DIR: '/d' }).store).toEqual({ kind: 'sqlite', dir: '/d' });
+    expect(readEnv({ DATABASE_URL: 'postgres://x' }).store).toEqual({ kind: 'url', url: 'postgres://x' });
+    expect(() => readEnv({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => readEnv({ FRAMEWORK: 'hapi' })).toThrow(/FRAMEWORK/);
+  });
+});
