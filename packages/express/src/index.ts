@@ -5,14 +5,15 @@ import {
   defaultMountPath,
   internalError,
   payloadTooLarge,
-  readRawBody,
+  readOrReconstructBody,
+  reconstructBody,
   requestTarget,
   safeHandle,
+  streamConsumed,
   toHttpRequest,
   unreadableBody,
   writeHttpResponse,
 } from '@grantor/node';
-import { reconstructBody, streamConsumed } from './body.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -24,7 +25,7 @@ declare global {
   }
 }
 
-export { encodeForm, reconstructBody, streamConsumed } from './body.js';
+export { encodeForm, reconstructBody, streamConsumed } from '@grantor/node';
 
 export interface GrantorRouterOptions {
   /** Public path prefix of the routes (default: the path of `server.config.baseUrl`); matched against `req.originalUrl`. */
@@ -40,15 +41,6 @@ export type ExpressBearerOptions = BearerOptions;
 /** A Grantor middleware, with the bearer-token middleware bound to the same server. */
 export type GrantorMiddleware = RequestHandler & { readonly bearer: (options?: ExpressBearerOptions) => RequestHandler };
 
-type BodyOutcome = { readonly _tag: 'Body'; readonly body: Uint8Array | undefined } | { readonly _tag: 'TooLarge'; readonly limit: number } | { readonly _tag: 'Unreadable' };
-
-/** The raw body: read from the stream, or rebuilt from `req.body` when a parser registered earlier consumed it. */
-const rawBody = async (req: Request, limit: number): Promise<BodyOutcome> => {
-  if (!streamConsumed(req)) return readRawBody(req, limit);
-  const body = reconstructBody(req.headers['content-type'], (req as { body?: unknown }).body);
-  return body !== undefined && body.byteLength > limit ? { _tag: 'TooLarge', limit } : { _tag: 'Body', body };
-};
-
 /**
  * Express middleware serving every path `server.matches` claims under the mount path (any route the core has, with
  * no per-route code); everything else goes to `next()`. Reads the raw body itself: mount it before `express.json()` /
@@ -63,7 +55,7 @@ export const grantorRouter = (server: AuthorizationServer, options: GrantorRoute
     if (target._tag === 'Outside' || (target._tag === 'Target' && !server.matches(target.path))) return next();
     if (target._tag === 'Invalid') return writeHttpResponse(res, target.response);
     void (async () => {
-      const body = await rawBody(req, limit);
+      const body = await readOrReconstructBody(req, () => (req as { body?: unknown }).body, limit);
       if (body._tag === 'TooLarge') return writeHttpResponse(res, payloadTooLarge(body.limit));
       if (body._tag === 'Unreadable') return writeHttpResponse(res, unreadableBody());
       const converted = toHttpRequest(req, body.body, mountPath, url);

@@ -18,3 +18,4 @@ export type { RawBodyResult, RequestTarget, RequestConversion } from './request.
 export { writeHttpResponse, safeHandle } from './response.js';
 export { createNodeHandler } from './handler.js';
 export type { NodeHandlerOptions } from './handler.js';
+export { streamConsumed, encodeForm, reconstructBody, readOrReconstructBody } from './parsed-body.js';

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { defaultBodyLimit, readRawBody, type RawBodyResult } from './request.js';
 
 /** True when something (a body parser registered before Grantor) already read the request stream. */
 export const streamConsumed = (req: IncomingMessage): boolean =>
@@ -50,4 +51,15 @@ export const reconstructBody = (contentType: string | undefined, parsed: unknown
   } catch {
     return undefined;
   }
+};
+
+/**
+ * The raw body of a request in a framework: read from the stream (bounded), or — when a body parser registered
+ * earlier already consumed it — rebuilt from what it parsed (`parsed()`), with the same limit. Never rejects.
+ */
+export const readOrReconstructBody = async (req: IncomingMessage, parsed: () => unknown, limitBytes: number = defaultBodyLimit): Promise<RawBodyResult> => {
+  if (!streamConsumed(req)) return readRawBody(req, limitBytes);
+  const contentType = req.headers['content-type'];
+  const body = reconstructBody(contentType, parsed());
+  return body !== undefined && body.byteLength > limitBytes ? { _tag: 'TooLarge', limit: limitBytes } : { _tag: 'Body', body };
 };
