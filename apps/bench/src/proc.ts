@@ -25,7 +25,8 @@ export interface RunningTarget {
  */
 export const startTarget = (entry: string, args: readonly string[], env: Readonly<Record<string, string>>, cpu: number, timeoutMs = 120_000): Promise<RunningTarget> =>
   new Promise((resolve, reject) => {
-    const nodeArgs = [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), entry, ...args];
+    const hooks = new URL('./register-hooks.js', import.meta.url).href;
+    const nodeArgs = ['--import', hooks, ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), entry, ...args];
     const [cmd, argv] = hasTaskset() ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]] as const : [process.execPath, nodeArgs] as const;
     const child = spawn(cmd, argv, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
