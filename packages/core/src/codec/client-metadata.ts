@@ -1,0 +1,129 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import type { Client, ClientAuthMethod, ClientSecretHash, PublicJwk } from '../domain/client.js';
+import { parseScope } from '../domain/scope.js';
+import { isAbsoluteHttpUrl } from './config.js';
+
+/** RFC 7591 §2 client metadata (the members Grantor reads; any other member is ignored). */
+export interface ClientMetadata {
+  readonly client_id: string;
+  /** The clear secret; only its hash is kept in the resulting `Client`. */
+  readonly client_secret?: string;
+  /** RFC 7591 §3.2.1: epoch seconds after which the secret expires; 0 or absent = never. */
+  readonly client_secret_expires_at?: number;
+  readonly client_name?: string;
+  readonly redirect_uris?: readonly string[];
+  readonly post_logout_redirect_uris?: readonly string[];
+  readonly grant_types?: readonly string[];
+  readonly response_types?: readonly string[];
+  /** Space-separated scopes the client may be granted (RFC 7591 §2 `scope`). */
+  readonly scope?: string;
+  readonly token_endpoint_auth_method?: ClientAuthMethod;
+  readonly jwks?: { readonly keys: readonly PublicJwk[] };
+  readonly jwks_uri?: string;
+  readonly access_token_format?: 'opaque' | 'jwt';
+}
+
+const authMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+const secretMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
+const isString = (u: unknown): u is string => typeof u === 'string';
+const isNonEmptyString = (u: unknown): u is string => typeof u === 'string' && u.length > 0;
+
+type Check<A> = E.Either<string, A>;
+
+const optional = <A>(m: Readonly<Record<string, unknown>>, key: string, fallback: A, check: (u: unknown) => u is A, expected: string): Check<A> => {
+  const v = m[key];
+  if (v === undefined) return E.right(fallback);
+  return check(v) ? E.right(v) : E.left(`${key}: must be ${expected}`);
+};
+
+const stringArray = (u: unknown): u is readonly string[] => Array.isArray(u) && u.every(isNonEmptyString);
+
+/** RFC 6749 §3.1.2: redirection URIs are absolute, without fragment. Custom schemes (native apps, RFC 8252) allowed. */
+const isRedirectUri = (u: string): boolean => /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s#]+$/.test(u) && (!/^https?:/i.test(u) || /^https?:\/\/[^\s/?#]+/i.test(u));
+
+const isJwks = (u: unknown): u is { readonly keys: readonly PublicJwk[] } =>
+  isRecord(u) && Array.isArray(u['keys']) && u['keys'].every((k) => isRecord(k) && isNonEmptyString(k['kty']) && k['d'] === undefined);
+
+/**
+ * Decodes RFC 7591 §2 client metadata into a `Client`, hashing `client_secret` with `hash` (only the hash is kept).
+ * Defaults per RFC 7591 §2: `grant_types` `["authorization_code"]`, `response_types` `["code"]`,
+ * `token_endpoint_auth_method` `client_secret_basic`; `scope` defaults to none. Unknown members are ignored.
+ * A failure is a message naming the member.
+ */
+export const decodeClientMetadata = (input: unknown, hash: (secret: string) => string): E.Either<string, Client> => {
+  if (!isRecord(input)) return E.left('(root): client metadata must be an object');
+  const m = input;
+  return pipe(
+    E.Do,
+    E.bind('clientId', () => (isNonEmptyString(m['client_id']) ? E.right(m['client_id']) : E.left('client_id: must be a non-empty string'))),
+    E.bind('secret', () => optional<string | undefined>(m, 'client_secret', undefined, isNonEmptyString, 'a non-empty string')),
+    E.bind('secretExpiresAt', () =>
+      optional<number>(m, 'client_secret_expires_at', 0, (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0, 'a non-negative integer'),
+    ),
+    E.bind('clientName', () => optional<string | undefined>(m, 'client_name', undefined, isString, 'a string')),
+    E.bind('redirectUris', () =>
+      E.flatMap(optional<readonly string[]>(m, 'redirect_uris', [], stringArray, 'an array of URIs'), (uris) =>
+        uris.every(isRedirectUri) ? E.right(uris) : E.left('redirect_uris: every entry must be an absolute URI without fragment'),
+      ),
+    ),
+    E.bind('postLogoutRedirectUris', () =>
+      E.flatMap(optional<readonly string[]>(m, 'post_logout_redirect_uris', [], stringArray, 'an array of URIs'), (uris) =>
+        uris.every(isRedirectUri) ? E.right(uris) : E.left('post_logout_redirect_uris: every entry must be an absolute URI without fragment'),
+      ),
+    ),
+    E.bind('grantTypes', () => optional<readonly string[]>(m, 'grant_types', ['authorization_code'], stringArray, 'an array of strings')),
+    E.bind('responseTypes', () => optional<readonly string[]>(m, 'response_types', ['code'], stringArray, 'an array of strings')),
+    E.bind('scope', () =>
+      E.flatMap(optional<string>(m, 'scope', '', isString, 'a space-separated string'), (raw) => {
+        const parsed = parseScope(raw);
+        return parsed === undefined ? E.left('scope: must be space-separated scope tokens (RFC 6749 §3.3)') : E.right(parsed);
+      }),
+    ),
+    E.bind('method', () =>
+      optional<ClientAuthMethod>(m, 'token_endpoint_auth_method', 'client_secret_basic', (u): u is ClientAuthMethod => authMethods.includes(u as ClientAuthMethod), `one of ${authMethods.join(', ')}`),
+    ),
+    E.bind('jwks', () => optional<Client['jwks']>(m, 'jwks', undefined, isJwks, 'a JWK Set of public keys ({"keys": [...]})')),
+    E.bind('jwksUri', () =>
+      optional<string | undefined>(m, 'jwks_uri', undefined, (u): u is string => isString(u) && isAbsoluteHttpUrl(u), 'an absolute http(s) URL'),
+    ),
+    E.bind('accessTokenFormat', () =>
+      optional<'opaque' | 'jwt' | undefined>(m, 'access_token_format', undefined, (u): u is 'opaque' | 'jwt' => u === 'opaque' || u === 'jwt', "'opaque' or 'jwt'"),
+    ),
+    E.flatMap((d) => {
+      if (secretMethods.includes(d.method) && d.secret === undefined) return E.left(`client_secret: required for token_endpoint_auth_method ${d.method}`);
+      if ((d.method === 'none' || d.method === 'private_key_jwt') && d.secret !== undefined) {
+        return E.left(`client_secret: not allowed for token_endpoint_auth_method ${d.method}`);
+      }
+      if (d.method === 'private_key_jwt' && d.jwks === undefined) return E.left('jwks: required for token_endpoint_auth_method private_key_jwt');
+      if (d.jwks !== undefined && d.jwksUri !== undefined) return E.left('jwks_uri: must not be used together with jwks (RFC 7591 §2)');
+      if (d.grantTypes.includes('authorization_code') && d.redirectUris.length === 0) return E.left('redirect_uris: required for the authorization_code grant');
+      const secretHashes: readonly ClientSecretHash[] =
+        d.secret === undefined ? [] : [d.secretExpiresAt === 0 ? { hash: hash(d.secret) } : { hash: hash(d.secret), expiresAt: d.secretExpiresAt }];
+      const client: Client = {
+        clientId: d.clientId,
+        ...(d.clientName === undefined ? {} : { clientName: d.clientName }),
+        secretHashes,
+        redirectUris: d.redirectUris,
+        postLogoutRedirectUris: d.postLogoutRedirectUris,
+        grantTypes: d.grantTypes,
+        responseTypes: d.responseTypes,
+        scope: d.scope,
+        tokenEndpointAuthMethod: d.method,
+        ...(d.jwks === undefined ? {} : { jwks: d.jwks }),
+        ...(d.jwksUri === undefined ? {} : { jwksUri: d.jwksUri }),
+        ...(d.accessTokenFormat === undefined ? {} : { accessTokenFormat: d.accessTokenFormat }),
+      };
+      return E.right(client);
+    }),
+  );
+};
+
+/** {@link decodeClientMetadata} for seeding at startup: throws a `TypeError` naming the member. */
+export const clientFromMetadata = (input: unknown, hash: (secret: string) => string): Client => {
+  const r = decodeClientMetadata(input, hash);
+  if (E.isLeft(r)) throw new TypeError(`Invalid client metadata: ${r.left}`);
+  return r.right;
+};
