@@ -5,6 +5,7 @@ import type { PkceChallenge } from '../domain/records.js';
 import { isSubset, parseScope, scopeDifference } from '../domain/scope.js';
 import { fatalAuthorizeError, invalidRequest, oauthError, unauthorizedClient, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
 import type { ServerConfig } from '../server/config.js';
+import { decodeFormComponent } from '../http/form-urlencoded.js';
 
 /** Raw request parameters, each name with every value it was sent with (empty values dropped). */
 export type MultiParams = Readonly<Record<string, readonly string[]>>;
@@ -24,14 +25,6 @@ export interface AuthorizeRequest {
   readonly claims?: string;
 }
 
-const decodeComponent = (s: string): string | undefined => {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Parses `application/x-www-form-urlencoded` text (a query string or a form body) into a multi-map. Empty values are
  * treated as omitted (RFC 6749 §3.1); a broken percent-encoding is `invalid_request`.
@@ -41,23 +34,13 @@ export const parseMultiParams = (raw: string): E.Either<OAuthError, MultiParams>
   for (const pair of raw.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
-    const value = decodeComponent(eq < 0 ? '' : pair.slice(eq + 1));
+    const name = decodeFormComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = decodeFormComponent(eq < 0 ? '' : pair.slice(eq + 1));
     if (name === undefined || value === undefined) return E.left(invalidRequest('The request parameters are not correctly encoded.'));
-    if (value === '') continue;
+    if (name === '' || value === '') continue;
     (out[name] ??= []).push(value);
   }
   return E.right(out);
-};
-
-/**
- * Turns raw body bytes into form text without a text decoder: ASCII bytes are kept, every other byte is
- * percent-encoded, so that `decodeURIComponent` later decodes UTF-8 (and refuses malformed UTF-8).
- */
-export const bytesToFormText = (bytes: Uint8Array): string => {
-  let s = '';
-  for (const b of bytes) s += b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase()}`;
-  return s;
 };
 
 /** A single-valued parameter: `undefined` when absent, `Left` when repeated (RFC 6749 §3.1). */

@@ -6,12 +6,13 @@ import { fatalAuthorizeError, type FatalAuthorizeError, type OAuthError } from '
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, redirect, type HttpResponse } from '../http/http-response.js';
+import { utf8Decode } from '../http/encoding.js';
+import { isFormContentType } from '../http/form-urlencoded.js';
 import type { Clock, Logger, Random } from '../ports/runtime.js';
 import type { ClientStore, InteractionStore } from '../ports/stores.js';
 import type { Route } from '../server/authorization-server.js';
 import type { ServerConfig } from '../server/config.js';
 import {
-  bytesToFormText,
   echoState,
   parseMultiParams,
   requireClientId,
@@ -41,9 +42,6 @@ const fatal = (error: FatalAuthorizeError): Failure => ({ _tag: 'Fatal', error }
 const fatalFromOAuth = (e: OAuthError): Failure =>
   fatal(fatalAuthorizeError(e.code === 'temporarily_unavailable' || e.code === 'server_error' ? e.code : 'invalid_request', e.description, e.detail));
 
-const isFormContentType = (value: string | undefined): boolean =>
-  value !== undefined && value.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-
 /**
  * RFC 6749 §4.1.1: the request is sent with GET in the query; OpenID Connect Core §3.1.2.1 also allows POST with a
  * form-encoded body.
@@ -53,7 +51,9 @@ const readParams = (req: HttpRequest): E.Either<Failure, MultiParams> => {
     if (!isFormContentType(req.headers['content-type'])) {
       return E.left(fatal(fatalAuthorizeError('invalid_request', 'The authorization request body must be application/x-www-form-urlencoded.')));
     }
-    return pipe(parseMultiParams(bytesToFormText(req.body ?? new Uint8Array())), E.mapLeft(fatalFromOAuth));
+    const text = req.body === undefined ? '' : utf8Decode(req.body);
+    if (text === undefined) return E.left(fatal(fatalAuthorizeError('invalid_request', 'The request body is not valid UTF-8.')));
+    return pipe(parseMultiParams(text), E.mapLeft(fatalFromOAuth));
   }
   return pipe(parseMultiParams(req.query), E.mapLeft(fatalFromOAuth));
 };
