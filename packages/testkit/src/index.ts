@@ -1,3 +1,3 @@
 export * from './fakes.js';
 export * from './arbitraries.js';
-export * from './conformance/index.js';
+export * from './contract/index.js';
