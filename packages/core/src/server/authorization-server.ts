@@ -69,7 +69,17 @@ export interface InteractionApi {
   readonly details: (id: string) => Promise<{ readonly _tag: 'Found'; readonly details: InteractionDetails } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
   readonly finish: (id: string, result: InteractionResult) => Promise<HttpResponse>;
   readonly deny: (id: string) => Promise<HttpResponse>;
+  /**
+   * Ends the interaction with an OpenID Connect Core §3.1.2.6 error sent to the client's redirect URI, e.g. for
+   * `prompt=none` when the user has no session (`login_required`) or has not consented (`consent_required`).
+   * Always present on the server `createAuthorizationServer` returns (optional only so that hand-made fakes of this
+   * interface stay valid).
+   */
+  readonly fail?: (id: string, error: InteractionFailure) => Promise<HttpResponse>;
 }
+
+/** The errors a host may end an interaction with (OpenID Connect Core §3.1.2.6; RFC 6749 §4.1.2.1). */
+export type InteractionFailure = 'login_required' | 'consent_required' | 'interaction_required' | 'access_denied';
 
 /** The host's side of the RFC 8628 verification page. */
 export interface DeviceVerificationApi {
