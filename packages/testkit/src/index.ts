@@ -1,4 +1,4 @@
 export * from './fakes.js';
 export * from './arbitraries.js';
 export * from './contract/index.js';
-export * from './conformance/index.js';
+export * from './model/lifecycle-model.js';
