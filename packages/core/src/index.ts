@@ -11,4 +11,7 @@ export * from './ports/identity.js';
 export * from './server/config.js';
 export * from './server/authorization-server.js';
 export * from './grants/grant.js';
+// Pure lifecycle judgements and transitions, namespaced (custom stores, fakes and model tests use them).
+export * as codeLifecycle from './lifecycle/authorization-code.js';
+export * as refreshFamily from './lifecycle/refresh-family.js';
 export type { Codec } from './codec/decode.js';
