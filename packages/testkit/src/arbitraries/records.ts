@@ -30,6 +30,12 @@ export interface RecordOptions {
   readonly issuedAt?: number;
 }
 
+/**
+ * Free-form JSON members (`extra`, `metadata`) as they come back from a JSON document: plain prototypes, no `-0`
+ * (stores that persist them, e.g. `@grantor/store-sql`, keep JSON, not object identity).
+ */
+const asJson = (value: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+
 const issuedAtArb = (o: RecordOptions): fc.Arbitrary<number> => (o.issuedAt === undefined ? epochSecondsArb : fc.constant(o.issuedAt));
 
 /** A fresh (unredeemed) authorization code record (RFC 6749 §4.1.2). */
@@ -68,7 +74,7 @@ export const accessTokenRecordArb = (o: RecordOptions = {}): fc.Arbitrary<Access
       authTime: maybe(epochSecondsArb),
       issuedAt: issuedAtArb(o),
       lifetime: lifetimeArb,
-      extra: maybe(fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxKeys: 3 })),
+      extra: maybe(fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.oneof(fc.string(), fc.integer(), fc.boolean()), { maxKeys: 3 }).map(asJson)),
     })
     .map(({ lifetime, jti, format, id, ...r }) =>
       withoutUndefined<AccessTokenRecord>({ ...r, format, id: format === 'jwt' ? jti : id, expiresAt: r.issuedAt + lifetime }),
@@ -152,15 +158,18 @@ export const deviceCodeRecordArb = (o: RecordOptions = {}): fc.Arbitrary<DeviceC
 const authMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
 
 /** An EC P-256 public JWK shape (values are random, not a valid point: enough for storage and metadata tests). */
-const publicJwkArb = fc.record({
-  kty: fc.constant('EC'),
-  crv: fc.constant('P-256'),
-  x: hashArb,
-  y: hashArb,
-  kid: fc.uuid(),
-  alg: fc.constant('ES256'),
-  use: fc.constant('sig'),
-});
+const publicJwkArb = fc.record(
+  {
+    kty: fc.constant('EC'),
+    crv: fc.constant('P-256'),
+    x: hashArb,
+    y: hashArb,
+    kid: fc.uuid(),
+    alg: fc.constant('ES256'),
+    use: fc.constant('sig'),
+  },
+  { noNullPrototype: true },
+);
 
 /** A `Client` record as the core keeps it (secrets are hashes; key-based clients carry `jwks` or `jwksUri`). */
 export const clientArb: fc.Arbitrary<Client> = fc
@@ -179,8 +188,8 @@ export const clientArb: fc.Arbitrary<Client> = fc
     jwks: fc.array(publicJwkArb, { minLength: 1, maxLength: 2 }),
     jwksUri: maybe(fc.webUrl({ validSchemes: ['https'] })),
     accessTokenFormat: maybe(fc.constantFrom('opaque' as const, 'jwt' as const)),
-    lifetimes: maybe(fc.record({ accessToken: lifetimeArb, refreshToken: lifetimeArb }, { requiredKeys: [] })),
-    metadata: maybe(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 })),
+    lifetimes: maybe(fc.record({ accessToken: lifetimeArb, refreshToken: lifetimeArb }, { requiredKeys: [], noNullPrototype: true })),
+    metadata: maybe(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }).map(asJson)),
   })
   .map(({ method, secretHashes, jwks, jwksUri, grantTypes, ...r }) => {
     const secretBased = method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
