@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { createPool } from 'mysql2';
+import Database from 'better-sqlite3';
+import type { SqlDialect } from './dialect.js';
+import type { GrantorDatabase } from './schema.js';
+
+/** Pool and timeout settings used when the store opens the connection itself. */
+export interface PoolSettings {
+  /** Maximum pooled connections (PostgreSQL/MySQL; default 10). */
+  readonly max?: number;
+  /** Server-side statement timeout in ms (PostgreSQL `statement_timeout`, MariaDB `max_statement_time`; default 5000). */
+  readonly statementTimeoutMs?: number;
+  /** Row-lock wait limit in ms (PostgreSQL `lock_timeout`, InnoDB `innodb_lock_wait_timeout` rounded up to s; default 5000). */
+  readonly lockTimeoutMs?: number;
+  /** Connection establishment / pool acquisition timeout in ms (default 5000). */
+  readonly connectTimeoutMs?: number;
+  /** SQLite busy timeout in ms (how long to wait for another process's write lock; default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Where the store should connect when it opens the connection itself:
+ * - `{ url }`: `postgres://…` / `postgresql://…` (optional `?schema=name` sets the `search_path`), `mysql://…` /
+ *   `mariadb://…`, `sqlite:path`, `sqlite::memory:`, or a bare file path (SQLite);
+ * - `{ sqliteFile }`: a SQLite database file (created with its directory if missing) or `:memory:`;
+ * - `{ dataDir }`: the embedded default, `<dataDir>/grantor.sqlite`.
+ */
+export type SqlConnectionConfig =
+  | ({ readonly url: string } & PoolSettings)
+  | ({ readonly sqliteFile: string } & PoolSettings)
+  | ({ readonly dataDir: string } & PoolSettings);
+
+export interface Connection {
+  readonly db: Kysely<GrantorDatabase>;
+  readonly dialect: SqlDialect;
+}
+
+const defaults = { max: 10, statementTimeoutMs: 5000, lockTimeoutMs: 5000, connectTimeoutMs: 5000, busyTimeoutMs: 5000 };
+
+const openPostgres = (url: string, s: typeof defaults): Connection => {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema)) throw new TypeError(`@grantor/store-sql: invalid schema name ${JSON.stringify(schema)}`);
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: s.max,
+    connectionTimeoutMillis: s.connectTimeoutMs,
+    statement_timeout: s.statementTimeoutMs,
+    lock_timeout: s.lockTimeoutMs,
+    idle_in_transaction_session_timeout: Math.max(s.statementTimeoutMs * 2, 10_000),
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client losing its connection (server restart, terminated backend) must not crash the process.
+  pool.on('error', () => undefined);
+  return { db: new Kysely<GrantorDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+};
+
+const openMysql = (url: string, s: typeof defaults): Connection => {
+  const pool = createPool({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: s.max,
+    connectTimeout: s.connectTimeoutMs,
+    waitForConnections: true,
+    queueLimit: 1000,
+    enableKeepAlive: true,
+    supportBigNumbers: true,
+  });
+  const lockSeconds = Math.max(1, Math.ceil(s.lockTimeoutMs / 1000));
+  return {
+    db: new Kysely<GrantorDatabase>({
+      dialect: new MysqlDialect({
+        pool,
+        onCreateConnection: async (conn) => {
+          await conn.executeQuery(CompiledQuery.raw(`set session innodb_lock_wait_timeout = ${lockSeconds}`));
+          // MariaDB only (seconds, fractional); MySQL has no equivalent for writes and refuses the variable.
+          await conn.executeQuery(CompiledQuery.raw(`set session max_statement_time = ${s.statementTimeoutMs / 1000}`)).catch(() => undefined);
+        },
+      }),
+    }),
+    dialect: 'mysql',
+  };
+};
+
+const openSqlite = (file: string, s: typeof defaults): Connection => {
+  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
+  const database = new Database(file, { timeout: s.busyTimeoutMs });
+  if (file !== ':memory:' && file !== '') database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  return { db: new Kysely<GrantorDatabase>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+};
+
+/** Parses a `DATABASE_URL`-style string into a dialect and a driver target. */
+export const parseDatabaseUrl = (url: string): { readonly dialect: SqlDialect; readonly target: string } => {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', target: url };
+  if (/^(mysql|mariadb):\/\//i.test(url)) return { dialect: 'mysql', target: url };
+  if (/^sqlite:/i.test(url)) return { dialect: 'sqlite', target: url.slice('sqlite:'.length).replace(/^\/\/(?=\/|\.|[A-Za-z]:)/, '') };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new TypeError(`@grantor/store-sql: unsupported database URL scheme in ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//***@'))}`);
+  return { dialect: 'sqlite', target: url };
+};
+
+/** Opens a Kysely instance (and its pool) for a connection config. The caller owns it (`db.destroy()`). */
+export const openConnection = (config: SqlConnectionConfig): Connection => {
+  const s = { ...defaults, ...config };
+  if ('dataDir' in config) return openSqlite(join(config.dataDir, 'grantor.sqlite'), s);
+  if ('sqliteFile' in config) return openSqlite(config.sqliteFile, s);
+  const { dialect, target } = parseDatabaseUrl(config.url);
+  return dialect === 'postgres' ? openPostgres(target, s) : dialect === 'mysql' ? openMysql(target, s) : openSqlite(target, s);
+};

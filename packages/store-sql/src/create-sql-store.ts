@@ -1,0 +1,121 @@
+import { Kysely } from 'kysely';
+import type {
+  AccessTokenStore,
+  AuthorizationCodeStore,
+  ClientStore,
+  ConsentStore,
+  DeviceCodeStore,
+  InteractionStore,
+  RefreshTokenStore,
+  ReplayCache,
+  Sweeper,
+} from '@grantor/core';
+import { openConnection, type SqlConnectionConfig } from './connect.js';
+import type { SqlContext } from './context.js';
+import { inTransaction, requireDialect, type SqlDialect } from './dialect.js';
+import { runner } from './errors.js';
+import { migrate, type MigrateResult } from './migrate.js';
+import type { GrantorDatabase } from './schema.js';
+import { sqlAccessTokenStore } from './stores/access-tokens.js';
+import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
+import { sqlClientStore } from './stores/clients.js';
+import { sqlConsentStore } from './stores/consents.js';
+import { sqlDeviceCodeStore } from './stores/device-codes.js';
+import { sqlInteractionStore } from './stores/interactions.js';
+import { sqlRefreshTokenStore } from './stores/refresh-tokens.js';
+import { sqlReplayCache } from './stores/replay-cache.js';
+import { sqlSweeper } from './stores/sweeper.js';
+
+export interface SqlStoreOptions<DB = GrantorDatabase> {
+  /**
+   * An existing Kysely instance (its pool stays yours: `close()` does not destroy it; its plugins are bypassed, the
+   * store speaks snake_case SQL) or a connection config (the store opens and owns the pool).
+   */
+  readonly db: Kysely<DB> | SqlConnectionConfig;
+  /** Inferred from the Kysely instance's adapter when omitted. */
+  readonly dialect?: SqlDialect;
+  /** Upper bound on one store operation, retries included (default 10000 ms): past it, a transient `StoreError`. */
+  readonly operationTimeoutMs?: number;
+  /** Re-runs of an operation after a serialization failure or deadlock (default 3). */
+  readonly serializationRetries?: number;
+  /** Rows deleted per sweeper statement (default 500). */
+  readonly sweepBatchSize?: number;
+  /** Sweeper statements per table per `sweep` call (default 20). */
+  readonly sweepMaxBatches?: number;
+}
+
+/** Every store port of `@grantor/core`, backed by one SQL database. */
+export interface SqlStore {
+  readonly clients: ClientStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly accessTokens: AccessTokenStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly consents: ConsentStore;
+  readonly interactions: InteractionStore;
+  readonly deviceCodes: DeviceCodeStore;
+  readonly replay: ReplayCache;
+  readonly sweeper: Sweeper;
+  readonly dialect: SqlDialect;
+  /** The Kysely instance the store uses (plugins removed). */
+  readonly db: Kysely<GrantorDatabase>;
+  /** Applies pending migrations (see `migrate`). */
+  readonly migrate: () => Promise<MigrateResult>;
+  /** Closes the pool when the store opened it; a no-op for a Kysely instance you passed in. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Builds every store port on one SQL database. Does not migrate: call `store.migrate()` / `migrate(db)` or the
+ * `grantor migrate` CLI first (or use `openSqlStore`, which does both).
+ */
+export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB>): SqlStore => {
+  const owned = !(options.db instanceof Kysely);
+  const opened = options.db instanceof Kysely
+    ? { db: options.db.withoutPlugins() as unknown as Kysely<GrantorDatabase>, dialect: requireDialect(options.db, options.dialect) }
+    : openConnection(options.db);
+  const { db, dialect } = opened;
+  const context: SqlContext = {
+    db,
+    dialect,
+    run: runner({ serializationRetries: options.serializationRetries ?? 3, operationTimeoutMs: options.operationTimeoutMs ?? 10_000 }),
+    transaction: (f) => inTransaction(db, dialect, f),
+    sweepBatchSize: options.sweepBatchSize ?? 500,
+    sweepMaxBatches: options.sweepMaxBatches ?? 20,
+  };
+  return {
+    clients: sqlClientStore(context),
+    authorizationCodes: sqlAuthorizationCodeStore(context),
+    accessTokens: sqlAccessTokenStore(context),
+    refreshTokens: sqlRefreshTokenStore(context),
+    consents: sqlConsentStore(context),
+    interactions: sqlInteractionStore(context),
+    deviceCodes: sqlDeviceCodeStore(context),
+    replay: sqlReplayCache(context),
+    sweeper: sqlSweeper(context),
+    dialect,
+    db,
+    migrate: () => migrate(db, { dialect }),
+    close: async () => {
+      if (owned) await db.destroy();
+    },
+  };
+};
+
+/**
+ * Opens a store from a `DATABASE_URL` string or a connection config and applies pending migrations (safe when
+ * several processes start at once). Rejects, after closing what it opened, when the database is unreachable or a
+ * migration fails: call it at startup.
+ */
+export const openSqlStore = async (
+  target: string | SqlConnectionConfig,
+  options: Omit<SqlStoreOptions, 'db' | 'dialect'> = {},
+): Promise<SqlStore> => {
+  const store = createSqlStore({ ...options, db: typeof target === 'string' ? { url: target } : target });
+  try {
+    await store.migrate();
+    return store;
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+};

@@ -1,0 +1,7 @@
+export { createSqlStore, openSqlStore, type SqlStore, type SqlStoreOptions } from './create-sql-store.js';
+export { migrate, type MigrateOptions, type MigrateResult } from './migrate.js';
+export { migrations, type Migration } from './migrations/index.js';
+export { openConnection, parseDatabaseUrl, type Connection, type PoolSettings, type SqlConnectionConfig } from './connect.js';
+export { detectDialect, type SqlDialect } from './dialect.js';
+export { isSerializationFailure, isTransient, toStoreError } from './errors.js';
+export type * from './schema.js';

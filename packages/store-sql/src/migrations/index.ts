@@ -1,0 +1,7 @@
+import { m0001Initial } from './0001-initial.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+/** Every migration the package ships, in order. Append only. */
+export const migrations: readonly Migration[] = [m0001Initial];
