@@ -1,4 +1,6 @@
 import type { AuthorizationServer, Client, Logger, UserClaimsSource } from '@grantor/core';
+import { nodeRuntime } from '@grantor/node';
+import { createMemoryStore } from '@grantor/store-memory';
 import type { ServerEnv } from './env.js';
 
 /**
@@ -29,8 +31,34 @@ const load = async (name: string): Promise<Loose | undefined> => {
   }
 };
 
+const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance interface. */
+export const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>) => ({
+  issuer: input.env.issuer,
+  interactionUrl: `${input.prefix}/interaction/{id}`,
+  scopesSupported: input.scopes,
+  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', deviceGrant],
+  deviceFlow: { verificationUri: `${new URL(input.env.issuer).origin}${input.prefix}/device` },
+});
+
 export const createCore = async (input: CoreInput): Promise<Core> => {
+  const runtime = nodeRuntime({ logger: input.logger });
+  if (input.env.store.kind !== 'memory') input.logger.log('warn', 'SQL store not wired yet: running in memory', { store: input.env.store.kind });
+  const store = createMemoryStore({ clock: runtime.clock });
+  const stopSweeper = store.startSweeper(60_000, (cause) => input.logger.log('warn', 'sweep failed', { cause: String(cause) }));
+  for (const client of input.clients) {
+    const saved = await store.clients.save(client)();
+    if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
+  }
   const core = await load('@grantor/core');
-  if (typeof core?.['createAuthorizationServer'] !== 'function') throw new Error('@grantor/core does not export createAuthorizationServer yet');
-  throw new Error(`core composition not wired yet (${input.env.issuer})`);
+  const create = core?.['createAuthorizationServer'];
+  if (typeof create !== 'function') throw new Error('@grantor/core does not export createAuthorizationServer yet');
+  const server = (await (create as (c: unknown, p: unknown) => unknown)(serverConfig(input), { ...runtime, ...store, claims: input.claims })) as AuthorizationServer;
+  return {
+    server,
+    close: async () => {
+      stopSweeper();
+    },
+  };
 };

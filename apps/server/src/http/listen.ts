@@ -6,6 +6,8 @@ import { createNodeHandler } from '@grantor/node';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
+import { grantorRouter } from '@grantor/express';
+import { grantorMiddleware } from '@grantor/koa';
 import type { Framework } from '../env.js';
 
 /** A listening server that can be stopped. */
@@ -50,23 +52,28 @@ const harden = (server: Server, logger: Logger): void => {
   });
 };
 
-/** Express 5: one middleware hands every request to Grantor and the pages (no body parser runs before it). */
+/**
+ * Express 5 through `@grantor/express` (Grantor's endpoints and the pages, see `withPages`); anything else gets the
+ * core's RFC-shaped 404.
+ */
 const withExpress = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const handler = createNodeHandler(host, { bodyLimit, logger });
+  app.use(grantorRouter(host, { bodyLimit, logger }));
+  const fallback = createNodeHandler(host, { bodyLimit, logger });
   app.use((req, res) => {
-    void handler(req, res);
+    void fallback(req, res);
   });
   const server = createServer(app);
   harden(server, logger);
   return { port: await listenOn(server, port), close: () => closeHttp(server) };
 };
 
-/** Koa 3: the middleware lets Grantor write the Node response itself (`ctx.respond = false`). */
+/** Koa 3 through `@grantor/koa`; anything else gets the core's RFC-shaped 404 (written by `@grantor/node`). */
 const withKoa = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
   const app = new Koa();
+  app.use(grantorMiddleware(host, { bodyLimit, logger }));
   const handler = createNodeHandler(host, { bodyLimit, logger });
   app.use(async (ctx) => {
     ctx.respond = false;
