@@ -1,0 +1,139 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { AuthenticatedClient, Client } from '../domain/client.js';
+import type { DeviceCodeRecord } from '../domain/records.js';
+import { formatScope, isSubset, parseScope, scopeDifference } from '../domain/scope.js';
+import { oauthError, oauthErrorStatus, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { json, noStore, type HttpResponse } from '../http/http-response.js';
+import { readFormBody, type FormParams } from '../http/form-urlencoded.js';
+import { formatUserCode, generateUserCode, normalizeUserCode } from '../grants/device-code/user-code.js';
+import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
+import type { DeviceCodeStore } from '../ports/stores.js';
+import type { Route } from '../server/authorization-server.js';
+import type { ServerConfig } from '../server/config.js';
+import { appendQuery } from './authorization-response.js';
+
+/** RFC 8628 §7.2: the grant type a device code is redeemed with. */
+export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The ports the device authorization endpoint uses. */
+export interface DeviceAuthorizationPorts {
+  readonly deviceCodes: DeviceCodeStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly secrets: SecretHasher;
+  readonly logger: Logger;
+}
+
+/** Client authentication as at the token endpoint (RFC 8628 §3.1 refers to RFC 6749 §2.3). */
+export type AuthenticateClient = (req: HttpRequest, form: FormParams) => TE.TaskEither<OAuthError, AuthenticatedClient>;
+
+/** RFC 8628 §3.2 device authorization response. */
+export interface DeviceAuthorizationResponse {
+  readonly device_code: string;
+  readonly user_code: string;
+  readonly verification_uri: string;
+  readonly verification_uri_complete: string;
+  readonly expires_in: number;
+  readonly interval: number;
+}
+
+/** RFC 8628 §3.1: the client must be allowed the device grant, server-wide and in its own registration. */
+const requireDeviceGrant = (config: ServerConfig, client: Client): E.Either<OAuthError, Client> =>
+  client.grantTypes.includes(deviceCodeGrantType) && config.grantTypes.includes(deviceCodeGrantType)
+    ? E.right(client)
+    : E.left(unauthorizedClient('The client is not allowed to use the device authorization grant.'));
+
+/** RFC 8628 §3.1 / RFC 6749 §3.3: the requested scope must be within the client's; never silently narrowed. */
+const requestedScope = (client: Client, form: FormParams): E.Either<OAuthError, readonly string[]> => {
+  const raw = form['scope'];
+  const scope = raw === undefined ? [] : parseScope(raw);
+  if (scope === undefined) return E.left(oauthError('invalid_scope', 'The scope parameter is malformed.'));
+  return isSubset(scope, client.scope)
+    ? E.right(scope)
+    : E.left(oauthError('invalid_scope', 'The requested scope is not allowed for this client.', { detail: `not allowed: ${formatScope(scopeDifference(scope, client.scope))}` }));
+};
+
+/** RFC 8628 §3.2: a device code (256 bits) and a user code; only their hashes are stored. */
+const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPorts, client: Client, scope: readonly string[]) => {
+  const deviceCode = ports.random.token(32);
+  const userCode = generateUserCode(ports.random, config.deviceFlow.userCode);
+  const issuedAt = Math.floor(ports.clock.now());
+  const lifetime = client.lifetimes?.deviceCode ?? config.lifetimes.deviceCode;
+  const record: DeviceCodeRecord = {
+    deviceCodeHash: ports.secrets.hash(deviceCode),
+    userCodeHash: ports.secrets.hash(normalizeUserCode(userCode)),
+    clientId: client.clientId,
+    scope,
+    status: 'pending',
+    grantId: ports.random.token(16),
+    interval: config.deviceFlow.interval,
+    issuedAt,
+    expiresAt: issuedAt + lifetime,
+  };
+  const shown = formatUserCode(userCode);
+  const response: DeviceAuthorizationResponse = {
+    device_code: deviceCode,
+    user_code: shown,
+    verification_uri: config.deviceFlow.verificationUri,
+    verification_uri_complete: appendQuery(config.deviceFlow.verificationUri, { user_code: shown }),
+    expires_in: lifetime,
+    interval: config.deviceFlow.interval,
+  };
+  return pipe(
+    ports.deviceCodes.save(record),
+    TE.mapError(fromStoreError),
+    TE.map(() => response),
+  );
+};
+
+/** RFC 6749 §5.2 / RFC 8628 §3.2 error body (JSON, no-store, plus the error's own headers such as WWW-Authenticate). */
+const renderError = (logger: Logger, e: OAuthError): HttpResponse => {
+  if (e.detail !== undefined || e.cause !== undefined) {
+    logger.log(e.code === 'server_error' ? 'error' : 'info', `device authorization refused: ${e.code}`, { ...(e.detail === undefined ? {} : { detail: e.detail }), ...(e.cause === undefined ? {} : { cause: e.cause }) });
+  }
+  return json(oauthErrorStatus[e.code], { error: e.code, error_description: e.description }, { ...noStore, ...(e.headers ?? {}) });
+};
+
+/**
+ * The device authorization endpoint (RFC 8628 §3.1–3.2): POST, form-encoded, client authenticated as at the token
+ * endpoint, the client must have the device grant, the scope must be within the client's. Answers the device code,
+ * the user code (shown as XXXX-XXXX), where to enter it, its lifetime and the polling interval; not cacheable.
+ */
+export const handleDeviceAuthorization =
+  (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
+    if (req.method !== 'POST') {
+      return json(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { ...noStore, allow: 'POST' });
+    }
+    try {
+      const result = await pipe(
+        TE.fromEither(readFormBody(req)),
+        TE.flatMap((form) =>
+          pipe(
+            authenticate(req, form),
+            TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)),
+            TE.flatMap((client) =>
+              pipe(
+                TE.fromEither(requestedScope(client, form)),
+                TE.flatMap((scope) => createAuthorization(config, ports, client, scope)),
+              ),
+            ),
+          ),
+        ),
+      )();
+      return E.isLeft(result) ? renderError(ports.logger, result.left) : json(200, result.right);
+    } catch (cause) {
+      return renderError(ports.logger, oauthError('server_error', 'The authorization server encountered an unexpected condition.', { detail: 'device authorization threw', cause }));
+    }
+  };
+
+/** The device authorization endpoint as a route (POST at `config.routes.deviceAuthorization`). */
+export const deviceAuthorizationRoute = (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient): Route => ({
+  path: config.routes.deviceAuthorization,
+  methods: ['POST'],
+  handle: handleDeviceAuthorization(config, ports, authenticate),
+});
