@@ -69,6 +69,18 @@ export const sweepContract = (ctx: ContractContext): void => {
       expect(O.isSome(await ok(s.consents.find(consent.subject, consent.clientId)))).toBe(true);
     });
 
+    it('treats a row as expired from its expiresAt on (the core\'s rule: expired when now >= expiresAt)', async () => {
+      const s = ctx.store();
+      const now = t0 + 500;
+      const atBoundary = accessTokenRecord({ expiresAt: now });
+      const oneLater = accessTokenRecord({ expiresAt: now + 1 });
+      await ok(s.accessTokens.save(atBoundary));
+      await ok(s.accessTokens.save(oneLater));
+      await sweepAll(ctx, now);
+      expect(await ok(s.accessTokens.find(atBoundary.id))).toEqual(O.none);
+      expect(await ok(s.accessTokens.find(oneLater.id))).toStrictEqual(O.some(oneLater));
+    });
+
     it('revoking a grant after its expired tokens were swept still revokes the live ones', async () => {
       const s = ctx.store();
       const now = t0 + 1000;
