@@ -8,6 +8,8 @@ import type { Pages } from '../pages/router.js';
  */
 export const withPages = (server: AuthorizationServer, pages: Pages): AuthorizationServer => ({
   ...server,
+  // Adapters that register one route per entry (Fastify) see the pages too; the others dispatch by `matches`.
+  routes: [...server.routes, ...pages.routes.filter((r) => !server.matches(r.path))],
   matches: (path) => server.matches(path) || pages.matches(path),
   handle: (req) => (!server.matches(req.path) && pages.matches(req.path) ? pages.handle(req) : server.handle(req)),
 });

@@ -2,12 +2,13 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AuthorizationServer, Logger } from '@grantor/core';
-import { createNodeHandler } from '@grantor/node';
+import { createNodeHandler, notFound } from '@grantor/node';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
 import { grantorRouter } from '@grantor/express';
 import { grantorMiddleware } from '@grantor/koa';
+import { grantorFastify, sendHttpResponse } from '@grantor/fastify';
 import type { Framework } from '../env.js';
 
 /** A listening server that can be stopped. */
@@ -85,7 +86,10 @@ const withKoa = async (host: AuthorizationServer, port: number, logger: Logger):
   return { port: await listenOn(server, port), close: () => closeHttp(server) };
 };
 
-/** Fastify 5: an `onRequest` hook hijacks the reply before Fastify parses the body, so Grantor reads it raw. */
+/**
+ * Fastify 5 through `@grantor/fastify`, which registers one route per `host.routes` entry (the pages' routes use
+ * Fastify's `:id` parameters, see `withPages`); anything else gets the RFC-shaped 404.
+ */
 const withFastify = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
   let server: Server | undefined;
   const app = Fastify({
@@ -97,11 +101,8 @@ const withFastify = async (host: AuthorizationServer, port: number, logger: Logg
       return server;
     },
   });
-  const handler = createNodeHandler(host, { bodyLimit, logger });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.hijack();
-    await handler(request.raw, reply.raw);
-  });
+  await app.register(grantorFastify, { server: host, bodyLimit, logger });
+  app.setNotFoundHandler((_request, reply) => sendHttpResponse(reply, notFound()));
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
   return {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redirect, type AuthorizationServer, type Client, type InteractionRecord, type InteractionResult, type Logger } from '@grantor/core';
-import { fakeAuthorizationServer } from '@grantor/testkit';
+import { json, redirect, type AuthorizationServer, type Client, type InteractionRecord, type InteractionResult, type Logger } from '@grantor/core';
 import { createBrowser, formsOf, type Page } from '../e2e/browser.js';
 import { withPages } from '../http/host.js';
 import { listen, type Listening } from '../http/listen.js';
@@ -23,7 +22,14 @@ const fakeCore = () => {
   const device = new Map<string, 'pending' | 'approved' | 'denied'>([['BCDF-GHJK', 'pending']]);
   const add = (id: string, prompt: readonly string[] = []) =>
     interactions.set(id, { id, kind: 'authorization_code', clientId: 'web', redirectUri: 'https://rp.example/cb', scope: ['openid', 'profile'], state: 's<1>', prompt, responseMode: 'query', createdAt: 0, expiresAt: 2e9 });
-  const base = fakeAuthorizationServer();
+  const discovery = { path: '/.well-known/openid-configuration', methods: ['GET'], handle: async () => json(200, { issuer: 'http://127.0.0.1' }) };
+  const base: Pick<AuthorizationServer, 'config' | 'routes' | 'matches' | 'handle' | 'bearer'> = {
+    config: { issuer: 'http://127.0.0.1', baseUrl: 'http://127.0.0.1' } as AuthorizationServer['config'],
+    routes: [discovery],
+    matches: (path) => path === discovery.path,
+    handle: async (req) => (req.path === discovery.path ? discovery.handle() : json(404, { error: 'not_found' })),
+    bearer: async () => ({ _tag: 'Rejected', response: json(401, { error: 'invalid_token' }) }),
+  };
   const norm = (c: string) => c.toUpperCase().replace(/[^A-Z]/g, '');
   const find = (code: string) => [...device.keys()].find((k) => norm(k) === norm(code));
   const server: AuthorizationServer = {

@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from '@grantor/core';
+import type { HttpRequest, HttpResponse, Route } from '@grantor/core';
 import type { PagesDeps } from './deps.js';
 import { deviceConsent, deviceEntry, deviceLogin, deviceSubmit } from './device.js';
 import { errorPage, h, page } from './html.js';
@@ -6,6 +6,8 @@ import { interactionConsent, interactionLogin, interactionPage } from './interac
 
 /** The host pages: login and consent for the authorization endpoint, and the RFC 8628 verification page. */
 export interface Pages {
+  /** The pages as routes (paths in Fastify/find-my-way syntax, `:id` a path parameter), all handled by `handle`. */
+  readonly routes: readonly Route[];
   /** True for paths the pages answer (relative to the mount path, like the core's routes). */
   readonly matches: (path: string) => boolean;
   /** Never rejects: a fault becomes a 500 page and is logged. */
@@ -43,9 +45,18 @@ const route = (path: string, deps: PagesDeps): Match | undefined => {
   }
 };
 
-export const createPages = (deps: PagesDeps): Pages => ({
-  matches: (path) => route(path, deps) !== undefined,
-  handle: async (req) => {
+const pagePaths: readonly (readonly [string, readonly string[]])[] = [
+  ['/interaction/:id', ['GET', 'HEAD']],
+  ['/interaction/:id/login', ['POST']],
+  ['/interaction/:id/consent', ['POST']],
+  ['/device', ['GET', 'HEAD', 'POST']],
+  ['/device/login', ['POST']],
+  ['/device/consent', ['POST']],
+  ['/', ['GET', 'HEAD']],
+];
+
+export const createPages = (deps: PagesDeps): Pages => {
+  const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const r = route(req.path, deps);
     if (r === undefined) return errorPage(404, 'Not found', 'There is no page here.');
     if (!r.methods.includes(req.method)) {
@@ -57,5 +68,10 @@ export const createPages = (deps: PagesDeps): Pages => ({
       deps.logger.log('error', 'page failed', { path: req.path, cause: String(cause) });
       return errorPage(500, 'Something went wrong', 'The server could not complete this request. Try again.');
     }
-  },
-});
+  };
+  return {
+    routes: pagePaths.map(([path, methods]) => ({ path, methods, handle })),
+    matches: (path) => route(path, deps) !== undefined,
+    handle,
+  };
+};
