@@ -14,7 +14,7 @@ export const authorizationCodeTable = (intern: Interner): Table<AuthorizationCod
     port: {
       save: (record) =>
         atomically(() => {
-          rows.set(record.codeHash, { record: { ...record, clientId: intern.string(record.clientId), scope: intern.list(record.scope) }, expiresAt: encodeTime(record.expiresAt) });
+          rows.set(record.codeHash, { record: Object.freeze({ ...record, clientId: intern.string(record.clientId), scope: intern.list(record.scope) }), expiresAt: encodeTime(record.expiresAt) });
         }),
       /**
        * RFC 6749 §4.1.2 (a code is used at most once): the test of `redeemedAt` and its setting are one synchronous
@@ -26,7 +26,7 @@ export const authorizationCodeTable = (intern: Interner): Table<AuthorizationCod
           if (row === undefined) return { _tag: 'NotFound' as const };
           const record = row.record;
           if (record.redeemedAt !== undefined) return { _tag: 'AlreadyConsumed' as const, record };
-          row.record = { ...record, redeemedAt: now };
+          row.record = Object.freeze({ ...record, redeemedAt: now });
           return { _tag: 'Consumed' as const, record };
         }),
     },

@@ -3,7 +3,7 @@ import type { Client, ClientStore } from '@grantor/core';
 import { atomically } from '../compact.js';
 import type { Table } from './table.js';
 
-/** Registered clients by `clientId`. Clients never expire, so the sweep leaves them alone. */
+/** Registered clients by `clientId` (kept as frozen shallow copies). Clients never expire, so the sweep leaves them alone. */
 export const clientTable = (): Table<ClientStore> => {
   const rows = new Map<string, Client>();
   return {
@@ -11,7 +11,7 @@ export const clientTable = (): Table<ClientStore> => {
       find: (clientId) => atomically(() => O.fromNullable(rows.get(clientId))),
       save: (client) =>
         atomically(() => {
-          rows.set(client.clientId, client);
+          rows.set(client.clientId, Object.freeze({ ...client }));
         }),
     },
     sweep: () => 0,

@@ -21,7 +21,7 @@ export const consentTable = (intern: Interner): Table<ConsentStore> => {
           const existing = byClient.get(record.clientId);
           if (existing === undefined) count++;
           const scope = existing === undefined ? record.scope : [...new Set([...existing.scope, ...record.scope])];
-          byClient.set(record.clientId, { ...record, clientId: intern.string(record.clientId), scope: intern.list(scope) });
+          byClient.set(record.clientId, Object.freeze({ ...record, clientId: intern.string(record.clientId), scope: intern.list(scope) }));
         }),
       revoke: (subject, clientId) =>
         atomically(() => {

@@ -23,7 +23,7 @@ export const deviceCodeTable = (): Table<DeviceCodeStore> => {
         atomically(() => {
           const previous = rows.get(record.deviceCodeHash);
           if (previous !== undefined) unindex(record.deviceCodeHash, previous);
-          rows.set(record.deviceCodeHash, { record, expiresAt: encodeTime(record.expiresAt) });
+          rows.set(record.deviceCodeHash, { record: Object.freeze({ ...record }), expiresAt: encodeTime(record.expiresAt) });
           byUserCode.set(record.userCodeHash, record.deviceCodeHash);
         }),
       findByUserCode: (userCodeHash) =>
@@ -39,9 +39,11 @@ export const deviceCodeTable = (): Table<DeviceCodeStore> => {
           if (row === undefined) return { _tag: 'NotFound' as const };
           const record = row.record;
           if (record.status !== 'pending') return { _tag: 'AlreadyConsumed' as const, record };
-          row.record = decision.approved
-            ? { ...record, status: 'approved', subject: decision.subject, grantedScope: decision.scope, authTime: decision.authTime }
-            : { ...record, status: 'denied' };
+          row.record = Object.freeze<DeviceCodeRecord>(
+            decision.approved
+              ? { ...record, status: 'approved', subject: decision.subject, grantedScope: [...decision.scope], authTime: decision.authTime }
+              : { ...record, status: 'denied' },
+          );
           return { _tag: 'Consumed' as const, record };
         }),
       /** RFC 8628 §3.5: records the poll instant and the interval the core decided on; returns the prior record. */
@@ -50,7 +52,7 @@ export const deviceCodeTable = (): Table<DeviceCodeStore> => {
           const row = rows.get(deviceCodeHash);
           if (row === undefined) return { _tag: 'NotFound' as const };
           const previous = row.record;
-          row.record = { ...previous, lastPolledAt: now, interval };
+          row.record = Object.freeze({ ...previous, lastPolledAt: now, interval });
           return { _tag: 'Polled' as const, previous };
         }),
       /**
@@ -63,7 +65,7 @@ export const deviceCodeTable = (): Table<DeviceCodeStore> => {
           if (row === undefined) return { _tag: 'NotFound' as const };
           const record = row.record;
           if (record.status !== 'approved') return { _tag: 'AlreadyConsumed' as const, record };
-          row.record = { ...record, status: 'consumed' };
+          row.record = Object.freeze<DeviceCodeRecord>({ ...record, status: 'consumed' });
           return { _tag: 'Consumed' as const, record };
         }),
     },

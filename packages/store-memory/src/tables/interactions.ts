@@ -15,7 +15,7 @@ export const interactionTable = (): Table<InteractionStore> => {
     port: {
       save: (record) =>
         atomically(() => {
-          rows.set(record.id, { record, expiresAt: encodeTime(record.expiresAt) });
+          rows.set(record.id, { record: Object.freeze({ ...record }), expiresAt: encodeTime(record.expiresAt) });
         }),
       find: (id) => atomically(() => O.fromNullable(rows.get(id)?.record)),
       /** Finishes an interaction at most once: the test of `finishedAt` and its setting are one synchronous step. */
@@ -25,7 +25,7 @@ export const interactionTable = (): Table<InteractionStore> => {
           if (row === undefined) return { _tag: 'NotFound' as const };
           const record = row.record;
           if (record.finishedAt !== undefined) return { _tag: 'AlreadyConsumed' as const, record };
-          row.record = { ...record, finishedAt: now };
+          row.record = Object.freeze({ ...record, finishedAt: now });
           return { _tag: 'Consumed' as const, record };
         }),
     },
