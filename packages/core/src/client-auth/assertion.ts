@@ -1,0 +1,88 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import type { Client } from '../domain/client.js';
+import type { OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import { utf8Encode } from '../http/encoding.js';
+import type { ReplayCache } from '../ports/stores.js';
+import type { ServerConfig } from '../server/config.js';
+import { invalidClient } from './credentials.js';
+
+/** Asymmetric algorithms accepted for `private_key_jwt` (RFC 7518 §3.1; `none` and HMAC never). */
+export const privateKeyJwtAlgorithms: readonly string[] = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'];
+/** HMAC algorithms accepted for `client_secret_jwt` (RFC 7518 §3.2). */
+export const clientSecretJwtAlgorithms: readonly string[] = ['HS256', 'HS384', 'HS512'];
+
+/**
+ * The unverified `iss`/`sub` of an assertion: which client it claims to come from (RFC 7523 §3: both are the
+ * client_id). Only used to find the client whose keys then verify the assertion. Never throws.
+ */
+export const assertionClientId = (assertion: string): E.Either<OAuthError, string> => {
+  let payload: JWTPayload;
+  try {
+    payload = decodeJwt(assertion);
+  } catch (cause) {
+    return E.left(invalidClient('The client assertion is malformed.', `undecodable client assertion: ${String(cause)}`));
+  }
+  const { iss, sub } = payload;
+  if (typeof iss !== 'string' || iss === '' || iss !== sub) {
+    return E.left(invalidClient('The client assertion must have iss and sub equal to the client_id.', 'iss/sub mismatch'));
+  }
+  return E.right(iss);
+};
+
+/** The key material an assertion is verified with. */
+export type AssertionKey =
+  | { readonly _tag: 'Jwks'; readonly keys: readonly Readonly<Record<string, unknown>>[] }
+  | { readonly _tag: 'Secret'; readonly secret: string };
+
+export interface AssertionCheck {
+  readonly config: ServerConfig;
+  readonly replay: ReplayCache;
+  readonly now: number;
+  /** Accepted `aud` values: the issuer, the token endpoint URL and the URL of the endpoint being called. */
+  readonly audiences: readonly string[];
+}
+
+/**
+ * RFC 7523 §3 / OpenID Connect Core §9: verifies a client assertion for `client`:
+ * signature with the registered keys (JWKS matched by `kid`/`alg`, or the shared secret), `iss` = `sub` = client_id,
+ * `aud` containing the issuer or the endpoint URL, `exp` required and not more than
+ * `config.assertions.maxLifetimeSeconds` ahead, `jti` required and single use (remembered in the `ReplayCache` under
+ * `client_id:jti` until `exp`). Clock skew tolerance is `config.assertions.clockSkewSeconds`. Every failure is
+ * `invalid_client`; a replay-cache fault becomes `server_error`/`temporarily_unavailable`.
+ */
+export const verifyClientAssertion = (client: Client, assertion: string, key: AssertionKey, check: AssertionCheck): TE.TaskEither<OAuthError, void> => {
+  const { config, now } = check;
+  const verify = (): Promise<{ readonly payload: JWTPayload }> => {
+    const options = {
+      issuer: client.clientId,
+      subject: client.clientId,
+      audience: [...check.audiences],
+      currentDate: new Date(Math.floor(now) * 1000),
+      clockTolerance: config.assertions.clockSkewSeconds,
+      requiredClaims: ['exp', 'jti'],
+    };
+    return key._tag === 'Jwks'
+      ? jwtVerify(assertion, createLocalJWKSet({ keys: key.keys as JWK[] }), { ...options, algorithms: [...privateKeyJwtAlgorithms] })
+      : jwtVerify(assertion, utf8Encode(key.secret), { ...options, algorithms: [...clientSecretJwtAlgorithms] });
+  };
+  return pipe(
+    TE.tryCatch(verify, (cause) => invalidClient('The client assertion is invalid.', `client assertion rejected: ${String(cause)}`)),
+    TE.flatMap(({ payload }) => {
+      const exp = payload.exp as number;
+      const jti = payload.jti;
+      if (exp - now > config.assertions.maxLifetimeSeconds + config.assertions.clockSkewSeconds) {
+        return TE.left(invalidClient('The client assertion lives too long.', `assertion exp ${exp} beyond max lifetime`));
+      }
+      if (typeof jti !== 'string' || jti === '') return TE.left(invalidClient('The client assertion has no jti.', 'missing jti'));
+      return pipe(
+        check.replay.remember(`${client.clientId}:${jti}`, exp + config.assertions.clockSkewSeconds),
+        TE.mapLeft(fromStoreError),
+        TE.flatMap((fresh) => (fresh ? TE.right(undefined) : TE.left(invalidClient('The client assertion has already been used.', `jti replay ${jti}`)))),
+      );
+    }),
+  );
+};

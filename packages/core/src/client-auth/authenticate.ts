@@ -1,0 +1,141 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import * as RTE from 'fp-ts/ReaderTaskEither';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import type { Option } from 'fp-ts/Option';
+import type { AuthenticatedClient, Client, ClientAuthMethod } from '../domain/client.js';
+import type { OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError, type StoreError } from '../errors/store-error.js';
+import type { FormParams } from '../http/form-urlencoded.js';
+import type { HttpRequest } from '../http/http-request.js';
+import type { SecretHasher } from '../ports/runtime.js';
+import type { ClientStore, ReplayCache } from '../ports/stores.js';
+import type { ServerConfig } from '../server/config.js';
+import { assertionClientId, verifyClientAssertion, type AssertionKey } from './assertion.js';
+import { invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
+
+/**
+ * `client_secret_jwt` (RFC 7523 §2.2 with an HMAC key) needs the client's secret in clear, which Grantor never
+ * stores (only SHA-256 hashes). A host that wants `client_secret_jwt` provides this port (e.g. from a vault); without
+ * it, `client_secret_jwt` clients always get `invalid_client`.
+ */
+export interface ClientSecretJwtKeys {
+  readonly secretFor: (client: Client) => TaskEither<StoreError, Option<string>>;
+}
+
+/** The ports client authentication uses (the token, introspection, revocation and device endpoints). */
+export interface ClientAuthPorts {
+  readonly clients: ClientStore;
+  readonly secrets: SecretHasher;
+  /** `jti` single use for client assertions (RFC 7523 §3). */
+  readonly replay: ReplayCache;
+  readonly clientSecretJwtKeys?: ClientSecretJwtKeys;
+}
+
+/** What authentication reads: the same shape as a grant's `GrantContext`. */
+export interface ClientAuthContext {
+  readonly config: ServerConfig;
+  readonly ports: ClientAuthPorts;
+  /** Epoch seconds of the request (`ports.clock.now()`, read once by the endpoint). */
+  readonly now: number;
+  readonly request: HttpRequest;
+}
+
+const methodOf = (p: PresentedCredentials): ClientAuthMethod | 'assertion' =>
+  p._tag === 'Basic' ? 'client_secret_basic' : p._tag === 'Post' ? 'client_secret_post' : p._tag === 'None' ? 'none' : 'assertion';
+
+const presentedClientId = (p: PresentedCredentials): E.Either<OAuthError, string> =>
+  p._tag === 'Assertion'
+    ? E.flatMap(assertionClientId(p.assertion), (id) =>
+        p.clientId !== undefined && p.clientId !== id ? E.left(invalidClient('The client_id does not match the client assertion.', 'client_id/iss mismatch')) : E.right(id),
+      )
+    : E.right(p.clientId);
+
+/**
+ * RFC 6749 §2.3.1: compares the presented secret with every unexpired stored hash (`ports.secrets.verify`, constant
+ * time), without stopping at the first match, so overlapping secrets during rotation both work.
+ */
+const secretMatches = (client: Client, secret: string, secrets: SecretHasher, now: number): boolean =>
+  client.secretHashes.reduce((ok, s) => secrets.verify(secret, s.hash) && (s.expiresAt === undefined || now < s.expiresAt) ? true : ok, false);
+
+/**
+ * Authenticates the client of a request at the token endpoint (and introspection, revocation and device
+ * authorization, which call the same function). RFC 6749 §2.3:
+ * - `client_secret_basic` / `client_secret_post` (§2.3.1): secret checked against the stored hashes;
+ * - `none` (§2.1): a public client only sends `client_id`;
+ * - `private_key_jwt` / `client_secret_jwt` (RFC 7523 §2.2, OIDC Core §9): see `verifyClientAssertion`.
+ * A client must use exactly its registered `tokenEndpointAuthMethod`. More than one method → `invalid_request`;
+ * every other failure is `invalid_client` (401), with `WWW-Authenticate: Basic` when HTTP Basic was tried
+ * (RFC 6749 §5.2). Store faults become `server_error`/`temporarily_unavailable`. Never throws.
+ */
+export const authenticateClient =
+  (form: FormParams): RTE.ReaderTaskEither<ClientAuthContext, OAuthError, AuthenticatedClient> =>
+  (ctx) => {
+    const { config, ports, now, request } = ctx;
+    const realm = config.issuer;
+    return pipe(
+      TE.fromEither(presentedCredentials(request.headers['authorization'], form, realm)),
+      TE.flatMap((presented) => {
+        const basicRealm = presented._tag === 'Basic' ? realm : undefined;
+        const fail = (description: string, detail: string) => TE.left<OAuthError, AuthenticatedClient>(invalidClient(description, detail, basicRealm));
+        return pipe(
+          TE.fromEither(presentedClientId(presented)),
+          TE.flatMap((clientId) =>
+            pipe(
+              ports.clients.find(clientId),
+              TE.mapLeft(fromStoreError),
+              TE.flatMap(
+                O.match(
+                  () => fail('Client authentication failed.', `unknown client ${clientId}`),
+                  (client) => {
+                    const registered = client.tokenEndpointAuthMethod;
+                    const used = methodOf(presented);
+                    const matchesRegistration =
+                      used === 'assertion' ? registered === 'private_key_jwt' || registered === 'client_secret_jwt' : used === registered;
+                    if (!matchesRegistration) return fail('Client authentication failed.', `client ${clientId} is registered for ${registered}, used ${used}`);
+                    const done = TE.right<OAuthError, AuthenticatedClient>({ client, method: registered });
+                    switch (presented._tag) {
+                      case 'None':
+                        return done;
+                      case 'Basic':
+                      case 'Post':
+                        return secretMatches(client, presented.secret, ports.secrets, now) ? done : fail('Client authentication failed.', `bad secret for ${clientId}`);
+                      case 'Assertion':
+                        return pipe(assertionKey(client, ports), TE.flatMap((key) => verifyClientAssertion(client, presented.assertion, key, {
+                          config,
+                          replay: ports.replay,
+                          now,
+                          audiences: [config.issuer, `${config.baseUrl}${config.routes.token}`, `${config.baseUrl}${request.path}`],
+                        })), TE.flatMap(() => done));
+                    }
+                  },
+                ),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+  };
+
+const assertionKey = (client: Client, ports: ClientAuthPorts): TaskEither<OAuthError, AssertionKey> => {
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+    return client.jwks === undefined
+      ? TE.left(invalidClient('Client authentication failed.', `client ${client.clientId} has no registered jwks (jwks_uri is not fetched by the core)`))
+      : TE.right({ _tag: 'Jwks', keys: client.jwks.keys });
+  }
+  const source = ports.clientSecretJwtKeys;
+  if (source === undefined) return TE.left(invalidClient('Client authentication failed.', 'client_secret_jwt needs the clientSecretJwtKeys port'));
+  return pipe(
+    source.secretFor(client),
+    TE.mapLeft(fromStoreError),
+    TE.flatMap(
+      O.match(
+        () => TE.left(invalidClient('Client authentication failed.', `no clear secret for ${client.clientId}`)),
+        (secret): TaskEither<OAuthError, AssertionKey> => TE.right({ _tag: 'Secret', secret }),
+      ),
+    ),
+  );
+};
