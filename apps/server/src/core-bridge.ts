@@ -1,6 +1,7 @@
 import type { AuthorizationServer, Client, Logger, UserClaimsSource } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
+import { openSqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
 
 /**
@@ -42,11 +43,47 @@ export const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>
   deviceFlow: { verificationUri: `${new URL(input.env.issuer).origin}${input.prefix}/device` },
 });
 
+type Stores = Omit<ReturnType<typeof createMemoryStore>, 'startSweeper' | 'stats'> & { readonly close: () => Promise<void> };
+
+/**
+ * The store: in memory (fresh on every start: the default with a SEED and neither DATA_DIR nor DATABASE_URL),
+ * SQLite under DATA_DIR, or DATABASE_URL (PostgreSQL, MySQL/MariaDB), migrated at start. A sweeper deletes expired
+ * rows every minute.
+ */
+const openStore = async (input: CoreInput, clock: { readonly now: () => number }): Promise<Stores> => {
+  const where = input.env.store;
+  if (where.kind === 'memory') {
+    const store = createMemoryStore({ clock });
+    const stop = store.startSweeper(60_000, (cause) => input.logger.log('warn', 'sweep failed', { cause: String(cause) }));
+    return { ...store, close: async () => stop() };
+  }
+  const store = await openSqlStore(where.kind === 'sqlite' ? { dataDir: where.dir } : { url: where.url });
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void store.sweeper
+      .sweep(clock.now())()
+      .then((r) => {
+        if (r._tag === 'Left') input.logger.log('warn', 'sweep failed', { detail: r.left.detail });
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, 60_000);
+  timer.unref();
+  return {
+    ...store,
+    close: async () => {
+      clearInterval(timer);
+      await store.close();
+    },
+  };
+};
+
 export const createCore = async (input: CoreInput): Promise<Core> => {
   const runtime = nodeRuntime({ logger: input.logger });
-  if (input.env.store.kind !== 'memory') input.logger.log('warn', 'SQL store not wired yet: running in memory', { store: input.env.store.kind });
-  const store = createMemoryStore({ clock: runtime.clock });
-  const stopSweeper = store.startSweeper(60_000, (cause) => input.logger.log('warn', 'sweep failed', { cause: String(cause) }));
+  const store = await openStore(input, runtime.clock);
   for (const client of input.clients) {
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
@@ -57,8 +94,6 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
   const server = (await (create as (c: unknown, p: unknown) => unknown)(serverConfig(input), { ...runtime, ...store, claims: input.claims })) as AuthorizationServer;
   return {
     server,
-    close: async () => {
-      stopSweeper();
-    },
+    close: store.close,
   };
 };
