@@ -7,7 +7,7 @@ export interface MigrateOptions {
   readonly dialect?: SqlDialect;
   /** The migrations to apply (default: every migration this package ships). */
   readonly migrations?: readonly Migration[];
-  /** MySQL `GET_LOCK` wait, in seconds (default 60). */
+  /** How long to wait for another process's migration lock, in seconds (default 60). */
   readonly lockTimeoutSeconds?: number;
 }
 
@@ -52,6 +52,8 @@ const applyPending = async (conn: Kysely<unknown>, dialect: SqlDialect, list: re
       // PostgreSQL DDL is transactional: a migration applies entirely or not at all.
       await sql.raw('begin').execute(conn);
       try {
+        // Schema changes on big tables may take longer than the pool's statement timeout.
+        await sql.raw('set local statement_timeout = 0').execute(conn);
         await m.up(conn, dialect);
         await record(conn, m.id);
         await sql.raw('commit').execute(conn);
@@ -70,9 +72,31 @@ const applyPending = async (conn: Kysely<unknown>, dialect: SqlDialect, list: re
   return { applied, skipped };
 };
 
+const isBusy = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+};
+
+/**
+ * SQLite's write lock, waited for asynchronously: the driver's own busy wait blocks the event loop, so a busy
+ * database is retried here with short pauses until `timeoutSeconds`.
+ */
+const beginImmediate = async (conn: Kysely<unknown>, timeoutSeconds: number): Promise<void> => {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    try {
+      await sql.raw('begin immediate').execute(conn);
+      return;
+    } catch (e) {
+      if (!isBusy(e) || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+};
+
 /**
  * Applies every pending migration, idempotently and safely when several processes start at once: PostgreSQL holds
- * `pg_advisory_lock` (keyed by the current schema), MySQL/MariaDB `GET_LOCK` (keyed by the database), SQLite runs
+ * a session advisory lock (`pg_try_advisory_lock`, keyed by the current schema), MySQL/MariaDB `GET_LOCK` (keyed by the database), SQLite runs
  * everything in one `BEGIN IMMEDIATE` transaction. Applied ids are recorded in `grantor_migrations`.
  * Rejects (at startup) when the database is unreachable or a migration fails.
  */
@@ -84,7 +108,14 @@ export const migrate = async <DB>(db: Kysely<DB>, options: MigrateOptions = {}):
     switch (dialect) {
       case 'postgres': {
         const lockKey = sql`hashtext(${'grantor_migrations:'} || coalesce(current_schema(), ''))`;
-        await sql`select pg_advisory_lock(${lockKey})`.execute(conn);
+        // pg_try_advisory_lock in a loop: a blocking pg_advisory_lock would count against statement_timeout.
+        const deadline = Date.now() + (options.lockTimeoutSeconds ?? 60) * 1000;
+        for (;;) {
+          const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${lockKey}) as ok`.execute(conn);
+          if (got.rows[0]?.ok === true) break;
+          if (Date.now() > deadline) throw new Error('@grantor/store-sql: could not acquire the migration lock (pg_try_advisory_lock timed out).');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         try {
           return await applyPending(conn, dialect, list);
         } finally {
@@ -93,8 +124,13 @@ export const migrate = async <DB>(db: Kysely<DB>, options: MigrateOptions = {}):
       }
       case 'mysql': {
         const name = sql`concat(${'grantor_migrations:'}, coalesce(database(), ''))`;
-        const got = await sql<{ ok: number | string | null }>`select get_lock(${name}, ${options.lockTimeoutSeconds ?? 60}) as ok`.execute(conn);
-        if (Number(got.rows[0]?.ok) !== 1) throw new Error('@grantor/store-sql: could not acquire the migration lock (GET_LOCK timed out).');
+        // One-second waits in a loop: a long GET_LOCK would count against MariaDB's max_statement_time.
+        const deadline = Date.now() + (options.lockTimeoutSeconds ?? 60) * 1000;
+        for (;;) {
+          const got = await sql<{ ok: number | string | null }>`select get_lock(${name}, 1) as ok`.execute(conn);
+          if (Number(got.rows[0]?.ok) === 1) break;
+          if (Date.now() > deadline) throw new Error('@grantor/store-sql: could not acquire the migration lock (GET_LOCK timed out).');
+        }
         try {
           return await applyPending(conn, dialect, list);
         } finally {
@@ -102,7 +138,7 @@ export const migrate = async <DB>(db: Kysely<DB>, options: MigrateOptions = {}):
         }
       }
       case 'sqlite': {
-        await sql.raw('begin immediate').execute(conn);
+        await beginImmediate(conn, options.lockTimeoutSeconds ?? 60);
         try {
           const result = await applyPending(conn, dialect, list);
           await sql.raw('commit').execute(conn);
