@@ -5,7 +5,7 @@ import { storeError } from '../errors/store-error.js';
 import { httpRequest } from '../http/http-request.js';
 import type { Client } from '../domain/client.js';
 import { normalizeUserCode } from '../grants/device-code/user-code.js';
-import { memoryDeviceCodes, publicClient, testClock, testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
+import { memoryClients, memoryDeviceCodes, memoryReplay, publicClient, testClock, testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { formEncode, utf8 } from '../test/http-helpers.js';
 import { deviceCodeGrantType, handleDeviceAuthorization, type AuthenticateClient } from './device-authorization.js';
 
@@ -20,7 +20,7 @@ const authenticate: AuthenticateClient = (req, form) => {
 };
 
 const setup = () => {
-  const ports = { deviceCodes: memoryDeviceCodes(), clock: testClock(), random: testRandom(), secrets: testSecrets, logger: testLogger() };
+  const ports = { clients: memoryClients(Object.values(clients)), replay: memoryReplay(), deviceCodes: memoryDeviceCodes(), clock: testClock(), random: testRandom(), secrets: testSecrets, logger: testLogger() };
   const config = testConfig();
   const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
     handleDeviceAuthorization(config, ports, authenticate)(
@@ -76,6 +76,20 @@ describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
     expect(await handle(httpRequest({ method: 'POST', path: '/d', headers: { 'content-type': 'application/json' }, body: utf8('{"client_id":"tv"}') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
     expect(await handle(httpRequest({ method: 'POST', path: '/d', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: utf8('client_id=tv&client_id=tv') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
     expect(await handle(httpRequest({ method: 'GET', path: '/d' }))).toMatchObject({ status: 405, headers: { allow: 'POST' } });
+  });
+
+  it('authenticates with the token endpoint client authentication by default', async () => {
+    const { ports, config } = setup();
+    ports.clients.all.set('box', webClient({ clientId: 'box', secretHashes: [{ hash: testSecrets.hash('s3cret') }], grantTypes: [deviceCodeGrantType] }));
+    const handle = handleDeviceAuthorization(config, ports);
+    const req = (form: string, headers: Record<string, string> = {}) =>
+      httpRequest({ method: 'POST', path: '/d', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: utf8(form) });
+    expect(await handle(req('client_id=tv&scope=openid'))).toMatchObject({ status: 200 });
+    expect(await handle(req('client_id=box&client_secret=s3cret'))).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await handle(req('scope=openid', { authorization: 'Basic Ym94OnMzY3JldA==' }))).toMatchObject({ status: 200 });
+    const wrong = await handle(req('scope=openid', { authorization: 'Basic Ym94Ondyb25n' }));
+    expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(wrong.headers['www-authenticate']).toMatch(/^Basic/);
   });
 
   it('reports a store failure as temporarily_unavailable', async () => {

@@ -14,13 +14,14 @@ import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { DeviceCodeStore } from '../ports/stores.js';
 import type { Route } from '../server/authorization-server.js';
 import type { ServerConfig } from '../server/config.js';
+import { authenticateClient, type ClientAuthPorts } from '../client-auth/index.js';
 import { appendQuery } from './authorization-response.js';
 
 /** RFC 8628 §7.2: the grant type a device code is redeemed with. */
 export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** The ports the device authorization endpoint uses. */
-export interface DeviceAuthorizationPorts {
+/** The ports the device authorization endpoint uses (client authentication's among them). */
+export interface DeviceAuthorizationPorts extends ClientAuthPorts {
   readonly deviceCodes: DeviceCodeStore;
   readonly clock: Clock;
   readonly random: Random;
@@ -30,6 +31,12 @@ export interface DeviceAuthorizationPorts {
 
 /** Client authentication as at the token endpoint (RFC 8628 §3.1 refers to RFC 6749 §2.3). */
 export type AuthenticateClient = (req: HttpRequest, form: FormParams) => TE.TaskEither<OAuthError, AuthenticatedClient>;
+
+/** RFC 8628 §3.1: the client authenticates exactly as at the token endpoint (the shared `authenticateClient`). */
+export const tokenEndpointClientAuth =
+  (config: ServerConfig, ports: DeviceAuthorizationPorts): AuthenticateClient =>
+  (req, form) =>
+    authenticateClient(form)({ config, ports, now: ports.clock.now(), request: req });
 
 /** RFC 8628 §3.2 device authorization response. */
 export interface DeviceAuthorizationResponse {
@@ -104,7 +111,7 @@ const renderError = (logger: Logger, e: OAuthError): HttpResponse => {
  * the user code (shown as XXXX-XXXX), where to enter it, its lifetime and the polling interval; not cacheable.
  */
 export const handleDeviceAuthorization =
-  (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient) =>
+  (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports)) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
     if (req.method !== 'POST') {
       return json(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { ...noStore, allow: 'POST' });
@@ -132,7 +139,11 @@ export const handleDeviceAuthorization =
   };
 
 /** The device authorization endpoint as a route (POST at `config.routes.deviceAuthorization`). */
-export const deviceAuthorizationRoute = (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient): Route => ({
+export const deviceAuthorizationRoute = (
+  config: ServerConfig,
+  ports: DeviceAuthorizationPorts,
+  authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports),
+): Route => ({
   path: config.routes.deviceAuthorization,
   methods: ['POST'],
   handle: handleDeviceAuthorization(config, ports, authenticate),
