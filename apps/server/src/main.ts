@@ -18,7 +18,7 @@ const logger = consoleLogger({ level: process.env['LOG_LEVEL'] === 'debug' ? 'de
 const main = async (): Promise<void> => {
   const env = readEnv(process.env);
   const app = await createApp(env, logger, print);
-  let listening: Listening | undefined;
+  const state: { listening?: Listening } = {};
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -28,7 +28,7 @@ const main = async (): Promise<void> => {
     setTimeout(() => process.exit(0), 3_000).unref();
     void (async () => {
       try {
-        await listening?.close();
+        await state.listening?.close();
         await app.close();
       } catch (cause) {
         logger.log('warn', 'shutdown', { cause: String(cause) });
@@ -38,7 +38,8 @@ const main = async (): Promise<void> => {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  listening = await listen(env.framework, app.host, env.port, logger);
+  const listening = await listen(env.framework, app.host, env.port, logger);
+  state.listening = listening;
   print(`Grantor reference server (${env.framework}, store: ${env.store.kind}) listening on http://127.0.0.1:${listening.port}`);
   print(`issuer ${env.issuer} — discovery at ${env.issuer}/.well-known/openid-configuration`);
 };
