@@ -1,2 +1,15 @@
 export { fakeAuthorizationServer, fakeServerConfig, fakeBearerToken } from './fake-server.js';
 export type { EchoBody } from './fake-server.js';
+export { runHttpConformance } from './suite.js';
+export type { Mount, Mounted, ConformanceOptions, SuiteContext } from './suite.js';
+export {
+  conformanceProtected,
+  protectedResponseBody,
+  conformanceSeed,
+  conformanceClients,
+  conformanceConfig,
+  conformanceServerFactory,
+} from './fixture.js';
+export type { ConformanceSeed, ConformanceServer, ConformanceDeps } from './fixture.js';
+export { observeCore, observeFetch, isRfcErrorBody, comparedHeaders } from './http.js';
+export type { Observed, Probe } from './http.js';
