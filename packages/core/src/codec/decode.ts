@@ -22,7 +22,8 @@ export const literal = <L extends string>(value: L): Codec<L> => t.literal(value
 export const oneOf = <L extends string>(values: readonly [L, L, ...L[]]): Codec<L> =>
   t.union(values.map((v) => t.literal(v)) as unknown as [t.Mixed, t.Mixed, ...t.Mixed[]]) as unknown as Codec<L>;
 
-type Props = Record<string, Codec<unknown>>;
+// `t.Mixed`, not `Codec<unknown>`: a `Codec<string>` is not a `Codec<unknown>` under strictFunctionTypes (encode).
+type Props = Record<string, t.Mixed>;
 type Required<R extends Props> = { readonly [K in keyof R]: TypeOf<R[K]> };
 type Optional<O extends Props> = { readonly [K in keyof O]?: TypeOf<O[K]> };
 
