@@ -1,0 +1,191 @@
+/**
+ * `issueTokens`: the one place grants turn a decision ("this client gets these scopes for this subject") into a
+ * token response (RFC 6749 §5.1).
+ *
+ * - Access tokens are opaque by default: `ports.random.token(32)`, stored as an `AccessTokenRecord` whose `id` is
+ *   `ports.secrets.hash(token)` (only the hash is kept).
+ * - When the format is `jwt` (the client's `accessTokenFormat`, else `config.accessTokenFormat`), the record's `id`
+ *   is a fresh `jti` and the token string comes from the `ports.tokens.accessToken` hook (RFC 9068, provided by the
+ *   OIDC/keys side). Without the hook a JWT-format client gets `server_error`.
+ * - A refresh token is minted for `refresh: { _tag: 'New' }` when the client's `grant_types` and the server's
+ *   `grantTypes` both include `refresh_token` (grants decide whether they allow one at all: authorization_code and
+ *   device_code do, client_credentials never does); the refresh grant passes the already-rotated value instead.
+ * - An `id_token` is added when the scope contains `openid`, there is a subject and the `ports.tokens.idToken` hook
+ *   exists (OpenID Connect Core §3.1.3.3). Without the hook, no `id_token` is sent and a warning is logged.
+ *
+ * Extension point (the `tokens` port): `{ accessToken?(record, client), idToken?(request) }`, both returning a
+ * `TaskEither<OAuthError, string>` — the signed JWT. Everything else (claims, keys, `at_hash`) is theirs to decide.
+ */
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import type { Client, TokenLifetimes } from '../domain/client.js';
+import type { AccessTokenRecord, RefreshTokenRecord } from '../domain/records.js';
+import { formatScope, type Scope } from '../domain/scope.js';
+import { serverError, type OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import type { GrantContext, TokenResponse } from '../grants/grant.js';
+import type { Logger, Random, SecretHasher } from '../ports/runtime.js';
+import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
+import type { ServerConfig } from '../server/config.js';
+
+/** What the `idToken` hook is given (OpenID Connect Core §2, §3.1.3.6). */
+export interface IdTokenRequest {
+  readonly client: Client;
+  readonly subject: string;
+  readonly scope: Scope;
+  readonly nonce?: string;
+  readonly authTime?: number;
+  readonly acr?: string;
+  /** The access token issued in the same response (for `at_hash`). */
+  readonly accessToken: string;
+  readonly grantType: string;
+  readonly issuedAt: number;
+  /** `issuedAt + lifetimes.idToken` (client override first). */
+  readonly expiresAt: number;
+}
+
+/** Token-format hooks (the `tokens` port). Both optional; see the module comment. */
+export interface TokenHooks {
+  /** RFC 9068: the signed JWT for `record` (its `id` is the `jti`; claims from the record and client). */
+  readonly accessToken?: (record: AccessTokenRecord, client: Client) => TaskEither<OAuthError, string>;
+  /** OpenID Connect Core §2: the signed ID token. */
+  readonly idToken?: (request: IdTokenRequest) => TaskEither<OAuthError, string>;
+}
+
+/** The ports `issueTokens` uses. `refreshTokens` is needed only by grants that mint refresh tokens. */
+export interface IssuePorts {
+  readonly random: Random;
+  readonly secrets: SecretHasher;
+  readonly accessTokens: AccessTokenStore;
+  readonly logger: Logger;
+  readonly refreshTokens?: RefreshTokenStore;
+  readonly tokens?: TokenHooks;
+}
+
+/** A grant's decision. */
+export interface IssueFacts {
+  readonly client: Client;
+  readonly grantType: string;
+  /** Links every token of one authorization (revocation on replay / reuse). */
+  readonly grantId: string;
+  readonly subject?: string;
+  readonly scope: Scope;
+  /** For new refresh tokens: the scope of the original grant (default `scope`). */
+  readonly grantedScope?: Scope;
+  readonly nonce?: string;
+  readonly authTime?: number;
+  readonly acr?: string;
+  /** `New`: mint one if allowed; `Rotated`: echo this already-stored token; `None`: no refresh token. */
+  readonly refresh: { readonly _tag: 'New' } | { readonly _tag: 'Rotated'; readonly token: string } | { readonly _tag: 'None' };
+}
+
+/** The effective lifetime: the client's override, else the server's. */
+export const lifetimeOf = (config: ServerConfig, client: Client, which: keyof TokenLifetimes): number => client.lifetimes?.[which] ?? config.lifetimes[which];
+
+/** True when refresh tokens may be issued to `client` at all (RFC 6749 §1.5: the grant must be enabled for it). */
+export const mayIssueRefreshToken = (config: ServerConfig, client: Client): boolean =>
+  client.grantTypes.includes('refresh_token') && config.grantTypes.includes('refresh_token');
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
+
+/** RFC 6749 §1.4 / RFC 9068: mints, stores and returns an access token (opaque or JWT). */
+const accessToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {
+  const { config, ports } = ctx;
+  const now = Math.floor(ctx.now);
+  const expiresIn = lifetimeOf(config, facts.client, 'accessToken');
+  const format = facts.client.accessTokenFormat ?? config.accessTokenFormat;
+  const base = {
+    format,
+    clientId: facts.client.clientId,
+    scope: facts.scope,
+    grantId: facts.grantId,
+    issuedAt: now,
+    expiresAt: now + expiresIn,
+    ...optional('subject', facts.subject),
+    ...optional('authTime', facts.authTime),
+  };
+  if (format === 'opaque') {
+    const token = ports.random.token(32);
+    const record: AccessTokenRecord = { id: ports.secrets.hash(token), ...base };
+    return pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })));
+  }
+  const sign = ports.tokens?.accessToken;
+  if (sign === undefined) return TE.left(serverError('JWT access tokens requested but no tokens.accessToken hook is configured'));
+  const record: AccessTokenRecord = { id: ports.random.token(16), ...base };
+  return pipe(
+    sign(record, facts.client),
+    TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })))),
+  );
+};
+
+/** RFC 6749 §1.5 / §6: a new refresh token, first of its family (or of a new grant). */
+const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, string | undefined> => {
+  const { config, ports } = ctx;
+  if (facts.refresh._tag === 'Rotated') return TE.right(facts.refresh.token);
+  if (facts.refresh._tag === 'None' || !mayIssueRefreshToken(config, facts.client)) return TE.right(undefined);
+  if (facts.subject === undefined) return TE.right(undefined);
+  const store = ports.refreshTokens;
+  if (store === undefined) return TE.left(serverError('a refresh token was to be issued but no refreshTokens store is configured'));
+  const now = Math.floor(ctx.now);
+  const token = ports.random.token(32);
+  const record: RefreshTokenRecord = {
+    tokenHash: ports.secrets.hash(token),
+    grantId: facts.grantId,
+    clientId: facts.client.clientId,
+    subject: facts.subject,
+    scope: facts.scope,
+    grantedScope: facts.grantedScope ?? facts.scope,
+    ...optional('nonce', facts.nonce),
+    ...optional('authTime', facts.authTime),
+    issuedAt: now,
+    expiresAt: now + lifetimeOf(config, facts.client, 'refreshToken'),
+  };
+  return pipe(store.save(record), TE.mapLeft(fromStoreError), TE.map(() => token));
+};
+
+/** OpenID Connect Core §3.1.3.3: an `id_token` accompanies the tokens of an `openid` request. */
+const idToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>, access: string): TaskEither<OAuthError, string | undefined> => {
+  if (!facts.scope.includes('openid') || facts.subject === undefined) return TE.right(undefined);
+  const hook = ctx.ports.tokens?.idToken;
+  if (hook === undefined) {
+    ctx.ports.logger.log('warn', 'openid scope granted but no tokens.idToken hook is configured: no id_token issued', { clientId: facts.client.clientId });
+    return TE.right(undefined);
+  }
+  const issuedAt = Math.floor(ctx.now);
+  return hook({
+    client: facts.client,
+    subject: facts.subject,
+    scope: facts.scope,
+    accessToken: access,
+    grantType: facts.grantType,
+    issuedAt,
+    expiresAt: issuedAt + lifetimeOf(ctx.config, facts.client, 'idToken'),
+    ...optional('nonce', facts.nonce),
+    ...optional('authTime', facts.authTime),
+    ...optional('acr', facts.acr),
+  });
+};
+
+/**
+ * Issues the tokens of a successful grant and builds the RFC 6749 §5.1 response (`access_token`, `token_type`
+ * Bearer, `expires_in`, `scope` always stated, `refresh_token` and `id_token` when issued).
+ */
+export const issueTokens =
+  (facts: IssueFacts): ReaderTaskEither<GrantContext<IssuePorts>, OAuthError, TokenResponse> =>
+  (ctx) =>
+    pipe(
+      TE.Do,
+      TE.bind('access', () => accessToken(facts, ctx)),
+      TE.bind('refresh', () => newRefreshToken(facts, ctx)),
+      TE.bind('id', ({ access }) => idToken(facts, ctx, access.token)),
+      TE.map(({ access, refresh, id }): TokenResponse => ({
+        access_token: access.token,
+        token_type: 'Bearer',
+        expires_in: access.expiresIn,
+        scope: formatScope(facts.scope),
+        ...optional('refresh_token', refresh),
+        ...optional('id_token', id),
+      })),
+    );
