@@ -54,8 +54,12 @@ const openPostgres = (url: string, s: typeof defaults): Connection => {
     idle_in_transaction_session_timeout: Math.max(s.statementTimeoutMs * 2, 10_000),
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
-  // An idle client losing its connection (server restart, terminated backend) must not crash the process.
+  // A client losing its connection (server restart, terminated backend) must not crash the process: the failing
+  // query already reports the error, and the pool drops the broken client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return { db: new Kysely<GrantorDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 };
 
