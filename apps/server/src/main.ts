@@ -1,52 +1,9 @@
 #!/usr/bin/env node
-import { consoleLogger } from '@grantor/node';
-import { createApp } from './app.js';
-import { readEnv } from './env.js';
-import { listen, type Listening } from './http/listen.js';
-
 /**
- * The Grantor reference authorization server. Environment: PORT (default 3000, on 127.0.0.1), ISSUER (default
- * http://localhost:PORT, verbatim), SEED (JSON seed file; otherwise demo data), FRAMEWORK (fastify|express|koa),
- * DATABASE_URL (PostgreSQL/MySQL), DATA_DIR (SQLite). Stops on SIGTERM/SIGINT within a few seconds.
+ * Entry point of the reference server (`node apps/server/dist/main.js`). Installs the fp-ts resolve hook (see
+ * `esm-hooks.ts`) before anything imports fp-ts, then starts the server (`start.ts`).
  */
-const print = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
+import { register } from 'node:module';
 
-const logger = consoleLogger({ level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'info', write: (line) => print(line) });
-
-const main = async (): Promise<void> => {
-  const env = readEnv(process.env);
-  const app = await createApp(env, logger, print);
-  const state: { listening?: Listening } = {};
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    print(`${signal}: shutting down`);
-    // Whatever happens, the process is gone well within 5 seconds.
-    setTimeout(() => process.exit(0), 3_000).unref();
-    void (async () => {
-      try {
-        await state.listening?.close();
-        await app.close();
-      } catch (cause) {
-        logger.log('warn', 'shutdown', { cause: String(cause) });
-      }
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  const listening = await listen(env.framework, app.host, env.port, logger);
-  state.listening = listening;
-  print(`Grantor reference server (${env.framework}, store: ${env.store.kind}) listening on http://127.0.0.1:${listening.port}`);
-  print(`issuer ${env.issuer} — discovery at ${env.issuer}/.well-known/openid-configuration`);
-};
-
-process.on('unhandledRejection', (cause) => logger.log('error', 'unhandled rejection', { cause: String(cause) }));
-
-main().catch((e: unknown) => {
-  process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+register('./esm-hooks.js', import.meta.url);
+await import('./start.js');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import * as TE from 'fp-ts/TaskEither';
-import * as O from 'fp-ts/Option';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as O from 'fp-ts/lib/Option.js';
 import type { UserClaimsSource } from '@grantor/core';
 
 /**
