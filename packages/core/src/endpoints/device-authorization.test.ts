@@ -7,7 +7,8 @@ import type { Client } from '../domain/client.js';
 import { normalizeUserCode } from '../grants/device-code/user-code.js';
 import { memoryClients, memoryDeviceCodes, memoryReplay, publicClient, testClock, testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { formEncode, utf8 } from '../test/http-helpers.js';
-import { deviceCodeGrantType, handleDeviceAuthorization, type AuthenticateClient } from './device-authorization.js';
+import { handleDeviceAuthorization, type AuthenticateClient } from './device-authorization.js';
+import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 
 const tv = publicClient({ clientId: 'tv', redirectUris: [], grantTypes: [deviceCodeGrantType, 'refresh_token'], responseTypes: [], scope: ['openid', 'profile'] });
 const clients: Readonly<Record<string, Client>> = { tv, web: webClient() };

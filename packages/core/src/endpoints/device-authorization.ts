@@ -10,15 +10,13 @@ import type { HttpRequest } from '../http/http-request.js';
 import { json, noStore, type HttpResponse } from '../http/http-response.js';
 import { readFormBody, type FormParams } from '../http/form-urlencoded.js';
 import { formatUserCode, generateUserCode, normalizeUserCode } from '../grants/device-code/user-code.js';
+import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { DeviceCodeStore } from '../ports/stores.js';
 import type { Route } from '../server/authorization-server.js';
 import type { ServerConfig } from '../server/config.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/index.js';
 import { appendQuery } from './authorization-response.js';
-
-/** RFC 8628 §7.2: the grant type a device code is redeemed with. */
-export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** The ports the device authorization endpoint uses (client authentication's among them). */
 export interface DeviceAuthorizationPorts extends ClientAuthPorts {

@@ -1,0 +1,101 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import { pipe } from 'fp-ts/function';
+import type { AuthenticatedClient, Client } from '../../domain/client.js';
+import type { DeviceCodeRecord } from '../../domain/records.js';
+import { invalidGrant, unauthorizedClient, type OAuthError } from '../../errors/oauth-error.js';
+import { fromStoreError } from '../../errors/store-error.js';
+import { judgeConsume, judgePoll } from '../../lifecycle/device-code.js';
+import type { Logger, SecretHasher } from '../../ports/runtime.js';
+import type { DeviceCodeStore } from '../../ports/stores.js';
+import type { GrantContext, TokenResponse } from '../grant.js';
+import type { DeviceCodeParams } from './codec.js';
+
+/** RFC 8628 §7.2. */
+export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The ports the device grant itself uses (token issuance adds its own). */
+export interface DeviceCodePorts {
+  readonly deviceCodes: DeviceCodeStore;
+  readonly secrets: SecretHasher;
+  readonly logger: Logger;
+}
+
+/** What the grant asks token issuance for once a device code is consumed. */
+export interface DeviceTokenRequest {
+  readonly client: Client;
+  readonly subject: string;
+  readonly scope: readonly string[];
+  readonly grantId: string;
+  readonly authTime?: number;
+  /** True when the client's `grant_types` include `refresh_token`. */
+  readonly refreshToken: boolean;
+}
+
+export type IssueDeviceTokens<P> = (request: DeviceTokenRequest) => ReaderTaskEither<GrantContext<P>, OAuthError, TokenResponse>;
+
+const unknownCode = (detail: string): OAuthError => invalidGrant('The device code is invalid.', detail);
+
+/**
+ * RFC 8628 §3.5: records the poll atomically and returns the record as it was before. The store keeps the interval
+ * it is given, and the core only learns the current interval from that atomic call, so when this poll changes it
+ * (a `slow_down`, or an interval raised earlier) a second call stores the interval the lifecycle decided.
+ */
+const recordPoll = (ctx: GrantContext<DeviceCodePorts>, hash: string) =>
+  pipe(
+    ctx.ports.deviceCodes.poll(hash, ctx.now, ctx.config.deviceFlow.interval),
+    TE.mapError(fromStoreError),
+    TE.flatMap((outcome) => (outcome._tag === 'NotFound' ? TE.left(unknownCode('device code not found')) : TE.right(outcome.previous))),
+    TE.flatMap((previous) => {
+      const step = judgePoll(previous, ctx.now);
+      if (step.interval === ctx.config.deviceFlow.interval) return TE.right({ previous, step });
+      return pipe(
+        ctx.ports.deviceCodes.poll(hash, ctx.now, step.interval),
+        TE.mapError(fromStoreError),
+        TE.map(() => ({ previous, step })),
+      );
+    }),
+  );
+
+/** RFC 8628 §3.4 / RFC 6749 §5.2: a device code issued to another client is `invalid_grant`. */
+const requireSameClient = (record: DeviceCodeRecord, client: Client): E.Either<OAuthError, DeviceCodeRecord> =>
+  record.clientId === client.clientId ? E.right(record) : E.left(unknownCode(`device code of ${record.clientId} presented by ${client.clientId}`));
+
+/**
+ * The device grant (RFC 8628 §3.4–3.5): poll (recorded atomically), judge (expired_token, slow_down,
+ * authorization_pending, access_denied), then consume an approved code atomically so that exactly one poll gets the
+ * tokens. Refresh tokens are issued when the client's `grant_types` include `refresh_token`.
+ */
+export const handleDeviceCode =
+  <P extends DeviceCodePorts>(issue: IssueDeviceTokens<P>) =>
+  (params: DeviceCodeParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<P>, OAuthError, TokenResponse> =>
+  (ctx) => {
+    const { client } = authenticated;
+    if (!client.grantTypes.includes(deviceCodeGrantType)) return TE.left(unauthorizedClient('The client is not allowed to use the device authorization grant.'));
+    const hash = ctx.ports.secrets.hash(params.device_code);
+    return pipe(
+      recordPoll(ctx, hash),
+      TE.flatMapEither(({ previous, step }) =>
+        pipe(
+          requireSameClient(previous, client),
+          E.flatMap(() => (step.verdict._tag === 'Refuse' ? E.left(step.verdict.error) : E.right(undefined))),
+        ),
+      ),
+      TE.flatMap(() => pipe(ctx.ports.deviceCodes.consume(hash), TE.mapError(fromStoreError))),
+      TE.flatMapEither(judgeConsume),
+      TE.flatMapEither((record) =>
+        record.subject === undefined ? E.left(unknownCode('approved device code without a subject')) : E.right({ record, subject: record.subject }),
+      ),
+      TE.flatMap(({ record, subject }) =>
+        issue({
+          client,
+          subject,
+          scope: record.grantedScope ?? record.scope,
+          grantId: record.grantId,
+          refreshToken: client.grantTypes.includes('refresh_token'),
+          ...(record.authTime === undefined ? {} : { authTime: record.authTime }),
+        })(ctx),
+      ),
+    );
+  };

@@ -1,0 +1,18 @@
+import type { Grant } from '../grant.js';
+import { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
+import { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type IssueDeviceTokens } from './handler.js';
+
+export { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type DeviceTokenRequest, type IssueDeviceTokens } from './handler.js';
+export { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
+export { formatUserCode, generateUserCode, normalizeUserCode, userCodeAlphabets } from './user-code.js';
+
+/**
+ * The RFC 8628 device authorization grant (`urn:ietf:params:oauth:grant-type:device_code`), usable by public
+ * clients too (RFC 8628 §3.4: devices are typically public clients). `issue` is token issuance.
+ */
+export const makeDeviceCodeGrant = <P>(issue: IssueDeviceTokens<DeviceCodePorts & P>): Grant<DeviceCodePorts & P, DeviceCodeParams> => ({
+  grantType: deviceCodeGrantType,
+  params: deviceCodeParamsCodec,
+  clients: 'any',
+  handle: handleDeviceCode(issue),
+});
