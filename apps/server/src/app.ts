@@ -31,7 +31,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     server: core.server,
     users,
     sessions: createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' }),
-    deviceIpThrottle: createFailureThrottle(30),
+    deviceIpThrottle: createFailureThrottle(60),
     deviceSessionLimit: 10,
     logger,
     now: () => Date.now() / 1000,

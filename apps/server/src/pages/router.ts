@@ -24,7 +24,7 @@ const route = (path: string, deps: PagesDeps): Match | undefined => {
     const id = m[1] as string;
     if (m[2] === '/login') return { methods: ['POST'], run: (req) => interactionLogin(req, deps, id) };
     if (m[2] === '/consent') return { methods: ['POST'], run: (req) => interactionConsent(req, deps, id) };
-    return { methods: ['GET', 'HEAD'], run: (req) => interactionPage(req, deps, id) };
+    return { methods: ['GET'], run: (req) => interactionPage(req, deps, id) };
   }
   switch (path) {
     case '/device':
@@ -46,7 +46,7 @@ const route = (path: string, deps: PagesDeps): Match | undefined => {
 };
 
 const pagePaths: readonly (readonly [string, readonly string[]])[] = [
-  ['/interaction/:id', ['GET', 'HEAD']],
+  ['/interaction/:id', ['GET']],
   ['/interaction/:id/login', ['POST']],
   ['/interaction/:id/consent', ['POST']],
   ['/device', ['GET', 'HEAD', 'POST']],
