@@ -6,8 +6,8 @@ import type { DeviceCodeRecord } from '../../domain/records.js';
 import { decodeParams } from '../../codec/decode.js';
 import { httpRequest } from '../../http/http-request.js';
 import type { GrantContext } from '../grant.js';
-import { memoryDeviceCodes, publicClient, testConfig, testLogger, testSecrets } from '../../test/fake-ports.js';
-import { deviceCodeGrantType, makeDeviceCodeGrant, type DeviceCodePorts, type DeviceTokenRequest } from './index.js';
+import { memoryDeviceCodes, publicClient, testConfig, testLogger, testRandom, testSecrets } from '../../test/fake-ports.js';
+import { deviceCodeGrant, deviceCodeGrantType, makeDeviceCodeGrant, type DeviceCodePorts, type DeviceTokenRequest } from './index.js';
 
 const tv = publicClient({ clientId: 'tv', grantTypes: [deviceCodeGrantType, 'refresh_token'], scope: ['openid', 'profile'] });
 const t0 = 1_000_000;
@@ -120,5 +120,29 @@ describe('device_code grant (RFC 8628 §3.4–3.5)', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('deviceCodeGrant (with issueTokens)', () => {
+  it('issues an opaque access token and a refresh token once approved', async () => {
+    const saved: unknown[] = [];
+    const store = memoryDeviceCodes();
+    const ports = {
+      deviceCodes: store,
+      secrets: testSecrets,
+      logger: testLogger(),
+      random: testRandom(),
+      accessTokens: { save: (r: unknown) => TE.fromIO(() => void saved.push(r)), find: () => TE.right({ _tag: 'None' as const }), revoke: () => TE.right(undefined), revokeGrant: () => TE.right(undefined) },
+      refreshTokens: { save: (r: unknown) => TE.fromIO(() => void saved.push(r)), find: () => TE.right({ _tag: 'None' as const }), rotate: () => TE.right({ _tag: 'NotFound' as const }), revokeGrant: () => TE.right(undefined) },
+    };
+    store.all.set(testSecrets.hash('dc'), {
+      deviceCodeHash: testSecrets.hash('dc'), userCodeHash: 'u', clientId: 'tv', scope: ['profile'], status: 'approved', subject: 'alice', grantedScope: ['profile'], authTime: t0, grantId: 'g9', interval: 5, issuedAt: t0, expiresAt: t0 + 600,
+    });
+    const ctx = { config: testConfig(), ports, now: t0 + 5, request: httpRequest({ method: 'POST', path: '/token' }) };
+    const r = await deviceCodeGrant.handle({ device_code: 'dc' }, { client: tv, method: 'none' })(ctx)();
+    expect(r).toMatchObject({ _tag: 'Right', right: { token_type: 'Bearer', scope: 'profile', expires_in: 600 } });
+    expect(E.isRight(r) && typeof r.right.refresh_token).toBe('string');
+    expect(saved).toHaveLength(2);
+    expect(saved[0]).toMatchObject({ clientId: 'tv', subject: 'alice', scope: ['profile'], grantId: 'g9' });
   });
 });

@@ -1,4 +1,5 @@
 import type { Grant } from '../grant.js';
+import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
 import { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type IssueDeviceTokens } from './handler.js';
 
@@ -16,3 +17,18 @@ export const makeDeviceCodeGrant = <P>(issue: IssueDeviceTokens<DeviceCodePorts 
   clients: 'any',
   handle: handleDeviceCode(issue),
 });
+
+/** RFC 8628 §3.5 successful response: the ordinary token response (RFC 6749 §5.1) through `issueTokens`. */
+const issueDeviceTokens: IssueDeviceTokens<DeviceCodePorts & IssuePorts> = (request) =>
+  issueTokens({
+    client: request.client,
+    grantType: deviceCodeGrantType,
+    grantId: request.grantId,
+    subject: request.subject,
+    scope: request.scope,
+    refresh: request.refreshToken ? { _tag: 'New' } : { _tag: 'None' },
+    ...(request.authTime === undefined ? {} : { authTime: request.authTime }),
+  });
+
+/** The device grant with the core's token issuance (opaque or JWT access token, refresh token, ID token). */
+export const deviceCodeGrant: Grant<DeviceCodePorts & IssuePorts, DeviceCodeParams> = makeDeviceCodeGrant<IssuePorts>(issueDeviceTokens);
