@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import { it } from 'vitest';
 import * as core from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
@@ -12,7 +12,7 @@ const mount: Mount = async (server) => {
   const app = new Koa();
   app.use(grantorMiddleware(server));
   const requiredScopes = conformanceProtected.requiredScopes;
-  const guards = {
+  const guards: Readonly<Record<string, Middleware | undefined>> = {
     [conformanceProtected.path]: bearer(server, { requiredScopes }),
     [conformanceProtected.queryPath]: bearer(server, { requiredScopes, allowQuery: true }),
   };
