@@ -241,4 +241,20 @@ describe('appendQuery', () => {
     expect(appendQuery('https://a.test/cb?', { code: 'c' })).toBe('https://a.test/cb?code=c');
     expect(appendQuery('https://a.test/cb#f', { code: 'c' })).toBe('https://a.test/cb?code=c#f');
   });
+
+  it('property: the response parameters survive any value and any registered query', () => {
+    const key = fc.stringMatching(/^[a-z]{1,6}$/);
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.string({ minLength: 1 }), { maxKeys: 3 }), fc.string(), fc.option(fc.string(), { nil: undefined }), (registered, code, state) => {
+        const query = formEncode(registered);
+        const uri = `https://a.test/cb${query === '' ? '' : `?${query}`}`;
+        const { base, params } = splitUrl(appendQuery(uri, { code, state, iss: testIssuer }));
+        expect(base).toBe('https://a.test/cb');
+        expect(params['code']).toBe(code);
+        expect(params['state']).toBe(state);
+        expect(params['iss']).toBe(testIssuer);
+        for (const [k, v] of Object.entries(registered)) if (!['code', 'state', 'iss'].includes(k)) expect(params[k]).toBe(v);
+      }),
+    );
+  });
 });
