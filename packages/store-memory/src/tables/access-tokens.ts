@@ -4,53 +4,66 @@ import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime
 import { grantIndex } from '../grant-index.js';
 import { sweepMap, type Table } from './table.js';
 
+/** The members most opaque tokens do not have, kept apart so the common row stays small. */
+interface Rare {
+  readonly jwt: boolean;
+  readonly audience: readonly string[] | undefined;
+  readonly authTime: Time | undefined;
+  readonly extra: Readonly<Record<string, unknown>> | undefined;
+}
+
 /**
- * One access token, compactly: the id is the map key (not repeated here), lists and the client id are interned,
- * times are small integers. Every row is built by `toRow` with the same members in the same order, so all rows share
- * one hidden class and keep their members in-object.
+ * One access token, compactly: the id is the map key (not repeated here), lists, client ids and subjects are
+ * interned, times are small integers, and the rare members (JWT format, audience, auth time, extra claims) sit in
+ * one optional object. Every row is built by `toRow` with the same members in the same order, so all rows share one
+ * hidden class and keep their members in-object.
  */
 interface Row {
-  jwt: boolean;
   clientId: string;
   subject: string | undefined;
   scope: readonly string[];
   grantId: string | undefined;
-  audience: readonly string[] | undefined;
-  authTime: Time | undefined;
   issuedAt: Time;
   expiresAt: Time;
   revokedAt: Time | undefined;
-  extra: Readonly<Record<string, unknown>> | undefined;
+  rare: Rare | undefined;
 }
 
+const toRare = (r: AccessTokenRecord, intern: Interner): Rare | undefined =>
+  r.format === 'opaque' && r.audience === undefined && r.authTime === undefined && r.extra === undefined
+    ? undefined
+    : {
+        jwt: r.format === 'jwt',
+        audience: r.audience === undefined ? undefined : intern.list(r.audience),
+        authTime: encodeOptionalTime(r.authTime),
+        extra: r.extra,
+      };
+
 const toRow = (r: AccessTokenRecord, intern: Interner): Row => ({
-  jwt: r.format === 'jwt',
   clientId: intern.string(r.clientId),
-  subject: r.subject,
+  subject: r.subject === undefined ? undefined : intern.string(r.subject),
   scope: intern.list(r.scope),
   grantId: r.grantId,
-  audience: r.audience === undefined ? undefined : intern.list(r.audience),
-  authTime: encodeOptionalTime(r.authTime),
   issuedAt: encodeTime(r.issuedAt),
   expiresAt: encodeTime(r.expiresAt),
   revokedAt: encodeOptionalTime(r.revokedAt),
-  extra: r.extra,
+  rare: toRare(r, intern),
 });
 
 const fromRow = (id: string, row: Row): AccessTokenRecord =>
   defined<AccessTokenRecord>({
     id,
-    format: row.jwt ? 'jwt' : 'opaque',
+    format: row.rare?.jwt === true ? 'jwt' : 'opaque',
     clientId: row.clientId,
     subject: row.subject,
     scope: row.scope,
     grantId: row.grantId,
-    audience: row.audience,
-    authTime: decodeOptionalTime(row.authTime),
+    audience: row.rare?.audience,
+    authTime: decodeOptionalTime(row.rare?.authTime),
     issuedAt: decodeTime(row.issuedAt),
     expiresAt: decodeTime(row.expiresAt),
     revokedAt: decodeOptionalTime(row.revokedAt),
-    extra: row.extra,
+    extra: row.rare?.extra,
   });
 
 export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> => {

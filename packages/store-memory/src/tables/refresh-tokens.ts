@@ -4,15 +4,15 @@ import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime
 import { grantIndex } from '../grant-index.js';
 import { sweepMap, type Table } from './table.js';
 
-/** One refresh token, compactly (see `access-tokens.ts`); the token hash is the map key. */
+/** One refresh token, compactly (see `access-tokens.ts`); the token hash is the map key, subjects are interned. */
 interface Row {
   grantId: string;
   clientId: string;
   subject: string;
   scope: readonly string[];
   grantedScope: readonly string[];
-  nonce: string | undefined;
-  authTime: Time | undefined;
+  /** OIDC `nonce` and `auth_time`, only for tokens that have them. */
+  oidc: { readonly nonce: string | undefined; readonly authTime: Time | undefined } | undefined;
   issuedAt: Time;
   expiresAt: Time;
   rotatedAt: Time | undefined;
@@ -23,11 +23,10 @@ interface Row {
 const toRow = (r: RefreshTokenRecord, intern: Interner): Row => ({
   grantId: r.grantId,
   clientId: intern.string(r.clientId),
-  subject: r.subject,
+  subject: intern.string(r.subject),
   scope: intern.list(r.scope),
   grantedScope: intern.list(r.grantedScope),
-  nonce: r.nonce,
-  authTime: encodeOptionalTime(r.authTime),
+  oidc: r.nonce === undefined && r.authTime === undefined ? undefined : { nonce: r.nonce, authTime: encodeOptionalTime(r.authTime) },
   issuedAt: encodeTime(r.issuedAt),
   expiresAt: encodeTime(r.expiresAt),
   rotatedAt: encodeOptionalTime(r.rotatedAt),
@@ -43,8 +42,8 @@ const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
     subject: row.subject,
     scope: row.scope,
     grantedScope: row.grantedScope,
-    nonce: row.nonce,
-    authTime: decodeOptionalTime(row.authTime),
+    nonce: row.oidc?.nonce,
+    authTime: decodeOptionalTime(row.oidc?.authTime),
     issuedAt: decodeTime(row.issuedAt),
     expiresAt: decodeTime(row.expiresAt),
     rotatedAt: decodeOptionalTime(row.rotatedAt),
