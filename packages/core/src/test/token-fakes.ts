@@ -62,3 +62,26 @@ export const memoryReplay = (): ReplayCache & { readonly all: Map<string, number
 
 /** A store operation that always fails (transient or not), to check fault mapping. */
 export const failing = <A>(transient = false) => (): TE.TaskEither<StoreError, A> => TE.left(storeError('store down', { transient }));
+
+import type { GrantContext } from '../grants/grant.js';
+import type { ServerConfig } from '../server/config.js';
+import { httpRequest } from '../http/http-request.js';
+import { memoryAuthorizationCodes, testConfig, testLogger, testRandom, testSecrets } from './fake-ports.js';
+
+/** Every port the token-side grants use, in memory, plus a context builder at a fixed instant. */
+export const grantPorts = () => ({
+  random: testRandom(),
+  secrets: testSecrets,
+  logger: testLogger(),
+  accessTokens: memoryAccessTokens(),
+  refreshTokens: memoryRefreshTokens(),
+  authorizationCodes: memoryAuthorizationCodes(),
+});
+export type GrantTestPorts = ReturnType<typeof grantPorts>;
+
+export const grantContext = <P>(ports: P, now: number, config: ServerConfig = testConfig()): GrantContext<P> => ({
+  config,
+  ports,
+  now,
+  request: httpRequest({ method: 'POST', path: '/token' }),
+});

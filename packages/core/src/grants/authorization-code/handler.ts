@@ -1,0 +1,60 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import type { AuthenticatedClient } from '../../domain/client.js';
+import { invalidRequest, type OAuthError } from '../../errors/oauth-error.js';
+import { fromStoreError } from '../../errors/store-error.js';
+import { judgeCodeRedemption } from '../../lifecycle/authorization-code.js';
+import type { AuthorizationCodeStore, RefreshTokenStore } from '../../ports/stores.js';
+import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
+import type { GrantContext, TokenResponse } from '../grant.js';
+import { rejectWithEffects } from '../shared.js';
+import { isCodeVerifier, type AuthorizationCodeParams } from './codec.js';
+
+/** The ports the `authorization_code` grant uses. */
+export type AuthorizationCodePorts = IssuePorts & {
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly refreshTokens: RefreshTokenStore;
+};
+
+/**
+ * RFC 6749 §4.1.3: redeems the code through the store's one atomic `redeem`, then judges the record
+ * (`judgeCodeRedemption`: expiry, client binding, `redirect_uri` equality, RFC 7636 §4.6 PKCE with
+ * `ports.secrets.hash` as the S256 transform). A replayed code is `invalid_grant` and revokes every token of its
+ * grant (RFC 6749 §4.1.2). Success issues an access token, a refresh token when allowed and, for `openid`, an ID
+ * token, all tied to the code's `grantId`.
+ */
+export const handleAuthorizationCode =
+  (params: AuthorizationCodeParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<AuthorizationCodePorts>, OAuthError, TokenResponse> =>
+  (ctx) => {
+    const { ports, now } = ctx;
+    const { client } = authenticated;
+    if (params.code_verifier !== undefined && !isCodeVerifier(params.code_verifier)) {
+      return TE.left(invalidRequest('The code_verifier parameter is invalid.', 'code_verifier syntax (RFC 7636 §4.1)'));
+    }
+    return pipe(
+      ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now),
+      TE.mapLeft(fromStoreError),
+      TE.flatMap((outcome) =>
+        pipe(
+          judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash),
+          E.match(
+            (rejection) => rejectWithEffects<TokenResponse>(rejection, ports, now),
+            (record) =>
+              issueTokens({
+                client,
+                grantType: 'authorization_code',
+                grantId: record.grantId,
+                subject: record.subject,
+                scope: record.scope,
+                refresh: { _tag: 'New' },
+                ...(record.nonce === undefined ? {} : { nonce: record.nonce }),
+                ...(record.authTime === undefined ? {} : { authTime: record.authTime }),
+                ...(record.acr === undefined ? {} : { acr: record.acr }),
+              })(ctx),
+          ),
+        ),
+      ),
+    );
+  };

@@ -1,0 +1,39 @@
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import type { AuthenticatedClient, Client } from '../../domain/client.js';
+import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
+import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
+import type { GrantContext, TokenResponse } from '../grant.js';
+import { requestedScope } from '../shared.js';
+import type { ClientCredentialsParams } from './codec.js';
+
+/** The ports the `client_credentials` grant uses (no refresh-token store: it never issues one). */
+export type ClientCredentialsPorts = Omit<IssuePorts, 'refreshTokens'>;
+
+/** Scopes about an end user, meaningless without one. */
+const userScopes: readonly string[] = ['openid', 'offline_access'];
+
+/** The default scope when `scope` is omitted (RFC 6749 §3.3): the client's registered scope minus user scopes. */
+export const defaultClientCredentialsScope = (client: Client): readonly string[] => client.scope.filter((s) => !userScopes.includes(s));
+
+/**
+ * RFC 6749 §4.4: a confidential client (authenticated by the token endpoint) asks for a token for itself. The
+ * requested scope must be within the client's registered scope (`invalid_scope`, never narrowed silently); `openid`
+ * and `offline_access` need an end user and are refused. RFC 6749 §4.4.3: "A refresh token SHOULD NOT be
+ * included" — none is.
+ */
+export const handleClientCredentials =
+  (params: ClientCredentialsParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<ClientCredentialsPorts>, OAuthError, TokenResponse> =>
+  (ctx) => {
+    const { client } = authenticated;
+    return pipe(
+      TE.fromEither(requestedScope(params.scope, client, defaultClientCredentialsScope(client))),
+      TE.flatMap((scope) =>
+        scope.some((s) => userScopes.includes(s)) ? TE.left(invalidScope('The openid and offline_access scopes need an end user.')) : TE.right(scope),
+      ),
+      TE.flatMap((scope) =>
+        issueTokens({ client, grantType: 'client_credentials', grantId: ctx.ports.random.token(16), scope, refresh: { _tag: 'None' } })(ctx),
+      ),
+    );
+  };

@@ -1,0 +1,6 @@
+import { nonEmptyString, struct, type TypeOf } from '../../codec/decode.js';
+
+/** RFC 6749 §6 refresh request parameters. */
+export const refreshTokenParams = struct('refresh_token request', { refresh_token: nonEmptyString }, { scope: nonEmptyString });
+
+export type RefreshTokenParams = TypeOf<typeof refreshTokenParams>;

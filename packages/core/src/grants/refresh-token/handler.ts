@@ -1,0 +1,76 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import * as O from 'fp-ts/Option';
+import { pipe } from 'fp-ts/function';
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import type { AuthenticatedClient } from '../../domain/client.js';
+import type { OAuthError } from '../../errors/oauth-error.js';
+import { fromStoreError } from '../../errors/store-error.js';
+import { judgeRefreshPresentation, judgeRotateOutcome, successorOf } from '../../lifecycle/refresh-family.js';
+import type { RefreshTokenStore } from '../../ports/stores.js';
+import { issueTokens, lifetimeOf, type IssuePorts } from '../../tokens/issue.js';
+import type { GrantContext, TokenResponse } from '../grant.js';
+import { rejectWithEffects, requestedScope } from '../shared.js';
+import type { RefreshTokenParams } from './codec.js';
+
+/** The ports the `refresh_token` grant uses. */
+export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
+
+/**
+ * RFC 6749 §6 with rotation on every use (RFC 9700 §4.14.2, OAuth 2.1 §4.3.1): the presented token must be active,
+ * issued to the authenticated client and unexpired; the scope may only narrow (and must stay within the client's
+ * registered scope). The successor is inserted by the store's one atomic `rotate`; a rotated or revoked token
+ * presented again is `invalid_grant` and revokes the family's refresh and access tokens, except within
+ * `config.refreshTokens.reuseGraceSeconds` after rotation. A new access token (and, for `openid`, an ID token
+ * without `nonce`, OIDC Core §12.2) is issued in the same grant.
+ */
+export const handleRefreshToken =
+  (params: RefreshTokenParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<RefreshTokenGrantPorts>, OAuthError, TokenResponse> =>
+  (ctx) => {
+    const { config, ports, now } = ctx;
+    const { client } = authenticated;
+    const grace = config.refreshTokens.reuseGraceSeconds;
+    const presentedHash = ports.secrets.hash(params.refresh_token);
+    return pipe(
+      TE.fromEither(params.scope === undefined ? E.right(undefined) : requestedScope(params.scope, client, [])),
+      TE.flatMap((scope) =>
+        pipe(
+          ports.refreshTokens.find(presentedHash),
+          TE.mapLeft(fromStoreError),
+          TE.flatMap((found) =>
+            pipe(
+              judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace),
+              E.match((rejection) => rejectWithEffects<{ readonly next: string; readonly successor: ReturnType<typeof successorOf> }>(rejection, ports, now), ({ record, scope: nextScope }) => {
+                const next = ports.random.token(32);
+                const successor = successorOf(record, { tokenHash: ports.secrets.hash(next), scope: nextScope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') });
+                return pipe(
+                  ports.refreshTokens.rotate(presentedHash, successor, now),
+                  TE.mapLeft(fromStoreError),
+                  TE.flatMap((outcome) =>
+                    pipe(
+                      judgeRotateOutcome(outcome, now, grace),
+                      E.match(
+                        (rejection) => rejectWithEffects<{ readonly next: string; readonly successor: typeof successor }>(rejection, ports, now),
+                        () => TE.right({ next, successor }),
+                      ),
+                    ),
+                  ),
+                );
+              }),
+            ),
+          ),
+        ),
+      ),
+      TE.flatMap(({ next, successor }) =>
+        issueTokens({
+          client,
+          grantType: 'refresh_token',
+          grantId: successor.grantId,
+          subject: successor.subject,
+          scope: successor.scope,
+          refresh: { _tag: 'Rotated', token: next },
+          ...(successor.authTime === undefined ? {} : { authTime: successor.authTime }),
+        })(ctx),
+      ),
+    );
+  };

@@ -1,0 +1,49 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import type { Client } from '../domain/client.js';
+import { isSubset, parseScope, type Scope } from '../domain/scope.js';
+import { invalidScope, type OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import type { Rejection } from '../lifecycle/rejection.js';
+import type { Logger } from '../ports/runtime.js';
+import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
+
+/**
+ * RFC 6749 §3.3: parses the `scope` parameter of a token request and checks that every scope is one the client
+ * is registered for ("invalid, unknown, malformed, or exceeds the scope granted" → `invalid_scope`, §5.2). Never
+ * narrows silently. `undefined` (omitted) yields `fallback`.
+ */
+export const requestedScope = (raw: string | undefined, client: Client, fallback: Scope): E.Either<OAuthError, Scope> => {
+  if (raw === undefined) return E.right(fallback);
+  const scope = parseScope(raw);
+  if (scope === undefined) return E.left(invalidScope('The scope parameter is malformed.'));
+  if (!isSubset(scope, client.scope)) return E.left(invalidScope('The requested scope is not allowed for this client.'));
+  return E.right(scope);
+};
+
+/** The ports that revoking a grant needs. */
+export interface RevocationPorts {
+  readonly accessTokens: AccessTokenStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly logger: Logger;
+}
+
+/**
+ * Runs a lifecycle's effects (RFC 6749 §4.1.2 code replay, RFC 9700 §4.14.2 refresh reuse: revoke every access and
+ * refresh token of the grant), then fails with the rejection's error. A store fault while revoking wins (the
+ * client must retry rather than believe the grant was revoked), and is logged.
+ */
+export const rejectWithEffects = <A>(rejection: Rejection, ports: RevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
+  pipe(
+    rejection.effects,
+    TE.traverseSeqArray((effect) => {
+      ports.logger.log('warn', 'revoking grant', { grantId: effect.grantId, reason: rejection.error.detail ?? rejection.error.code });
+      return pipe(
+        ports.refreshTokens.revokeGrant(effect.grantId, now),
+        TE.flatMap(() => ports.accessTokens.revokeGrant(effect.grantId, now)),
+        TE.mapLeft(fromStoreError),
+      );
+    }),
+    TE.flatMap(() => TE.left(rejection.error)),
+  );
