@@ -52,6 +52,13 @@ export interface TokenHooks {
   readonly accessToken?: (record: AccessTokenRecord, client: Client) => TaskEither<OAuthError, string>;
   /** OpenID Connect Core §2: the signed ID token. */
   readonly idToken?: (request: IdTokenRequest) => TaskEither<OAuthError, string>;
+  /** Extra access-token claims (token hooks): kept in the record's `extra`, put into JWTs, echoed by introspection. */
+  readonly accessTokenClaims?: (ctx: {
+    readonly client: Client;
+    readonly grantType: string;
+    readonly subject?: string;
+    readonly scope: Scope;
+  }) => TaskEither<OAuthError, Readonly<Record<string, unknown>>>;
 }
 
 /** The ports `issueTokens` uses. `refreshTokens` is needed only by grants that mint refresh tokens. */
@@ -92,6 +99,19 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
 
 /** RFC 6749 §1.4 / RFC 9068: mints, stores and returns an access token (opaque or JWT). */
 const accessToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {
+  const claims = ctx.ports.tokens?.accessTokenClaims;
+  if (claims === undefined) return accessTokenWith(facts, ctx, {});
+  return pipe(
+    claims({ client: facts.client, grantType: facts.grantType, scope: facts.scope, ...optional('subject', facts.subject) }),
+    TE.flatMap((extra) => accessTokenWith(facts, ctx, extra)),
+  );
+};
+
+const accessTokenWith = (
+  facts: IssueFacts,
+  ctx: GrantContext<IssuePorts>,
+  extra: Readonly<Record<string, unknown>>,
+): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {
   const { config, ports } = ctx;
   const now = Math.floor(ctx.now);
   const expiresIn = lifetimeOf(config, facts.client, 'accessToken');
@@ -105,6 +125,7 @@ const accessToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEith
     expiresAt: now + expiresIn,
     ...optional('subject', facts.subject),
     ...optional('authTime', facts.authTime),
+    ...(Object.keys(extra).length === 0 ? {} : { extra }),
   };
   if (format === 'opaque') {
     const token = ports.random.token(32);
