@@ -25,6 +25,7 @@ import { sqlInteractionStore } from './stores/interactions.js';
 import { sqlRefreshTokenStore } from './stores/refresh-tokens.js';
 import { sqlReplayCache } from './stores/replay-cache.js';
 import { sqlSweeper } from './stores/sweeper.js';
+import { sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
   /**
@@ -42,6 +43,8 @@ export interface SqlStoreOptions<DB = GrantorDatabase> {
   readonly sweepBatchSize?: number;
   /** Sweeper statements per table per `sweep` call (default 20). */
   readonly sweepMaxBatches?: number;
+  /** How `keys` keeps private JWKs at rest (default: JSON; pass an encrypting sealer to keep them encrypted). */
+  readonly privateKeySealer?: PrivateKeySealer;
 }
 
 /** Every store port of `@grantor/core`, backed by one SQL database. */
@@ -55,6 +58,8 @@ export interface SqlStore {
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
   readonly sweeper: Sweeper;
+  /** The signing key set, one row per key (the core's `KeyStore` port). */
+  readonly keys: SqlKeyStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -92,6 +97,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     deviceCodes: sqlDeviceCodeStore(context),
     replay: sqlReplayCache(context),
     sweeper: sqlSweeper(context),
+    keys: sqlKeyStore(context, options.privateKeySealer),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

@@ -5,3 +5,4 @@ export { openConnection, parseDatabaseUrl, type Connection, type PoolSettings, t
 export { detectDialect, type SqlDialect } from './dialect.js';
 export { isSerializationFailure, isTransient, toStoreError } from './errors.js';
 export type * from './schema.js';
+export { plainJsonSealer, type PrivateKeySealer, type SqlKeyStore, type StoredJwk, type StoredKeySet, type StoredSigningAlg, type StoredSigningKey } from './stores/signing-keys.js';
