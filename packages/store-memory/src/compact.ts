@@ -28,22 +28,31 @@ export const isExpired = (expiresAt: Time, now: number): boolean => decodeTime(e
 
 const emptyList: readonly string[] = Object.freeze([]);
 
-/** Interns strings and string lists, up to `limit` distinct values each (beyond that, values are copied as given). */
+/**
+ * Interns client ids, subjects and string lists, up to `limit` distinct values of each (beyond that, values are kept
+ * as given). Subjects have their own table so that many users cannot crowd the few client ids out.
+ */
 export interface Interner {
   readonly string: (s: string) => string;
+  readonly subject: (s: string) => string;
   readonly list: (l: readonly string[]) => readonly string[];
 }
 
-export const interner = (limit: number): Interner => {
+const stringInterner = (limit: number): ((s: string) => string) => {
   const strings = new Map<string, string>();
+  return (s) => {
+    const known = strings.get(s);
+    if (known !== undefined) return known;
+    if (strings.size < limit) strings.set(s, s);
+    return s;
+  };
+};
+
+export const interner = (limit: number): Interner => {
   const lists = new Map<string, readonly string[]>();
   return {
-    string: (s) => {
-      const known = strings.get(s);
-      if (known !== undefined) return known;
-      if (strings.size < limit) strings.set(s, s);
-      return s;
-    },
+    string: stringInterner(limit),
+    subject: stringInterner(limit),
     list: (l) => {
       if (l.length === 0) return emptyList;
       const key = JSON.stringify(l);

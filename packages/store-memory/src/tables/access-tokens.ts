@@ -41,7 +41,7 @@ const toRare = (r: AccessTokenRecord, intern: Interner): Rare | undefined =>
 
 const toRow = (r: AccessTokenRecord, intern: Interner): Row => ({
   clientId: intern.string(r.clientId),
-  subject: r.subject === undefined ? undefined : intern.string(r.subject),
+  subject: r.subject === undefined ? undefined : intern.subject(r.subject),
   scope: intern.list(r.scope),
   grantId: r.grantId,
   issuedAt: encodeTime(r.issuedAt),

@@ -23,7 +23,7 @@ interface Row {
 const toRow = (r: RefreshTokenRecord, intern: Interner): Row => ({
   grantId: r.grantId,
   clientId: intern.string(r.clientId),
-  subject: intern.string(r.subject),
+  subject: intern.subject(r.subject),
   scope: intern.list(r.scope),
   grantedScope: intern.list(r.grantedScope),
   oidc: r.nonce === undefined && r.authTime === undefined ? undefined : { nonce: r.nonce, authTime: encodeOptionalTime(r.authTime) },
