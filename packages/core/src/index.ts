@@ -8,6 +8,7 @@ export * from './domain/records.js';
 export * from './ports/runtime.js';
 export * from './ports/stores.js';
 export * from './ports/identity.js';
+export * from './ports/keys.js';
 export * from './server/config.js';
 export * from './server/authorization-server.js';
 export * from './grants/grant.js';
