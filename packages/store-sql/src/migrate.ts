@@ -107,6 +107,10 @@ export const migrate = async <DB>(db: Kysely<DB>, options: MigrateOptions = {}):
   return plain.connection().execute(async (conn) => {
     switch (dialect) {
       case 'postgres': {
+        const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(conn);
+        if (current.rows[0]?.schema == null) {
+          throw new Error('@grantor/store-sql: no schema to migrate: the search_path names no existing schema (create it first, e.g. CREATE SCHEMA auth).');
+        }
         const lockKey = sql`hashtext(${'grantor_migrations:'} || coalesce(current_schema(), ''))`;
         // pg_try_advisory_lock in a loop: a blocking pg_advisory_lock would count against statement_timeout.
         const deadline = Date.now() + (options.lockTimeoutSeconds ?? 60) * 1000;
