@@ -91,6 +91,18 @@ describe('createMemoryStore', () => {
     expect(await ok(store.sweeper.sweep(200))).toBe(0);
   });
 
+  it('keeps a frozen copy of the signing key set', async () => {
+    const store = createMemoryStore();
+    const key = { kid: 'k1', alg: 'ES256' as const, status: 'active' as const, publicJwk: { kty: 'EC' }, privateJwk: { kty: 'EC', d: 'secret' }, createdAt: 1 };
+    const set = { keys: [key] };
+    await ok(store.keys.save(set));
+    set.keys.push({ ...key, kid: 'k2' });
+    const loaded = await ok(store.keys.load());
+    expect(loaded).toStrictEqual(O.some({ keys: [key] }));
+    expect(O.isSome(loaded) && Object.isFrozen(loaded.value.keys[0]?.privateJwk)).toBe(true);
+    expect(store.stats().signingKeys).toBe(1);
+  });
+
   it('refuses a sweepBatchSize that is not a positive integer', () => {
     for (const sweepBatchSize of [0, -1, 1.5, Number.NaN]) expect(() => createMemoryStore({ sweepBatchSize })).toThrow(TypeError);
   });

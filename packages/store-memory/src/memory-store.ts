@@ -6,6 +6,7 @@ import type {
   ConsentStore,
   DeviceCodeStore,
   InteractionStore,
+  KeyStore,
   RefreshTokenStore,
   ReplayCache,
   Sweeper,
@@ -18,6 +19,7 @@ import { clientTable } from './tables/clients.js';
 import { consentTable } from './tables/consents.js';
 import { deviceCodeTable } from './tables/device-codes.js';
 import { interactionTable } from './tables/interactions.js';
+import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
 
@@ -40,6 +42,7 @@ export interface MemoryStoreStats {
   readonly interactions: number;
   readonly deviceCodes: number;
   readonly replay: number;
+  readonly signingKeys: number;
 }
 
 /** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
@@ -53,6 +56,8 @@ export interface MemoryStore {
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
   readonly sweeper: Sweeper;
+  /** The signing key set (frozen copy in memory). */
+  readonly keys: KeyStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -83,6 +88,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const interactions = interactionTable();
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
+  const keys = keyTable();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
 
   const sweeper: Sweeper = {
@@ -135,6 +141,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     deviceCodes: deviceCodes.port,
     replay: replay.port,
     sweeper,
+    keys: keys.port,
     startSweeper,
     stats: () => ({
       clients: clients.size(),
@@ -145,6 +152,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       interactions: interactions.size(),
       deviceCodes: deviceCodes.size(),
       replay: replay.size(),
+      signingKeys: keys.size(),
     }),
   };
 };

@@ -13,6 +13,7 @@ import type {
   DeviceCodeStore,
   InteractionRecord,
   InteractionStore,
+  KeyStore,
   RefreshTokenRecord,
   RefreshTokenStore,
   ReplayCache,
@@ -31,6 +32,8 @@ export interface StorePorts {
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
   readonly sweeper: Sweeper;
+  /** The signing key set; its contract tests are skipped when a store does not provide one. */
+  readonly keys?: KeyStore;
 }
 
 /** What a store factory hands the contract: the ports and, if the store holds resources, how to release them. */

@@ -8,6 +8,7 @@ import { accessTokenContract, authorizationCodeContract, refreshTokenContract } 
 import { clientContract, consentContract, deviceCodeContract, interactionContract, replayContract } from './sessions.js';
 import { sweepContract } from './sweep.js';
 import { concurrencyContract } from './concurrency.js';
+import { keyStoreContract } from './keys.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -53,6 +54,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     interactionContract(ctx);
     deviceCodeContract(ctx);
     replayContract(ctx);
+    keyStoreContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
   });
