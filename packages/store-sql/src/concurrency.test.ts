@@ -229,6 +229,28 @@ for (const backend of [postgres, mariadb]) {
       expect((await ok(a.authorizationCodes.redeem(codeHash, t0 + 2)))._tag).toBe('Consumed');
     });
 
+    it('an exhausted pool yields a transient StoreError instead of waiting forever', async () => {
+      const tiny = createSqlStore({ db: { url: env.url, max: 1, connectTimeoutMs: 200 }, operationTimeoutMs: 500 });
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      let holding: () => void = () => undefined;
+      const held = new Promise<void>((r) => (holding = r));
+      // Hold the pool's only connection.
+      const holder = tiny.db.connection().execute(async () => {
+        holding();
+        await gate;
+      });
+      try {
+        await held;
+        const outcome = await tiny.clients.find('anyone')();
+        expect(E.isLeft(outcome) && outcome.left.transient).toBe(true);
+      } finally {
+        release();
+        await holder;
+        await tiny.close();
+      }
+    });
+
     it('migrating again, from two pools at once, applies nothing and records each migration once', async () => {
       const [x, y] = await Promise.all([a.migrate(), b.migrate()]);
       expect([...x.applied, ...y.applied]).toEqual([]);
