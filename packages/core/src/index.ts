@@ -33,4 +33,39 @@ export {
   normalizeUserCode,
   type DeviceCodePorts,
 } from './grants/device-code/index.js';
+// Token side: form parsing, codecs, client authentication, token issuance, grants, token endpoint, composition.
+export { parseForm, parseFormBytes, parseFormText, readFormBody, requireFormContentType, isFormContentType, decodeFormComponent, type FormParams } from './http/form-urlencoded.js';
+export { base64Decode, base64Encode, utf8Decode, utf8Encode } from './http/encoding.js';
+export { decodeServerConfig, defaultGrantTypes, defaultRoutes, defaultScopesSupported, type ServerConfigInput } from './codec/config.js';
+export { clientFromMetadata, decodeClientMetadata, type ClientMetadata } from './codec/client-metadata.js';
+export type { Rejection, RevokeGrant } from './lifecycle/rejection.js';
+export {
+  authenticateClient,
+  basicChallenge,
+  invalidClient,
+  jwtBearerAssertionType,
+  type ClientAuthContext,
+  type ClientAuthPorts,
+  type ClientSecretJwtKeys,
+} from './client-auth/index.js';
+export { issueTokens, lifetimeOf, mayIssueRefreshToken, type IdTokenRequest, type IssueFacts, type IssuePorts, type TokenHooks } from './tokens/issue.js';
+export { authorizationCodeGrant, type AuthorizationCodePorts } from './grants/authorization-code/index.js';
+export { clientCredentialsGrant, defaultClientCredentialsScope, type ClientCredentialsPorts } from './grants/client-credentials/index.js';
+export { refreshTokenGrant, type RefreshTokenGrantPorts } from './grants/refresh-token/index.js';
+export { registerGrant, type RegisteredGrant } from './grants/registry.js';
+export { requestedScope, rejectWithEffects, type RevocationPorts } from './grants/shared.js';
+export { handleTokenRequest, tokenRoute, type TokenEndpointPorts } from './endpoints/token.js';
+export { failWith, guarded, logError, methodNotAllowed, renderError } from './endpoints/render-error.js';
+export {
+  createAuthorizationServer,
+  grantRegistry,
+  authorizationRouteBuilders,
+  oidcRouteBuilders,
+  tokenHooksBuilders,
+  bearerBuilders,
+  type RouteBuilder,
+  type TokenHooksBuilder,
+  type BearerBuilder,
+} from './server/create-authorization-server.js';
+export type { AuthorizationServerPorts, BasePorts, FeaturePorts, GrantPorts } from './server/ports.js';
 export type { Codec } from './codec/decode.js';
