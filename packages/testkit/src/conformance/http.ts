@@ -21,8 +21,10 @@ const parseBody = (contentType: string | null | undefined, text: string): unknow
   return text;
 };
 
-export const observeFetch = async (res: Response): Promise<Observed> => {
-  const text = await res.text();
+export const observeFetch = async (res: Response): Promise<Observed> => observeText(res, await res.text());
+
+/** `observeFetch` for a response whose body was already read. */
+export const observeText = (res: Response, text: string): Observed => {
   const headers = Object.fromEntries(comparedHeaders.map((h) => [h, res.headers.get(h)]));
   return { status: res.status, headers, body: parseBody(headers['content-type'], text) };
 };
@@ -60,7 +62,7 @@ export const sendProbe = (baseUrl: string, p: Probe): Promise<Response> => {
     method: p.method,
     headers: { ...p.headers },
     redirect: 'manual',
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(10_000),
     ...(body === undefined ? {} : { body: body as NonNullable<RequestInit['body']> }),
   });
 };
