@@ -1,0 +1,70 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import type { Scope } from '../domain/scope.js';
+import { oauthError, oauthErrorStatus } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { json, noStore, type HttpResponse } from '../http/http-response.js';
+import type { UserClaimsSource } from '../ports/identity.js';
+import type { Logger } from '../ports/runtime.js';
+import type { BearerOptions, BearerResult, Route } from '../server/authorization-server.js';
+import { bearerChallenge } from '../server/bearer.js';
+import type { ServerConfig } from '../server/config.js';
+import { failWith, guarded, methodNotAllowed } from './render-error.js';
+
+/** OpenID Connect Core §5.4: the claims each standard scope releases. */
+export const scopeClaims: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  profile: ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
+  email: ['email', 'email_verified'],
+  address: ['address'],
+  phone: ['phone_number', 'phone_number_verified'],
+});
+
+/** Every claim name the standard scopes can release, plus `sub` (discovery's `claims_supported`). */
+export const standardClaims: readonly string[] = ['sub', ...Object.values(scopeClaims).flat()];
+
+/**
+ * OpenID Connect Core §5.4: the user's claims released by `scope` (unknown scopes release nothing), with `sub` always
+ * the token's subject (§5.3.2: it must match the ID token's `sub`; the claims source cannot change it).
+ */
+export const releasedClaims = (claims: Readonly<Record<string, unknown>>, scope: Scope, subject: string): Readonly<Record<string, unknown>> => {
+  const names = new Set(scope.flatMap((s) => scopeClaims[s] ?? []));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(claims)) if (names.has(k) && v !== undefined) out[k] = v;
+  return { ...out, sub: subject };
+};
+
+export interface UserinfoDeps {
+  readonly config: ServerConfig;
+  readonly claims: UserClaimsSource;
+  readonly logger: Logger;
+  readonly bearer: (req: HttpRequest, options?: BearerOptions) => Promise<BearerResult>;
+}
+
+const invalidTokenResponse = (realm: string, description: string): HttpResponse => {
+  const error = oauthError('invalid_token', description);
+  return json(oauthErrorStatus.invalid_token, { error: error.code, error_description: error.description }, { ...noStore, 'www-authenticate': bearerChallenge(realm, error) });
+};
+
+/**
+ * OpenID Connect Core §5.3 UserInfo endpoint, GET and POST (§5.3.1), bearer token per RFC 6750 (header, or form
+ * body on POST). The token must carry `openid` (403 `insufficient_scope` otherwise) and belong to an end user; an
+ * unknown/expired/revoked token is 401 `invalid_token`, no token 401 with a bare `Bearer` challenge. Success: 200
+ * JSON with `sub` and the claims of the granted scopes (§5.3.2, §5.4), not cacheable.
+ */
+export const userinfoRoute = (deps: UserinfoDeps): Route => ({
+  path: deps.config.routes.userinfo,
+  methods: ['GET', 'POST'],
+  handle: guarded(deps.logger, 'userinfo', async (req: HttpRequest): Promise<HttpResponse> => {
+    if (req.method !== 'GET' && req.method !== 'POST') return failWith(deps.logger, 'userinfo', methodNotAllowed(['GET', 'POST']));
+    const checked = await deps.bearer(req, { requiredScopes: ['openid'], allowBody: true });
+    if (checked._tag === 'Rejected') return checked.response;
+    const { subject, scope } = checked.auth;
+    const realm = deps.config.issuer;
+    if (subject === undefined) return invalidTokenResponse(realm, 'The access token was not issued to an end user.');
+    const found = await deps.claims.claims(subject)();
+    if (E.isLeft(found)) return failWith(deps.logger, 'userinfo', fromStoreError(found.left));
+    if (O.isNone(found.right)) return invalidTokenResponse(realm, 'The end user of this access token no longer exists.');
+    return json(200, releasedClaims(found.right.value, scope, subject), noStore);
+  }),
+});

@@ -1,0 +1,139 @@
+import * as E from 'fp-ts/Either';
+import * as O from 'fp-ts/Option';
+import { isSubset, formatScope } from '../domain/scope.js';
+import { invalidRequest, oauthError, oauthErrorStatus, type OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import { isFormContentType, parseForm, parseFormBytes } from '../http/form-urlencoded.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { empty, json, noStore, type HttpResponse } from '../http/http-response.js';
+import type { Clock, Logger } from '../ports/runtime.js';
+import { logError } from '../endpoints/render-error.js';
+import { findAccessToken, isActiveAccessToken, type TokenLookupDeps } from '../tokens/lookup.js';
+import type { AccessTokenInfo, BearerOptions, BearerResult } from './authorization-server.js';
+
+export interface BearerDeps extends TokenLookupDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** RFC 6750 §2.1 `b64token` syntax. */
+const b64token = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * RFC 6750 §3: an `auth-param` value is a quoted string; `error_description` and `scope` may only use %x20-21 /
+ * %x23-5B / %x5D-7E, so anything else is replaced.
+ */
+const quote = (value: string): string => `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?')}"`;
+
+/** RFC 6750 §3: `WWW-Authenticate: Bearer realm="…", error="…", error_description="…", scope="…"`. */
+export const bearerChallenge = (realm: string, error?: OAuthError, scope?: readonly string[]): string =>
+  [
+    `Bearer realm=${quote(realm)}`,
+    ...(error === undefined ? [] : [`error=${quote(error.code)}`, `error_description=${quote(error.description)}`]),
+    ...(scope === undefined || scope.length === 0 ? [] : [`scope=${quote(formatScope(scope))}`]),
+  ].join(', ');
+
+/** An RFC 6750 §3.1 error as a response: the status of its code, the challenge, a JSON body with the same fields. */
+const rejection = (realm: string, error: OAuthError, scope?: readonly string[]): BearerResult => ({
+  _tag: 'Rejected',
+  response: json(
+    oauthErrorStatus[error.code],
+    { error: error.code, error_description: error.description },
+    { ...noStore, 'www-authenticate': bearerChallenge(realm, error, scope) },
+  ),
+});
+
+const invalidToken = (description: string, detail: string): OAuthError => oauthError('invalid_token', description, { detail });
+
+type Extracted = E.Either<OAuthError, O.Option<string>>;
+
+/** RFC 6750 §2.1: `Authorization: Bearer <b64token>` (scheme case-insensitive); other schemes are not ours. */
+const fromHeader = (req: HttpRequest): Extracted => {
+  const header = req.headers['authorization'];
+  if (header === undefined) return E.right(O.none);
+  const match = /^bearer(?:\s+(.*))?$/i.exec(header.trim());
+  if (match === null) return E.right(O.none);
+  const value = match[1]?.trim() ?? '';
+  return b64token.test(value) ? E.right(O.some(value)) : E.left(invalidRequest('The Authorization header is not a valid Bearer credential.', 'malformed bearer header'));
+};
+
+/**
+ * RFC 6750 §2.2: the `access_token` form parameter, only in a non-GET request whose content type is
+ * `application/x-www-form-urlencoded`.
+ */
+const fromBody = (req: HttpRequest, allowed: boolean): Extracted => {
+  if (!allowed || req.method === 'GET' || req.method === 'HEAD' || !isFormContentType(req.headers['content-type'])) return E.right(O.none);
+  return E.map((form: Readonly<Record<string, string>>) => O.fromNullable(form['access_token']))(parseFormBytes(req.body));
+};
+
+/** RFC 6750 §2.3: the `access_token` query parameter, only when the resource server enables it. */
+const fromQuery = (req: HttpRequest, allowed: boolean): Extracted =>
+  allowed ? E.map((q: Readonly<Record<string, string>>) => O.fromNullable(q['access_token']))(parseForm(req.query)) : E.right(O.none);
+
+/**
+ * RFC 6750 §2: finds the one access token of a request. "Clients MUST NOT use more than one method to transmit the
+ * token in each request" — two methods is `invalid_request`.
+ */
+export const extractBearerToken = (req: HttpRequest, options: BearerOptions = {}): E.Either<OAuthError, O.Option<string>> => {
+  const found: string[] = [];
+  for (const step of [fromHeader(req), fromBody(req, options.allowBody ?? true), fromQuery(req, options.allowQuery ?? false)]) {
+    if (E.isLeft(step)) return step;
+    if (O.isSome(step.right)) found.push(step.right.value);
+  }
+  if (found.length > 1) return E.left(invalidRequest('The access token was sent by more than one method.', `${found.length} bearer methods`));
+  return E.right(O.fromNullable(found[0]));
+};
+
+const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo => ({
+  clientId: r.clientId,
+  scope: r.scope,
+  expiresAt: r.expiresAt,
+  issuedAt: r.issuedAt,
+  tokenId: r.id,
+  format: r.format,
+  ...(r.subject === undefined ? {} : { subject: r.subject }),
+  ...(r.audience === undefined ? {} : { audience: r.audience }),
+  ...(r.extra === undefined ? {} : { extra: r.extra }),
+});
+
+/**
+ * `AuthorizationServer.bearer`: RFC 6750 bearer-token validation for resource servers (and userinfo).
+ * - No token at all → 401 with `WWW-Authenticate: Bearer realm="…"` and no error code (§3.1).
+ * - Malformed request or more than one method → 400 `invalid_request` (§3.1).
+ * - Unknown, forged, expired or revoked token → 401 `invalid_token` (§3.1); JWT access tokens are verified locally
+ *   (RFC 9068 §4) and then checked against their stored record (revocation).
+ * - Missing one of `requiredScopes` → 403 `insufficient_scope` with the `scope` attribute (§3.1).
+ * Store faults → 503/500 JSON. Never rejects.
+ */
+export const bearerCheck =
+  (deps: BearerDeps) =>
+  async (req: HttpRequest, options: BearerOptions = {}): Promise<BearerResult> => {
+    const realm = options.realm ?? deps.config.issuer;
+    try {
+      const extracted = extractBearerToken(req, options);
+      if (E.isLeft(extracted)) return rejection(realm, extracted.left);
+      if (O.isNone(extracted.right)) {
+        return { _tag: 'Rejected', response: empty(401, { ...noStore, 'www-authenticate': bearerChallenge(realm) }) };
+      }
+      const found = await findAccessToken(deps, extracted.right.value)();
+      if (E.isLeft(found)) {
+        const error = fromStoreError(found.left);
+        logError(deps.logger, 'bearer', error);
+        return { _tag: 'Rejected', response: json(oauthErrorStatus[error.code], { error: error.code, error_description: error.description }) };
+      }
+      const now = deps.clock.now();
+      if (O.isNone(found.right)) return rejection(realm, invalidToken('The access token is invalid.', 'unknown token'));
+      const record = found.right.value;
+      if (!isActiveAccessToken(record, now)) {
+        return rejection(realm, invalidToken('The access token is expired or revoked.', record.revokedAt === undefined ? 'expired' : 'revoked'));
+      }
+      const required = options.requiredScopes ?? [];
+      if (!isSubset(required, record.scope)) {
+        return rejection(realm, oauthError('insufficient_scope', 'The access token does not grant the required scope.'), required);
+      }
+      return { _tag: 'Authorized', auth: infoOf(record) };
+    } catch (cause) {
+      deps.logger.log('error', 'bearer: unexpected failure', { cause });
+      return { _tag: 'Rejected', response: json(500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }) };
+    }
+  };
