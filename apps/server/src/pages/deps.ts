@@ -1,4 +1,4 @@
-import type { AuthorizationServer, HttpRequest, HttpResponse, Logger, OAuthErrorCode } from '@grantor/core';
+import type { AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
 import type { UserDirectory } from '../seed.js';
 import type { Session, SessionStore } from '../session.js';
 import type { FailureThrottle } from '../throttle.js';
@@ -35,10 +35,8 @@ export const isSignedIn = (s: Session | undefined): s is Session & { subject: st
  * Ends an interaction with an OpenID Connect error (Core §3.1.2.6, e.g. `login_required` for `prompt=none`). Uses the
  * core's `interactions.fail` when it offers one; otherwise the request is denied (`access_denied`).
  */
-export const failInteraction = async (deps: PagesDeps, id: string, code: OAuthErrorCode): Promise<HttpResponse> => {
-  const api = deps.server.interactions as typeof deps.server.interactions & {
-    readonly fail?: (id: string, error: OAuthErrorCode) => Promise<HttpResponse>;
-  };
+export const failInteraction = async (deps: PagesDeps, id: string, code: InteractionFailure): Promise<HttpResponse> => {
+  const api = deps.server.interactions;
   return api.fail !== undefined ? api.fail(id, code) : api.deny(id);
 };
 
