@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
-import * as RTE from 'fp-ts/ReaderTaskEither';
+import type * as RTE from 'fp-ts/ReaderTaskEither';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { TaskEither } from 'fp-ts/TaskEither';
@@ -72,53 +72,56 @@ const secretMatches = (client: Client, secret: string, secrets: SecretHasher, no
  */
 export const authenticateClient =
   (form: FormParams): RTE.ReaderTaskEither<ClientAuthContext, OAuthError, AuthenticatedClient> =>
-  (ctx) => {
-    const { config, ports, now, request } = ctx;
-    const realm = config.issuer;
-    return pipe(
-      TE.fromEither(presentedCredentials(request.headers['authorization'], form, realm)),
-      TE.flatMap((presented) => {
-        const basicRealm = presented._tag === 'Basic' ? realm : undefined;
-        const fail = (description: string, detail: string) => TE.left<OAuthError, AuthenticatedClient>(invalidClient(description, detail, basicRealm));
-        return pipe(
+  (ctx) =>
+    pipe(
+      TE.fromEither(presentedCredentials(ctx.request.headers['authorization'], form, ctx.config.issuer)),
+      TE.flatMap((presented) =>
+        pipe(
           TE.fromEither(presentedClientId(presented)),
-          TE.flatMap((clientId) =>
-            pipe(
-              ports.clients.find(clientId),
-              TE.mapLeft(fromStoreError),
-              TE.flatMap(
-                O.match(
-                  () => fail('Client authentication failed.', `unknown client ${clientId}`),
-                  (client) => {
-                    const registered = client.tokenEndpointAuthMethod;
-                    const used = methodOf(presented);
-                    const matchesRegistration =
-                      used === 'assertion' ? registered === 'private_key_jwt' || registered === 'client_secret_jwt' : used === registered;
-                    if (!matchesRegistration) return fail('Client authentication failed.', `client ${clientId} is registered for ${registered}, used ${used}`);
-                    const done = TE.right<OAuthError, AuthenticatedClient>({ client, method: registered });
-                    switch (presented._tag) {
-                      case 'None':
-                        return done;
-                      case 'Basic':
-                      case 'Post':
-                        return secretMatches(client, presented.secret, ports.secrets, now) ? done : fail('Client authentication failed.', `bad secret for ${clientId}`);
-                      case 'Assertion':
-                        return pipe(assertionKey(client, ports), TE.flatMap((key) => verifyClientAssertion(client, presented.assertion, key, {
-                          config,
-                          replay: ports.replay,
-                          now,
-                          audiences: [config.issuer, `${config.baseUrl}${config.routes.token}`, `${config.baseUrl}${request.path}`],
-                        })), TE.flatMap(() => done));
-                    }
-                  },
-                ),
-              ),
+          TE.flatMap((clientId) => pipe(ctx.ports.clients.find(clientId), TE.mapLeft(fromStoreError))),
+          TE.flatMap(
+            O.match(
+              () => TE.left(failure(presented, ctx, 'unknown client')),
+              (client) => checkCredentials(client, presented, ctx),
             ),
           ),
-        );
-      }),
+        ),
+      ),
     );
-  };
+
+/** `invalid_client` with the Basic challenge when the client tried HTTP Basic (RFC 6749 §5.2). */
+const failure = (presented: PresentedCredentials, ctx: ClientAuthContext, detail: string): OAuthError =>
+  invalidClient('Client authentication failed.', detail, presented._tag === 'Basic' ? ctx.config.issuer : undefined);
+
+/** RFC 6749 §2.3: checks the presented credentials against the registered method and secrets/keys. */
+const checkCredentials = (client: Client, presented: PresentedCredentials, ctx: ClientAuthContext): TE.TaskEither<OAuthError, AuthenticatedClient> => {
+  const { config, ports, now, request } = ctx;
+  const registered = client.tokenEndpointAuthMethod;
+  const used = methodOf(presented);
+  const matchesRegistration = used === 'assertion' ? registered === 'private_key_jwt' || registered === 'client_secret_jwt' : used === registered;
+  if (!matchesRegistration) return TE.left(failure(presented, ctx, `client ${client.clientId} is registered for ${registered}, used ${used}`));
+  const done = TE.right<OAuthError, AuthenticatedClient>({ client, method: registered });
+  switch (presented._tag) {
+    case 'None':
+      return done;
+    case 'Basic':
+    case 'Post':
+      return secretMatches(client, presented.secret, ports.secrets, now) ? done : TE.left(failure(presented, ctx, `bad secret for ${client.clientId}`));
+    case 'Assertion':
+      return pipe(
+        assertionKey(client, ports),
+        TE.flatMap((key) =>
+          verifyClientAssertion(client, presented.assertion, key, {
+            config,
+            replay: ports.replay,
+            now,
+            audiences: [config.issuer, `${config.baseUrl}${config.routes.token}`, `${config.baseUrl}${request.path}`],
+          }),
+        ),
+        TE.flatMap(() => done),
+      );
+  }
+};
 
 const assertionKey = (client: Client, ports: ClientAuthPorts): TaskEither<OAuthError, AssertionKey> => {
   if (client.tokenEndpointAuthMethod === 'private_key_jwt') {

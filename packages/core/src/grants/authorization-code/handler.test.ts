@@ -93,6 +93,14 @@ describe('authorization_code grant (RFC 6749 §4.1.3)', () => {
     expect(E.isRight(r) && r.right.refresh_token).toBeUndefined();
   });
 
+  it('refuses a code without PKCE for a public client (defence in depth)', async () => {
+    const { pkce: _p, ...withoutPkce } = code({ clientId: 'spa', redirectUri: 'https://spa.example.test/cb' });
+    const { ctx } = await setup(withoutPkce);
+    const spa = { client: publicClient(), method: 'none' as const };
+    const r = await authorizationCodeGrant.handle({ code: 'the-code', redirect_uri: 'https://spa.example.test/cb' }, spa)(ctx)();
+    expect(E.isLeft(r) && r.left.code).toBe('invalid_grant');
+  });
+
   it('maps store faults', async () => {
     const { ports } = await setup();
     const down = { ...ports, authorizationCodes: { ...ports.authorizationCodes, redeem: failing<never>(false) } };

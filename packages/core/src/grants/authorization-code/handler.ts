@@ -2,8 +2,9 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
-import type { AuthenticatedClient } from '../../domain/client.js';
-import { invalidRequest, type OAuthError } from '../../errors/oauth-error.js';
+import { isPublicClient, type AuthenticatedClient } from '../../domain/client.js';
+import type { AuthorizationCodeRecord } from '../../domain/records.js';
+import { invalidGrant, invalidRequest, type OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
 import { judgeCodeRedemption } from '../../lifecycle/authorization-code.js';
 import type { AuthorizationCodeStore, RefreshTokenStore } from '../../ports/stores.js';
@@ -18,12 +19,35 @@ export type AuthorizationCodePorts = IssuePorts & {
   readonly refreshTokens: RefreshTokenStore;
 };
 
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
+
+/**
+ * Issues the tokens of a redeemed code. Defence in depth (OAuth 2.1 §4.1.1, RFC 9700 §2.1.1): a code issued without
+ * PKCE is refused for a public client, or for any client when `config.pkce.requiredFor` is `all`.
+ */
+const issueFromCode =
+  (record: AuthorizationCodeRecord, { client }: AuthenticatedClient): ReaderTaskEither<GrantContext<AuthorizationCodePorts>, OAuthError, TokenResponse> =>
+  (ctx) =>
+    record.pkce === undefined && (isPublicClient(client) || ctx.config.pkce.requiredFor === 'all')
+      ? TE.left(invalidGrant('PKCE is required for this client.', 'code issued without PKCE where PKCE is required'))
+      : issueTokens({
+          client,
+          grantType: 'authorization_code',
+          grantId: record.grantId,
+          subject: record.subject,
+          scope: record.scope,
+          refresh: { _tag: 'New' },
+          ...optional('nonce', record.nonce),
+          ...optional('authTime', record.authTime),
+          ...optional('acr', record.acr),
+        })(ctx);
+
 /**
  * RFC 6749 §4.1.3: redeems the code through the store's one atomic `redeem`, then judges the record
  * (`judgeCodeRedemption`: expiry, client binding, `redirect_uri` equality, RFC 7636 §4.6 PKCE with
  * `ports.secrets.hash` as the S256 transform). A replayed code is `invalid_grant` and revokes every token of its
  * grant (RFC 6749 §4.1.2). Success issues an access token, a refresh token when allowed and, for `openid`, an ID
- * token, all tied to the code's `grantId`.
+ * token, all tied to the code's `grantId` (see `issueFromCode`).
  */
 export const handleAuthorizationCode =
   (params: AuthorizationCodeParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<AuthorizationCodePorts>, OAuthError, TokenResponse> =>
@@ -41,18 +65,7 @@ export const handleAuthorizationCode =
           judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash),
           E.match(
             (rejection) => rejectWithEffects<TokenResponse>(rejection, ports, now),
-            (record) =>
-              issueTokens({
-                client,
-                grantType: 'authorization_code',
-                grantId: record.grantId,
-                subject: record.subject,
-                scope: record.scope,
-                refresh: { _tag: 'New' },
-                ...(record.nonce === undefined ? {} : { nonce: record.nonce }),
-                ...(record.authTime === undefined ? {} : { authTime: record.authTime }),
-                ...(record.acr === undefined ? {} : { acr: record.acr }),
-              })(ctx),
+            (record) => issueFromCode(record, authenticated)(ctx),
           ),
         ),
       ),
