@@ -52,6 +52,10 @@ const fakeCore = () => {
         interactions.delete(id);
         return redirect('https://rp.example/cb?error=access_denied');
       },
+      fail: async (id, error) => {
+        interactions.delete(id);
+        return redirect(`https://rp.example/cb?error=${error}`);
+      },
     },
     device: {
       lookup: async (code) => {
@@ -152,6 +156,21 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
       const denied = await b.submit(formsOf(consent)[0]!, {}, { name: 'decision', value: 'deny' });
       expect(denied.status).toBe(303);
       expect(denied.headers.get('location')).toContain('error=access_denied');
+    });
+
+    it('prompt=none: login_required without a session, consent_required without consent, straight back otherwise', async () => {
+      core.add('n1', ['none']);
+      const b = createBrowser([origin]);
+      const noSession = await b.get(`${origin}/interaction/n1`);
+      expect(noSession.status).toBe(302);
+      expect(noSession.headers.get('location')).toBe('https://rp.example/cb?error=login_required');
+      expect(noSession.body).not.toMatch(/<form/);
+      core.add('n2');
+      const consent = await b.submit(loginForm(await b.get(`${origin}/interaction/n2`)), { username: 'alice', password: 'correct horse' });
+      expect(consent.status).toBeLessThan(400);
+      core.add('n3', ['none']);
+      const silent = await b.get(`${origin}/interaction/n3`);
+      expect(silent.headers.get('location')).toContain('code=c-n3');
     });
 
     it('shows a 4xx page for an unknown interaction', async () => {
