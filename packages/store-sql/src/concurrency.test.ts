@@ -251,6 +251,24 @@ for (const backend of [postgres, mariadb]) {
       }
     });
 
+    it('the signing key set round-trips, one row per key, and save replaces the set', async () => {
+      const key = (kid: string, status: 'next' | 'active' | 'retired') => ({
+        kid,
+        alg: 'ES256' as const,
+        status,
+        publicJwk: { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}`, kid, alg: 'ES256', use: 'sig' },
+        privateJwk: { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}`, d: `d-${kid}` },
+        createdAt: t0,
+      });
+      expect(await ok(a.keys.load())).toEqual(O.none);
+      const first = { keys: [key('k1', 'active'), key('k2', 'next')] };
+      await ok(a.keys.save(first));
+      expect(await ok(b.keys.load())).toStrictEqual(O.some(first));
+      const second = { keys: [{ ...key('k1', 'retired'), retiredAt: t0 + 5 }, key('k3', 'active')] };
+      await ok(b.keys.save(second));
+      expect(await ok(a.keys.load())).toStrictEqual(O.some(second));
+    });
+
     it('migrating again, from two pools at once, applies nothing and records each migration once', async () => {
       const [x, y] = await Promise.all([a.migrate(), b.migrate()]);
       expect([...x.applied, ...y.applied]).toEqual([]);
