@@ -3,8 +3,8 @@
  * allocations that repeat: times are kept as small integers (V8 "Smi"s, no heap box) relative to a base, and scopes,
  * audiences and client ids are interned (one shared frozen instance per distinct value).
  */
-import * as E from 'fp-ts/Either';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { storeError, type StoreError } from '@grantor/core';
 
 /** Epoch seconds are stored relative to 2020-09-13 so they fit a 31-bit small integer until 2054. */

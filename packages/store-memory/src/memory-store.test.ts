@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import { accessTokenRecordArb, fakeClock, runStoreTask as ok } from '@grantor/testkit';
 import { createMemoryStore } from './index.js';
 import { decodeTime, encodeTime } from './compact.js';

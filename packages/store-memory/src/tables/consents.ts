@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { ConsentRecord, ConsentStore } from '@grantor/core';
 import { atomically, type Interner } from '../compact.js';
 import type { Table } from './table.js';

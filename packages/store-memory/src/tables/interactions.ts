@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { InteractionRecord, InteractionStore } from '@grantor/core';
 import { atomically, isExpired, encodeTime, type Time } from '../compact.js';
 import { sweepMap, type Table } from './table.js';

@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { KeySet, KeyStore } from '@grantor/core';
 import { atomically } from '../compact.js';
 

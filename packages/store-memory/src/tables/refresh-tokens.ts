@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { RefreshTokenRecord, RefreshTokenStore } from '@grantor/core';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';

@@ -3,7 +3,7 @@
  * completes, so a store that reads and then writes in two steps (instead of one compare-and-set) fails here.
  */
 import { describe, expect, it } from 'vitest';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import { codeRecord, countTags, deviceCodeRecord, interactionRecord, ok, race, refreshTokenRecord, successorOf, t0, uniqueId, type ContractContext } from './harness.js';
 
 export const concurrencyContract = ({ store, concurrency: n }: ContractContext): void => {

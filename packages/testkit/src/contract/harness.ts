@@ -1,6 +1,6 @@
 /** Shared pieces of the store contract: the ports under test, fixtures with unique ids, and result unwrapping. */
 import { randomBytes } from 'node:crypto';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type {
   AccessTokenRecord,
   AccessTokenStore,

@@ -1,6 +1,6 @@
 /** Contract: the signing key set (`KeyStore`), when the store provides one. */
 import { describe, expect, it } from 'vitest';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { KeySet, SigningKey } from '@grantor/core';
 import { ok, t0, uniqueHash, uniqueId, type ContractContext } from './harness.js';
 

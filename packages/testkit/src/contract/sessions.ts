@@ -1,7 +1,7 @@
 /** Contract: clients, consent, interactions, device authorizations and the replay cache. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import { clientArb, interactionRecordArb } from '../arbitraries.js';
 import { clientRecord, deviceCodeRecord, interactionRecord, ok, t0, uniqueHash, uniqueId, type ContractContext } from './harness.js';
 

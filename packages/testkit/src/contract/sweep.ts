@@ -1,6 +1,6 @@
 /** Contract: the sweeper deletes expired rows, and only those. */
 import { describe, expect, it } from 'vitest';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import { accessTokenRecord, clientRecord, codeRecord, deviceCodeRecord, interactionRecord, ok, refreshTokenRecord, successorOf, t0, uniqueId, type ContractContext } from './harness.js';
 
 /** Sweeps until a call removes nothing (sweeps work in bounded batches); returns the total removed. */

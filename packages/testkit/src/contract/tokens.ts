@@ -1,7 +1,7 @@
 /** Contract: authorization codes, access tokens and refresh-token families. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import { accessTokenRecordArb, authorizationCodeRecordArb, refreshTokenRecordArb } from '../arbitraries.js';
 import { accessTokenRecord, codeRecord, ok, refreshTokenRecord, successorOf, t0, uniqueHash, uniqueId, type ContractContext } from './harness.js';
 
