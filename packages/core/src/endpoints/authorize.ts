@@ -5,7 +5,7 @@ import type { InteractionRecord } from '../domain/records.js';
 import { fatalAuthorizeError, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
-import { json, redirect, type HttpResponse } from '../http/http-response.js';
+import { redirect, type HttpResponse } from '../http/http-response.js';
 import { utf8Decode } from '../http/encoding.js';
 import { isFormContentType } from '../http/form-urlencoded.js';
 import type { Clock, Logger, Random } from '../ports/runtime.js';
@@ -23,6 +23,7 @@ import {
 } from './authorize-request.js';
 import { errorRedirect } from './authorization-response.js';
 import { authorizeErrorPage } from './error-page.js';
+import { failWith, methodNotAllowed } from './render-error.js';
 
 /** The ports the authorization endpoint uses. */
 export interface AuthorizePorts {
@@ -105,9 +106,7 @@ export const interactionLocation = (config: ServerConfig, id: string): string =>
 export const handleAuthorize =
   (config: ServerConfig, ports: AuthorizePorts) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'POST') {
-      return json(405, { error: 'method_not_allowed', error_description: 'Use GET or POST.' }, { allow: 'GET, POST', 'cache-control': 'no-store' });
-    }
+    if (req.method !== 'GET' && req.method !== 'POST') return failWith(ports.logger, 'authorization', methodNotAllowed(['GET', 'POST']));
     try {
       const program = pipe(
         TE.fromEither(readParams(req)),

@@ -4,10 +4,10 @@ import { pipe } from 'fp-ts/function';
 import type { AuthenticatedClient, Client } from '../domain/client.js';
 import type { DeviceCodeRecord } from '../domain/records.js';
 import { formatScope, isSubset, parseScope, scopeDifference } from '../domain/scope.js';
-import { oauthError, oauthErrorStatus, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
+import { oauthError, serverError, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
-import { json, noStore, type HttpResponse } from '../http/http-response.js';
+import { json, type HttpResponse } from '../http/http-response.js';
 import { readFormBody, type FormParams } from '../http/form-urlencoded.js';
 import { formatUserCode, generateUserCode, normalizeUserCode } from '../grants/device-code/user-code.js';
 import { deviceCodeGrantType } from '../grants/device-code/handler.js';
@@ -17,6 +17,9 @@ import type { Route } from '../server/authorization-server.js';
 import type { ServerConfig } from '../server/config.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/index.js';
 import { appendQuery } from './authorization-response.js';
+import { failWith, methodNotAllowed } from './render-error.js';
+
+const endpoint = 'device_authorization';
 
 /** The ports the device authorization endpoint uses (client authentication's among them). */
 export interface DeviceAuthorizationPorts extends ClientAuthPorts {
@@ -95,14 +98,6 @@ const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPor
   );
 };
 
-/** RFC 6749 §5.2 / RFC 8628 §3.2 error body (JSON, no-store, plus the error's own headers such as WWW-Authenticate). */
-const renderError = (logger: Logger, e: OAuthError): HttpResponse => {
-  if (e.detail !== undefined || e.cause !== undefined) {
-    logger.log(e.code === 'server_error' ? 'error' : 'info', `device authorization refused: ${e.code}`, { ...(e.detail === undefined ? {} : { detail: e.detail }), ...(e.cause === undefined ? {} : { cause: e.cause }) });
-  }
-  return json(oauthErrorStatus[e.code], { error: e.code, error_description: e.description }, { ...noStore, ...(e.headers ?? {}) });
-};
-
 /**
  * The device authorization endpoint (RFC 8628 §3.1–3.2): POST, form-encoded, client authenticated as at the token
  * endpoint, the client must have the device grant, the scope must be within the client's. Answers the device code,
@@ -111,9 +106,7 @@ const renderError = (logger: Logger, e: OAuthError): HttpResponse => {
 export const handleDeviceAuthorization =
   (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports)) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') {
-      return json(405, { error: 'method_not_allowed', error_description: 'Use POST.' }, { ...noStore, allow: 'POST' });
-    }
+    if (req.method !== 'POST') return failWith(ports.logger, endpoint, methodNotAllowed(['POST']));
     try {
       const result = await pipe(
         TE.fromEither(readFormBody(req)),
@@ -130,9 +123,9 @@ export const handleDeviceAuthorization =
           ),
         ),
       )();
-      return E.isLeft(result) ? renderError(ports.logger, result.left) : json(200, result.right);
+      return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);
     } catch (cause) {
-      return renderError(ports.logger, oauthError('server_error', 'The authorization server encountered an unexpected condition.', { detail: 'device authorization threw', cause }));
+      return failWith(ports.logger, endpoint, serverError('device authorization threw', cause));
     }
   };
 

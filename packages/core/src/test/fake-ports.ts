@@ -7,7 +7,7 @@ import * as O from 'fp-ts/Option';
 import type { Client } from '../domain/client.js';
 import type { AuthorizationCodeRecord, ConsentRecord, DeviceCodeRecord, InteractionRecord } from '../domain/records.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
-import type { AuthorizationCodeStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, ReplayCache } from '../ports/stores.js';
+import type { AuthorizationCodeStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore } from '../ports/stores.js';
 import type { ServerConfig } from '../server/config.js';
 
 export const testIssuer = 'https://as.example.test';
@@ -173,19 +173,6 @@ export const memoryDeviceCodes = (): DeviceCodeStore & { readonly all: Map<strin
         if (r.status !== 'approved') return { _tag: 'AlreadyConsumed' as const, record: r };
         all.set(h, { ...r, status: 'consumed' });
         return { _tag: 'Consumed' as const, record: r };
-      }),
-  };
-};
-
-export const memoryReplay = (): ReplayCache & { readonly seen: Map<string, number> } => {
-  const seen = new Map<string, number>();
-  return {
-    seen,
-    remember: (key, expiresAt) =>
-      TE.fromIO(() => {
-        if (seen.has(key)) return false;
-        seen.set(key, expiresAt);
-        return true;
       }),
   };
 };
