@@ -9,7 +9,7 @@
  * explicit revocation, time passing and the sweeper.
  */
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
@@ -204,6 +204,11 @@ export interface LifecycleModelOptions {
   readonly numRuns?: number;
   /** Longest command sequence (default 40). */
   readonly maxCommands?: number;
+  /**
+   * `run` (default): a fresh store per fast-check run. `suite`: one store for every run (each run uses its own random
+   * ids, so runs do not see each other's tokens); cheaper for databases.
+   */
+  readonly isolation?: 'run' | 'suite';
 }
 
 /**
@@ -211,11 +216,22 @@ export interface LifecycleModelOptions {
  * core's lifecycle functions judging, the store checked against the model after every command.
  */
 export const lifecycleModelSuite = (name: string, makeStore: () => Promise<StoreUnderTest>, options: LifecycleModelOptions = {}): void => {
+  const shared = options.isolation === 'suite';
+  let suiteStore: Promise<StoreUnderTest> | undefined;
+  const acquire = (): Promise<StoreUnderTest> => (shared ? (suiteStore ??= makeStore()) : makeStore());
+  const release = async (store: StoreUnderTest): Promise<void> => {
+    if (!shared) await store.cleanup?.();
+  };
+
   describe(`lifecycle model: ${name}`, () => {
+    afterAll(async () => {
+      if (suiteStore !== undefined) await (await suiteStore).cleanup?.();
+    });
+
     it('codes are single-use, refresh families rotate and are revoked on reuse, the sweeper removes only expired tokens', async () => {
       await fc.assert(
         fc.asyncProperty(lifecycleCommandsArb(options.maxCommands ?? 40), fc.constantFrom(0, 30), async (commands, graceSeconds) => {
-          const store = await makeStore();
+          const store = await acquire();
           const prefix = randomBytes(6).toString('base64url');
           let counter = 0;
           const clock = fakeClock(t0);
@@ -228,7 +244,7 @@ export const lifecycleModelSuite = (name: string, makeStore: () => Promise<Store
               commands,
             );
           } finally {
-            await store.cleanup?.();
+            await release(store);
           }
         }),
         { numRuns: options.numRuns ?? 100 },
