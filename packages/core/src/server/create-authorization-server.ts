@@ -16,6 +16,7 @@ import type { AuthorizationServer, BearerResult, Route } from './authorization-s
 import type { ServerConfig } from './config.js';
 import { createDeviceVerificationApi } from './device-verification.js';
 import { createInteractionApi } from './interactions.js';
+import { oidcBearer, oidcRouteBuilders as signingRouteBuilders, oidcTokenHooks } from './oidc.js';
 import type { AuthorizationServerPorts } from './ports.js';
 
 /** Builds one route from the decoded config and the ports; `undefined` when its feature is disabled. */
@@ -45,13 +46,13 @@ export const authorizationRouteBuilders: readonly RouteBuilder[] = [
 ];
 
 /** OpenID Connect / token-introspection routes: jwks, discovery, userinfo, introspection, revocation, end session. */
-export const oidcRouteBuilders: readonly RouteBuilder[] = [];
+export const oidcRouteBuilders: readonly RouteBuilder[] = [...signingRouteBuilders];
 
 /** Token-format hooks (RFC 9068 JWT access tokens, ID tokens). */
-export const tokenHooksBuilders: readonly TokenHooksBuilder[] = [];
+export const tokenHooksBuilders: readonly TokenHooksBuilder[] = [oidcTokenHooks];
 
 /** The bearer check (`server/bearer.ts`); the first one wins. */
-export const bearerBuilders: readonly BearerBuilder[] = [];
+export const bearerBuilders: readonly BearerBuilder[] = [oidcBearer];
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 const requiredPorts: readonly (keyof AuthorizationServerPorts)[] = ['clock', 'random', 'secrets', 'logger', 'clients', 'accessTokens', 'replay'];
@@ -94,10 +95,11 @@ export const createAuthorizationServer = (configInput: ServerConfigInput, ports:
     return grant;
   });
 
+  // Every route's handler is guarded too: adapters may call `routes[i].handle` directly.
   const routes: readonly Route[] = [
     tokenRoute(config, effective, grants),
     ...[...authorizationRouteBuilders, ...oidcRouteBuilders].map((build) => build(config, effective)).filter((r): r is Route => r !== undefined),
-  ];
+  ].map((route) => ({ ...route, handle: guarded(ports.logger, route.path, route.handle) }));
   const byPath = new Map<string, Route>();
   for (const route of routes) {
     if (byPath.has(route.path)) throw new TypeError(`Invalid server config: two routes share the path ${route.path}`);
