@@ -4,7 +4,7 @@
  * framework's bare floor. Settings: see env.ts. Results: printed, and written to results/latest.{md,json}.
  */
 import autocannon from 'autocannon';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** One measured run: fresh process, smoke test, warm-up, measurement, peak RSS, stop. */
 const runOnce = async (t: Target, s: BenchSettings): Promise<Sample> => {
-  const running = await startTarget(join(here, 'targets', t.entry), t.args, { BENCH_PREISSUE: String(preissueCount(s)) }, s.serverCpu);
+  const entry = join(here, 'targets', t.entry);
+  if (!existsSync(entry)) throw new Error(`${t.entry} is not built (its adapter has not landed yet?)`);
+  const running = await startTarget(entry, t.args, { BENCH_PREISSUE: String(preissueCount(s)) }, s.serverCpu);
   try {
     const req = await requestFor(t.scenario, running.ready);
     await smokeTest(running.ready.port, req);

@@ -1,16 +1,39 @@
-/** The stores a Grantor target can run on. */
+/** The stores a Grantor target can run on: store-memory, or store-sql on a fresh SQLite file / local PostgreSQL. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createMemoryStore, type MemoryStore } from '@grantor/store-memory';
+import { openConnection, openSqlStore, type SqlStore } from '@grantor/store-sql';
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
-export type Stores = Pick<MemoryStore, 'clients' | 'authorizationCodes' | 'accessTokens' | 'refreshTokens' | 'consents' | 'interactions' | 'deviceCodes' | 'replay'>;
+/** PostgreSQL for the bench (BENCH_PG_URL; default: local, database `test`, trust auth). */
+export const pgUrl = (): string => process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgSchema = 'grantor_bench';
 
-export const openStore = async (kind: StoreKind): Promise<Stores> => {
+/** Every PostgreSQL run starts from an empty schema of its own (dropped and re-created, then migrated). */
+const freshPostgres = async (): Promise<SqlStore> => {
+  const admin = openConnection({ url: pgUrl() });
+  try {
+    await admin.db.schema.dropSchema(pgSchema).ifExists().cascade().execute();
+    await admin.db.schema.createSchema(pgSchema).execute();
+  } finally {
+    await admin.db.destroy();
+  }
+  return openSqlStore(`${pgUrl()}${pgUrl().includes('?') ? '&' : '?'}schema=${pgSchema}`);
+};
+
+export const openStore = async (kind: StoreKind): Promise<MemoryStore | SqlStore> => {
   switch (kind) {
     case 'memory':
       return createMemoryStore();
-    case 'sqlite':
+    case 'sqlite': {
+      // A new database file per server process (the store's defaults), removed when the process exits.
+      const dataDir = mkdtempSync(join(tmpdir(), 'grantor-bench-'));
+      process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+      return openSqlStore({ dataDir });
+    }
     case 'postgres':
-      throw new Error(`${kind}: @grantor/store-sql is not wired into the bench yet`);
+      return freshPostgres();
   }
 };
