@@ -10,6 +10,7 @@ import type { AccessTokenStore, ClientStore, ReplayCache } from '../ports/stores
 import type { TokenHooks } from '../tokens/issue.js';
 import type { DeviceVerificationPorts } from './device-verification.js';
 import type { InteractionPorts } from './interactions.js';
+import type { OidcPorts } from './oidc.js';
 
 /** What every server needs: the runtime, clients, access tokens and the replay cache (client assertions). */
 export interface BasePorts {
@@ -31,7 +32,7 @@ export type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & Clien
  * The ports of the other features mounted by `createAuthorizationServer` (authorization endpoint, interaction
  * contract, device flow; OIDC adds its own here, additively).
  */
-export type FeaturePorts = AuthorizePorts & InteractionPorts & DeviceAuthorizationPorts & DeviceVerificationPorts;
+export type FeaturePorts = AuthorizePorts & InteractionPorts & DeviceAuthorizationPorts & DeviceVerificationPorts & OidcPorts;
 
 /**
  * Every port `createAuthorizationServer` takes: the base, the union of the grants' ports and the features' ports.

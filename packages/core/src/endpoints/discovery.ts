@@ -1,0 +1,113 @@
+import { clientSecretJwtAlgorithms, privateKeyJwtAlgorithms } from '../client-auth/assertion.js';
+import type { ClientAuthMethod } from '../domain/client.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { json, type HttpResponse } from '../http/http-response.js';
+import type { SigningAlg } from '../ports/keys.js';
+import type { Logger } from '../ports/runtime.js';
+import type { Route } from '../server/authorization-server.js';
+import type { ServerConfig } from '../server/config.js';
+import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { standardClaims } from './userinfo.js';
+
+export interface DiscoveryOptions {
+  /** Client authentication methods the token endpoint accepts. Default: basic, post, private_key_jwt, none. */
+  readonly tokenEndpointAuthMethods?: readonly ClientAuthMethod[];
+  /** Algorithms the server signs ID tokens with (`Signer.algorithms()`); RS256 is always listed first. */
+  readonly idTokenSigningAlgs: readonly SigningAlg[];
+  /** `claims_supported` (default: `sub` and the OpenID Connect Core §5.4 standard claims). */
+  readonly claimsSupported?: readonly string[];
+  /** Route paths that exist: an endpoint whose route is not registered is not advertised (default: all). */
+  readonly hasRoute?: (path: string) => boolean;
+}
+
+const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+const defaultAuthMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+
+const issuerParts = (issuer: string): { readonly origin: string; readonly path: string } => {
+  const m = /^(https?:\/\/[^/?#]+)(\/[^?#]*)?$/i.exec(issuer);
+  const path = m?.[2] ?? '';
+  return { origin: m?.[1] ?? issuer, path: path === '/' ? '' : path.replace(/\/$/, '') };
+};
+
+/**
+ * Where the metadata is published. OpenID Connect Discovery §4.1: `{issuer}/.well-known/openid-configuration`.
+ * RFC 8414 §3.1: `/.well-known/oauth-authorization-server` is inserted between the host and the issuer's path, so
+ * both coincide in shape when the issuer has no path.
+ */
+export const discoveryUrls = (config: ServerConfig): { readonly openid: string; readonly oauth: string } => {
+  const { origin, path } = issuerParts(config.issuer);
+  return { openid: `${origin}${path}/.well-known/openid-configuration`, oauth: `${origin}/.well-known/oauth-authorization-server${path}` };
+};
+
+/**
+ * RFC 8414 §2 / OpenID Connect Discovery §3 metadata, generated from the live configuration: every endpoint is
+ * `baseUrl + route`; grant types are the enabled ones; PKCE lists `plain` only when allowed (RFC 9700 §2.1.1);
+ * RFC 9207 `authorization_response_iss_parameter_supported`; the device endpoint only with the device grant.
+ */
+export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOptions): Readonly<Record<string, unknown>> => {
+  const has = options.hasRoute ?? (() => true);
+  const url = (path: string): string | undefined => (has(path) ? `${config.baseUrl}${path}` : undefined);
+  const endpoint = <K extends string>(key: K, path: string): { [P in K]?: string } => {
+    const u = url(path);
+    return u === undefined ? {} : ({ [key]: u } as { [P in K]: string });
+  };
+  const authMethods = options.tokenEndpointAuthMethods ?? defaultAuthMethods;
+  const signingAlgs = [
+    ...(authMethods.includes('private_key_jwt') ? privateKeyJwtAlgorithms : []),
+    ...(authMethods.includes('client_secret_jwt') ? clientSecretJwtAlgorithms : []),
+  ];
+  const confidentialMethods = authMethods.filter((m) => m !== 'none');
+  const r = config.routes;
+  return {
+    issuer: config.issuer,
+    ...endpoint('authorization_endpoint', r.authorization),
+    ...endpoint('token_endpoint', r.token),
+    ...endpoint('userinfo_endpoint', r.userinfo),
+    ...endpoint('jwks_uri', r.jwks),
+    ...endpoint('introspection_endpoint', r.introspection),
+    ...endpoint('revocation_endpoint', r.revocation),
+    ...(config.grantTypes.includes(deviceGrant) ? endpoint('device_authorization_endpoint', r.deviceAuthorization) : {}),
+    ...endpoint('end_session_endpoint', r.endSession),
+    scopes_supported: config.scopesSupported,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: config.grantTypes,
+    code_challenge_methods_supported: config.pkce.allowPlain ? ['S256', 'plain'] : ['S256'],
+    token_endpoint_auth_methods_supported: authMethods,
+    ...(signingAlgs.length === 0 ? {} : { token_endpoint_auth_signing_alg_values_supported: signingAlgs }),
+    introspection_endpoint_auth_methods_supported: confidentialMethods,
+    ...(signingAlgs.length === 0 ? {} : { introspection_endpoint_auth_signing_alg_values_supported: signingAlgs }),
+    revocation_endpoint_auth_methods_supported: authMethods,
+    ...(signingAlgs.length === 0 ? {} : { revocation_endpoint_auth_signing_alg_values_supported: signingAlgs }),
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256', ...options.idTokenSigningAlgs.filter((a) => a !== 'RS256')],
+    claims_supported: options.claimsSupported ?? standardClaims,
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    authorization_response_iss_parameter_supported: true,
+  };
+};
+
+/** A route path under `baseUrl` for an absolute URL, when it is under it. */
+const under = (baseUrl: string, absolute: string): string | undefined =>
+  absolute.startsWith(`${baseUrl}/`) ? absolute.slice(baseUrl.length) : undefined;
+
+/**
+ * The discovery routes, both serving the same document (GET, HEAD): OpenID Connect Discovery §4 and RFC 8414 §3.
+ * Route paths are relative to `baseUrl`; when the RFC 8414 location (at the issuer's origin) is outside `baseUrl`,
+ * the host serves `discoveryMetadata` there itself, and `{baseUrl}/.well-known/oauth-authorization-server` is served
+ * as a fallback.
+ */
+export const discoveryRoutes = (config: ServerConfig, logger: Logger, options: () => DiscoveryOptions): readonly Route[] => {
+  const urls = discoveryUrls(config);
+  const paths = [
+    under(config.baseUrl, urls.openid) ?? '/.well-known/openid-configuration',
+    under(config.baseUrl, urls.oauth) ?? '/.well-known/oauth-authorization-server',
+  ];
+  const handle = guarded(logger, 'discovery', async (req: HttpRequest): Promise<HttpResponse> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return failWith(logger, 'discovery', methodNotAllowed(['GET', 'HEAD']));
+    return json(200, discoveryMetadata(config, options()), { 'cache-control': 'public, max-age=300' });
+  });
+  return [...new Set(paths)].map((path) => ({ path, methods: ['GET', 'HEAD'], handle }));
+};

@@ -1,0 +1,34 @@
+import * as E from 'fp-ts/Either';
+import { fromStoreError } from '../errors/store-error.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { json, type HttpResponse } from '../http/http-response.js';
+import { publicPart } from '../keys/lifecycle.js';
+import type { Signer } from '../ports/keys.js';
+import type { Logger } from '../ports/runtime.js';
+import type { Route } from '../server/authorization-server.js';
+import type { ServerConfig } from '../server/config.js';
+import { failWith, guarded, methodNotAllowed } from './render-error.js';
+
+export interface JwksDeps {
+  readonly config: ServerConfig;
+  readonly signer: Pick<Signer, 'publicJwks'>;
+  readonly logger: Logger;
+  /** `Cache-Control: max-age` in seconds (default 300; keep it well below the `next` key's lead time). */
+  readonly maxAge?: number;
+}
+
+/**
+ * The `jwks_uri` document (RFC 7517 §5; OpenID Connect Discovery §3 `jwks_uri`): next, active and retired signing
+ * keys with `kid`, `alg` and `use: "sig"`, public members only — private members are stripped again here, so a
+ * custom `Signer` cannot leak them. GET (and HEAD); cacheable for `maxAge` seconds.
+ */
+export const jwksRoute = (deps: JwksDeps): Route => ({
+  path: deps.config.routes.jwks,
+  methods: ['GET', 'HEAD'],
+  handle: guarded(deps.logger, 'jwks', async (req: HttpRequest): Promise<HttpResponse> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return failWith(deps.logger, 'jwks', methodNotAllowed(['GET', 'HEAD']));
+    const jwks = await deps.signer.publicJwks()();
+    if (E.isLeft(jwks)) return failWith(deps.logger, 'jwks', fromStoreError(jwks.left));
+    return json(200, { keys: jwks.right.keys.map((k) => ({ ...publicPart(k), use: 'sig' })) }, { 'cache-control': `public, max-age=${deps.maxAge ?? 300}` });
+  }),
+});
