@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import * as O from 'fp-ts/Option';
 import * as TE from 'fp-ts/TaskEither';
@@ -123,6 +124,24 @@ describe('client authentication (RFC 6749 §2.3)', () => {
     expect((await left(run(ports, { client_assertion_type: jwtBearerAssertionType, client_assertion: 'x', client_secret: 'y', client_id: 'a' }))).code).toBe('invalid_request');
     expect((await left(run(ports, {}))).code).toBe('invalid_client');
     expect((await left(run(ports, { client_id: 'other' }, basic('web', 'secret')))).code).toBe('invalid_request');
+  });
+
+  it('property: any Authorization header and form yield a result, never a throw or rejection', async () => {
+    const { ports } = await setup();
+    const header = fc.oneof(
+      fc.string(),
+      fc.string().map((s) => `Basic ${s}`),
+      fc.uint8Array({ maxLength: 24 }).map((b) => `Basic ${base64Encode(b)}`),
+      fc.constant(undefined),
+    );
+    const form = fc.dictionary(fc.constantFrom('client_id', 'client_secret', 'client_assertion', 'client_assertion_type'), fc.string({ minLength: 1 }), { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(header, form, async (authorization, f) => {
+        const r = await run(ports, f, authorization);
+        expect(E.isRight(r) || ['invalid_client', 'invalid_request'].includes(r.left.code)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('maps store faults to temporarily_unavailable / server_error', async () => {
