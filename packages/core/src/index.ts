@@ -68,4 +68,43 @@ export {
   type BearerBuilder,
 } from './server/create-authorization-server.js';
 export type { AuthorizationServerPorts, BasePorts, FeaturePorts, GrantPorts } from './server/ports.js';
+// Signing side: keys, ID tokens, JWT access tokens, JWKS, discovery, userinfo, introspection, revocation, bearer.
+export {
+  activeKey,
+  algorithmsOf,
+  emptyKeySet,
+  ensureActive,
+  freshKeysNeeded,
+  missingActive,
+  privateJwkMembers,
+  prune as pruneKeySet,
+  publicPart,
+  publishedJwks,
+  rotate as rotateKeySet,
+} from './keys/lifecycle.js';
+export { generateSigningKey, generateSigningKeys } from './keys/generate.js';
+export { defaultSigningAlgorithms, joseSigner, type Keyring, type KeyringOptions } from './keys/jose-signer.js';
+export { decryptKeySet, encryptKeySet, encryptedKeyStore, isKeySet, memoryKeyStore, type KeyBlobStore } from './keys/key-stores.js';
+export { looksLikeJws, verifyJws, type VerifiedJws } from './keys/verify.js';
+export { reservedClaims, type ClaimHooks, type Claims, type IntrospectionClaimsContext, type TokenClaimsContext } from './tokens/claim-hooks.js';
+export { idTokenClaims, signIdToken, type IdTokenOptions } from './tokens/id-token.js';
+export { accessTokenJwtType, jwtAccessTokenClaims, signJwtAccessToken, type JwtAccessTokenOptions } from './tokens/jwt-access-token.js';
+export { signedTokenHooks, type SignedTokenOptions } from './tokens/signed-tokens.js';
+export { leftHalfHash } from './tokens/hash.js';
+export {
+  findAccessToken,
+  findPresentedToken,
+  findRefreshToken,
+  isActiveAccessToken,
+  isActiveRefreshToken,
+  type FoundToken,
+  type TokenLookupDeps,
+} from './tokens/lookup.js';
+export { jwksRoute, type JwksDeps } from './endpoints/jwks.js';
+export { discoveryMetadata, discoveryRoutes, discoveryUrls, type DiscoveryOptions } from './endpoints/discovery.js';
+export { releasedClaims, scopeClaims, standardClaims, userinfoRoute, type UserinfoDeps } from './endpoints/userinfo.js';
+export { inactive as inactiveIntrospection, introspectionRoute, type IntrospectionDeps } from './endpoints/introspection.js';
+export { revocationRoute, type RevocationDeps } from './endpoints/revocation.js';
+export { bearerChallenge, bearerCheck, extractBearerToken, type BearerDeps } from './server/bearer.js';
+export { oidcBearer, oidcRoutes, oidcTokenHooks, signerOf, type OidcPorts, type SigningOptions } from './server/oidc.js';
 export type { Codec } from './codec/decode.js';

@@ -5,7 +5,7 @@ import { invalidRequest, oauthError, oauthErrorStatus, type OAuthError } from '.
 import { fromStoreError } from '../errors/store-error.js';
 import { isFormContentType, parseForm, parseFormBytes } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
-import { empty, json, noStore, type HttpResponse } from '../http/http-response.js';
+import { empty, json, noStore } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import { logError } from '../endpoints/render-error.js';
 import { findAccessToken, isActiveAccessToken, type TokenLookupDeps } from '../tokens/lookup.js';
