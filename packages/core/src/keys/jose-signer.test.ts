@@ -7,7 +7,7 @@ import { storeError } from '../errors/store-error.js';
 import type { KeyStore } from '../ports/keys.js';
 import { testClock } from '../test/fake-ports.js';
 import { joseSigner } from './jose-signer.js';
-import { decryptKeySet, encryptKeySet, encryptedKeyStore, memoryKeyStore } from './key-stores.js';
+import { decryptKeySet, encryptKeySet, encryptedKeyStore, jwePrivateKeySealer, memoryKeyStore } from './key-stores.js';
 import { privateJwkMembers } from './lifecycle.js';
 import { verifyJws } from './verify.js';
 
@@ -98,5 +98,19 @@ describe('key set encryption at rest', () => {
     expect(blob?.split('.')).toHaveLength(5);
     const again = joseSigner({ store: keys, clock: testClock(), algorithms: ['ES256'], maxTokenLifetime: 60 });
     expect(E.isRight(await verifyJws(token, await right(again.publicJwks()))())).toBe(true);
+  });
+});
+
+describe('jwePrivateKeySealer', () => {
+  it('round-trips one private JWK, bound to its kid', async () => {
+    const store = memoryKeyStore();
+    await right(joseSigner({ store, clock: testClock(), algorithms: ['ES256'], maxTokenLifetime: 60 }).publicJwks());
+    const key = store.current()!.keys[0]!;
+    const sealer = jwePrivateKeySealer('pw');
+    const sealed = await sealer.seal(key.privateJwk, key.kid);
+    expect(sealed).not.toContain(String(key.privateJwk['d']));
+    expect(await sealer.open(sealed, key.kid)).toEqual(key.privateJwk);
+    await expect(sealer.open(sealed, 'another-kid')).rejects.toThrow();
+    await expect(jwePrivateKeySealer('other').open(sealed, key.kid)).rejects.toThrow();
   });
 });

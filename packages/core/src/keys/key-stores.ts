@@ -89,3 +89,24 @@ export const encryptedKeyStore = (blobs: KeyBlobStore, secret: string): KeyStore
     ),
   save: (set) => pipe(encryptKeySet(set, secret), TE.flatMap(blobs.save)),
 });
+
+/**
+ * Seals one private JWK for a store that keeps keys row by row (e.g. `@grantor/store-sql`'s `PrivateKeySealer`): a
+ * compact JWE like {@link encryptKeySet}, whose protected header names the `kid`, and `open` refuses a value sealed
+ * for another key (a row swapped in the database). Promise-based to match such store options; rejects on failure.
+ */
+export const jwePrivateKeySealer = (secret: string) => ({
+  seal: (privateJwk: Readonly<Record<string, unknown>>, kid: string): Promise<string> =>
+    new CompactEncrypt(utf8Encode(JSON.stringify(privateJwk))).setProtectedHeader({ alg, enc, kid, p2c: iterations }).encrypt(utf8Encode(secret)),
+  open: async (sealed: string, kid: string): Promise<Readonly<Record<string, unknown>> & { readonly kty: string }> => {
+    const { plaintext, protectedHeader } = await compactDecrypt(sealed, utf8Encode(secret), {
+      keyManagementAlgorithms: [alg],
+      contentEncryptionAlgorithms: [enc],
+      maxPBES2Count: iterations,
+    });
+    if (protectedHeader.kid !== kid) throw new Error(`sealed private key belongs to ${String(protectedHeader.kid)}, not ${kid}`);
+    const parsed: unknown = JSON.parse(utf8Decode(plaintext) ?? '');
+    if (!isRecord(parsed) || typeof parsed['kty'] !== 'string') throw new Error('sealed private key is malformed');
+    return parsed as Readonly<Record<string, unknown>> & { readonly kty: string };
+  },
+});
