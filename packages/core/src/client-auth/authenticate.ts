@@ -1,10 +1,10 @@
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import type * as RTE from 'fp-ts/ReaderTaskEither';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
-import type { TaskEither } from 'fp-ts/TaskEither';
-import type { Option } from 'fp-ts/Option';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { Option } from 'fp-ts/lib/Option.js';
 import type { AuthenticatedClient, Client, ClientAuthMethod } from '../domain/client.js';
 import type { OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError, type StoreError } from '../errors/store-error.js';

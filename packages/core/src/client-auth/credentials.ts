@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { oauthError, invalidRequest, type OAuthError } from '../errors/oauth-error.js';
 import { base64Decode, utf8Decode } from '../http/encoding.js';
 import { decodeFormComponent, type FormParams } from '../http/form-urlencoded.js';

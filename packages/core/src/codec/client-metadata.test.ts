@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { clientFromMetadata, decodeClientMetadata } from './client-metadata.js';
 
 const hash = (s: string) => `h(${s})`;

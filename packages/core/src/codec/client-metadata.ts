@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { Client, ClientAuthMethod, ClientSecretHash, PublicJwk } from '../domain/client.js';
 import { parseScope } from '../domain/scope.js';
 import { isAbsoluteHttpUrl } from './config.js';

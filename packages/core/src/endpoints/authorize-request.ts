@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { isPublicClient, type Client } from '../domain/client.js';
 import type { PkceChallenge } from '../domain/records.js';
 import { isSubset, parseScope, scopeDifference } from '../domain/scope.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { httpRequest } from '../http/http-request.js';
 import type { HttpResponse } from '../http/http-response.js';
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { storeError } from '../errors/store-error.js';
 import {
   memoryClients,

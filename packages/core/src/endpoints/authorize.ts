@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { InteractionRecord } from '../domain/records.js';
 import { fatalAuthorizeError, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';

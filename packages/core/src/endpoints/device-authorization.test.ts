@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { oauthError } from '../errors/oauth-error.js';
 import { storeError } from '../errors/store-error.js';
 import { httpRequest } from '../http/http-request.js';

@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { AuthenticatedClient, Client } from '../domain/client.js';
 import type { DeviceCodeRecord } from '../domain/records.js';
 import { formatScope, isSubset, parseScope, scopeDifference } from '../domain/scope.js';

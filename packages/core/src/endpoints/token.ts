@@ -1,6 +1,6 @@
-import * as RTE from 'fp-ts/ReaderTaskEither';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/authenticate.js';
 import { isPublicClient, type AuthenticatedClient } from '../domain/client.js';
 import { invalidRequest, oauthError, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';

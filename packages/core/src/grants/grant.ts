@@ -1,4 +1,4 @@
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { Codec } from '../codec/decode.js';
 import type { AuthenticatedClient } from '../domain/client.js';
 import type { OAuthError } from '../errors/oauth-error.js';

@@ -1,5 +1,5 @@
-import * as RTE from 'fp-ts/ReaderTaskEither';
-import { pipe } from 'fp-ts/function';
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { decodeParams } from '../codec/decode.js';
 import type { AuthenticatedClient } from '../domain/client.js';
 import type { OAuthError } from '../errors/oauth-error.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { httpRequest } from './http-request.js';
 import { parseForm, parseFormBytes, parseFormText, readFormBody, requireFormContentType } from './form-urlencoded.js';
 import { base64Decode, base64Encode, utf8Decode, utf8Encode } from './encoding.js';

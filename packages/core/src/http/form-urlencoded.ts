@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { invalidRequest, type OAuthError } from '../errors/oauth-error.js';
 import type { HttpRequest } from './http-request.js';
 import { utf8Decode } from './encoding.js';

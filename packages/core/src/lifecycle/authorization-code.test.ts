@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { AuthorizationCodeRecord } from '../domain/records.js';
 import { codeStatus, judgeCodeRedemption, redeemTransition, verifyPkce, type CodeRedemption } from './authorization-code.js';
 

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { invalidGrant, type OAuthError } from '../errors/oauth-error.js';
 import type { AuthorizationCodeRecord, PkceChallenge } from '../domain/records.js';
 import type { ConsumeOutcome } from '../ports/stores.js';

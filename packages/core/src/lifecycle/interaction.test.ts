@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { InteractionRecord } from '../domain/records.js';
 import type { ConsumeOutcome } from '../ports/stores.js';
 import { finishInteraction, interactionStatus, judgeFinishOutcome, requirePending } from './interaction.js';

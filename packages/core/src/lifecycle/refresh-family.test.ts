@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { RefreshTokenRecord } from '../domain/records.js';
 import { isSubset } from '../domain/scope.js';
 import { judgeRefreshPresentation, judgeRotateOutcome, refreshStatus, rotateTransition, successorOf } from './refresh-family.js';

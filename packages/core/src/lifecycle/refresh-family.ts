@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { invalidGrant, invalidScope } from '../errors/oauth-error.js';
 import type { RefreshTokenRecord } from '../domain/records.js';
 import { isSubset, type Scope } from '../domain/scope.js';

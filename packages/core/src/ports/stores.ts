@@ -1,5 +1,5 @@
-import type { TaskEither } from 'fp-ts/TaskEither';
-import type { Option } from 'fp-ts/Option';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { Option } from 'fp-ts/lib/Option.js';
 import type { StoreError } from '../errors/store-error.js';
 import type { Client } from '../domain/client.js';
 import type {

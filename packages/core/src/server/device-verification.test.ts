@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { DeviceCodeRecord } from '../domain/records.js';
 import { storeError } from '../errors/store-error.js';
 import { memoryClients, memoryDeviceCodes, publicClient, testClock, testLogger, testSecrets } from '../test/fake-ports.js';

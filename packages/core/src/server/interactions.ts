@@ -1,8 +1,8 @@
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import * as T from 'fp-ts/Task';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as T from 'fp-ts/lib/Task.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { Client } from '../domain/client.js';
 import type { AuthorizationCodeRecord, InteractionRecord } from '../domain/records.js';
 import { isSubset, scopeDifference } from '../domain/scope.js';

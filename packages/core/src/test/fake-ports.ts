@@ -2,8 +2,8 @@
  * Small in-memory fakes of the core's ports for unit tests (no `node:*`: the hasher is a reversible stand-in, which
  * is enough to check that only hashes are stored). Single-use operations are atomic because they run in one tick.
  */
-import * as TE from 'fp-ts/TaskEither';
-import * as O from 'fp-ts/Option';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as O from 'fp-ts/lib/Option.js';
 import type { Client } from '../domain/client.js';
 import type { AuthorizationCodeRecord, ConsentRecord, DeviceCodeRecord, InteractionRecord } from '../domain/records.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';

@@ -2,8 +2,8 @@
  * In-memory fakes of the token-side stores (access tokens, refresh tokens, replay cache) for the core's unit tests.
  * Single-use operations reuse the lifecycles' pure transitions, so they are atomic (one tick) and model the contract.
  */
-import * as TE from 'fp-ts/TaskEither';
-import * as O from 'fp-ts/Option';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as O from 'fp-ts/lib/Option.js';
 import type { AccessTokenRecord, RefreshTokenRecord } from '../domain/records.js';
 import type { AccessTokenStore, RefreshTokenStore, ReplayCache } from '../ports/stores.js';
 import { rotateTransition } from '../lifecycle/refresh-family.js';

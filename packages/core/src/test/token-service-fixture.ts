@@ -1,7 +1,7 @@
 /** A small fixture for the signing/introspection side's endpoint tests: stores, signer, clients and token minting. */
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Client } from '../domain/client.js';
 import type { AccessTokenRecord, RefreshTokenRecord } from '../domain/records.js';
 import { base64Encode } from '../http/encoding.js';

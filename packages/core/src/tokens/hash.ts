@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { base64url } from 'jose';
 import { storeError, type StoreError } from '../errors/store-error.js';
 import { utf8Encode } from '../http/encoding.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { GrantContext } from '../grants/grant.js';
 import { httpRequest } from '../http/http-request.js';
 import { testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';

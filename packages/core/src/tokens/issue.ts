@@ -16,10 +16,10 @@
  * Extension point (the `tokens` port): `{ accessToken?(record, client), idToken?(request) }`, both returning a
  * `TaskEither<OAuthError, string>` — the signed JWT. Everything else (claims, keys, `at_hash`) is theirs to decide.
  */
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client, TokenLifetimes } from '../domain/client.js';
 import type { AccessTokenRecord, RefreshTokenRecord } from '../domain/records.js';
 import { formatScope, type Scope } from '../domain/scope.js';

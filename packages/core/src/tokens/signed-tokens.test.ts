@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { decodeProtectedHeader } from 'jose';
 import { joseSigner } from '../keys/jose-signer.js';
 import { memoryKeyStore } from '../keys/key-stores.js';

@@ -1,7 +1,7 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import { isPublicClient, type AuthenticatedClient } from '../../domain/client.js';
 import type { AuthorizationCodeRecord } from '../../domain/records.js';
 import { invalidGrant, invalidRequest, type OAuthError } from '../../errors/oauth-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { webClient } from '../../test/fake-ports.js';
 import { grantContext, grantPorts } from '../../test/token-fakes.js';
 import { clientCredentialsGrant } from './index.js';

@@ -1,6 +1,6 @@
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';

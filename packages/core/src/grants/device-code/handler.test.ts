@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { DeviceCodeRecord } from '../../domain/records.js';
 import { decodeParams } from '../../codec/decode.js';
 import { httpRequest } from '../../http/http-request.js';

@@ -1,7 +1,7 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import type { DeviceCodeRecord } from '../../domain/records.js';
 import { invalidGrant, unauthorizedClient, type OAuthError } from '../../errors/oauth-error.js';

@@ -1,8 +1,8 @@
-import * as E from 'fp-ts/Either';
-import * as TE from 'fp-ts/TaskEither';
-import * as O from 'fp-ts/Option';
-import { pipe } from 'fp-ts/function';
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as O from 'fp-ts/lib/Option.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient } from '../../domain/client.js';
 import type { OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
