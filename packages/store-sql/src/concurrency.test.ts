@@ -3,8 +3,8 @@
  * single use under 50-way concurrency, and a connection killed in the middle of a refresh-token rotation.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
 import pg from 'pg';
 import type { Connection as MysqlConnection } from 'mysql2/promise';
 import type { RefreshTokenRecord } from '@grantor/core';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '@grantor/core';
 import type { SqlDialect } from './dialect.js';
 import type { GrantorDatabase } from './schema.js';

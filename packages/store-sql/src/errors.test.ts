@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { isSerializationFailure, isTransient, runner, toStoreError } from './errors.js';
 
 const err = (props: Record<string, unknown>, message = 'boom'): Error => Object.assign(new Error(message), props);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
 import { openSqlStore, type PrivateKeySealer, type SqlStore, type StoredKeySet } from './index.js';
 
 const t0 = 1_800_000_000;

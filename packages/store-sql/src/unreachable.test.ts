@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { createSqlStore, openSqlStore } from './index.js';
 
 // Port 1 on the loopback refuses connections: no server is needed for these tests.

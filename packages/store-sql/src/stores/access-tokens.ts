@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { AccessTokenStore } from '@grantor/core';
 import type { SqlContext } from '../context.js';
 import { accessToRow, epoch, rowToAccess } from '../rows.js';

@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { ClientStore } from '@grantor/core';
 import type { SqlContext } from '../context.js';
 import { clientToRow, rowToClient } from '../rows.js';

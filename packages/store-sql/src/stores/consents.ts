@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { ConsentStore } from '@grantor/core';
 import { lockRows, type SqlContext } from '../context.js';
 import { epoch, rowToConsent, scopeToText, textToScope } from '../rows.js';

@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { ConsumeOutcome, DeviceCodeRecord, DeviceCodeStore, PollOutcome } from '@grantor/core';
 import { lockRows, updated, type SqlContext } from '../context.js';
 import { deviceToRow, epoch, rowToDevice, scopeToText } from '../rows.js';

@@ -1,4 +1,4 @@
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import type { RefreshTokenStore, RotateOutcome } from '@grantor/core';
 import { updated, type SqlContext } from '../context.js';
 import { epoch, refreshToRow, rowToRefresh } from '../rows.js';

@@ -1,5 +1,5 @@
-import * as O from 'fp-ts/Option';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as O from 'fp-ts/lib/Option.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '@grantor/core';
 import type { SqlContext } from '../context.js';
 import { epoch } from '../rows.js';
