@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore, type MemoryStore } from '@grantor/store-memory';
-import { openConnection, openSqlStore, type SqlStore } from '@grantor/store-sql';
+import type { SqlStore } from '@grantor/store-sql';
+
+/** Loaded only by the SQL targets, so the memory targets' RSS does not carry Kysely and three drivers. */
+const sql = () => import('@grantor/store-sql');
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
@@ -13,6 +16,7 @@ const pgSchema = 'grantor_bench';
 
 /** Every PostgreSQL run starts from an empty schema of its own (dropped and re-created, then migrated). */
 const freshPostgres = async (): Promise<SqlStore> => {
+  const { openConnection, openSqlStore } = await sql();
   const admin = openConnection({ url: pgUrl() });
   try {
     await admin.db.schema.dropSchema(pgSchema).ifExists().cascade().execute();
@@ -31,7 +35,7 @@ export const openStore = async (kind: StoreKind): Promise<MemoryStore | SqlStore
       // A new database file per server process (the store's defaults), removed when the process exits.
       const dataDir = mkdtempSync(join(tmpdir(), 'grantor-bench-'));
       process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-      return openSqlStore({ dataDir });
+      return (await sql()).openSqlStore({ dataDir });
     }
     case 'postgres':
       return freshPostgres();
