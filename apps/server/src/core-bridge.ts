@@ -1,4 +1,4 @@
-import type { AuthorizationServer, Client, Logger, UserClaimsSource } from '@grantor/core';
+import { createAuthorizationServer, type AuthorizationServer, type Client, type Logger, type UserClaimsSource } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore } from '@grantor/store-sql';
@@ -22,15 +22,6 @@ export interface Core {
   readonly server: AuthorizationServer;
   readonly close: () => Promise<void>;
 }
-
-type Loose = Record<string, unknown>;
-const load = async (name: string): Promise<Loose | undefined> => {
-  try {
-    return (await import(name)) as Loose;
-  } catch {
-    return undefined;
-  }
-};
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -88,10 +79,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
   }
-  const core = await load('@grantor/core');
-  const create = core?.['createAuthorizationServer'];
-  if (typeof create !== 'function') throw new Error('@grantor/core does not export createAuthorizationServer yet');
-  const server = (await (create as (c: unknown, p: unknown) => unknown)(serverConfig(input), { ...runtime, ...store, claims: input.claims })) as AuthorizationServer;
+  const server = createAuthorizationServer(serverConfig(input), { ...runtime, ...store, claims: input.claims });
   return {
     server,
     close: store.close,

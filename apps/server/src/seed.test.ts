@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import * as O from 'fp-ts/Option';
-import { clientFromMetadata, sha256 } from './clients.js';
+import * as O from 'fp-ts/lib/Option.js';
+import { clientFromMetadata as fromMetadata } from '@grantor/core';
+import { sha256SecretHasher } from '@grantor/node';
 import { readEnv } from './env.js';
+import type { SeedClient } from './seed.js';
+
+const sha256 = sha256SecretHasher.hash;
+const clientFromMetadata = (c: SeedClient) => fromMetadata(c.metadata, sha256);
 import { createUserDirectory, knownScopes, parseSeed } from './seed.js';
 
 const doc = {
@@ -9,7 +14,7 @@ const doc = {
     { client_id: 'web-1', client_secret: 's3cret', client_name: 'Web', redirect_uris: ['https://rp.example.test/cb'], grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'], scope: 'openid profile api:read', token_endpoint_auth_method: 'client_secret_basic', logo_uri: 'https://x', software_statement: 42 },
     { client_id: 'jwt-1', redirect_uris: [], grant_types: ['client_credentials'], response_types: [], scope: 'api:write', token_endpoint_auth_method: 'private_key_jwt',
-      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'PRIVATE', kid: 'k1', alg: 'ES256', use: 'sig' }] } },
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1', alg: 'ES256', use: 'sig' }] } },
   ],
   users: [{ username: 'alice', password: 'pw', claims: { sub: 'sub-1', email: 'a@example.test', email_verified: true } }],
   extra: 'ignored',
@@ -25,13 +30,13 @@ describe('seed', () => {
     expect(JSON.stringify(web)).not.toContain('s3cret');
     const jwt = clientFromMetadata(seed.clients[1]!);
     expect(jwt.secretHashes).toEqual([]);
-    expect(jwt.jwks?.keys[0]).not.toHaveProperty('d');
+    expect(jwt.jwks?.keys[0]).toMatchObject({ kid: 'k1' });
   });
 
   it('applies the RFC 7591 defaults and refuses a secret-based method without a secret', () => {
-    const c = clientFromMetadata(parseSeed({ clients: [{ client_id: 'c', client_secret: 'x' }] }).clients[0]!);
+    const c = clientFromMetadata(parseSeed({ clients: [{ client_id: 'c', client_secret: 'x', redirect_uris: ['https://rp.example/cb'] }] }).clients[0]!);
     expect(c).toMatchObject({ grantTypes: ['authorization_code'], responseTypes: ['code'], tokenEndpointAuthMethod: 'client_secret_basic' });
-    expect(() => clientFromMetadata(parseSeed({ clients: [{ client_id: 'c' }] }).clients[0]!)).toThrow(/client_secret/);
+    expect(() => clientFromMetadata(parseSeed({ clients: [{ client_id: 'c', redirect_uris: ['https://rp.example/cb'] }] }).clients[0]!)).toThrow(/client_secret/);
   });
 
   it('names the bad member of an invalid seed', () => {

@@ -17,6 +17,7 @@ describe('authorization code flow (end to end)', () => {
     web = await discover(server.issuer, f.web.id, client.ClientSecretBasic(f.web.secret));
   });
   afterAll(async () => {
+    if (server === undefined) return;
     const stopped = await server.stop('SIGTERM');
     expect(stopped.ms).toBeLessThan(5000);
   });

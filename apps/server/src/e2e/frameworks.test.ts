@@ -17,7 +17,7 @@ for (const framework of ['express', 'koa', 'fastify'] as const) {
       server = await startServer(f.seed, { FRAMEWORK: framework });
     });
     afterAll(async () => {
-      if (server.proc.exitCode === null) await server.stop('SIGKILL');
+      if (server !== undefined && server.proc.exitCode === null) await server.stop('SIGKILL');
     });
 
     it('runs the code flow with PKCE and nonce through the pages; client credentials', async () => {

@@ -21,7 +21,7 @@ describe('client credentials, private_key_jwt, device flow (end to end)', () => 
     as = await asMetadata(server.issuer);
   });
   afterAll(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   it('client_credentials: a confidential client gets an access token, never a refresh token; introspection and revocation', async () => {

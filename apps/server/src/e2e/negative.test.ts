@@ -17,7 +17,7 @@ describe('errors (end to end)', () => {
     meta = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
   });
   afterAll(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   const code = async (scope = 'openid') => {
