@@ -225,6 +225,33 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         expect(isRfcErrorBody(json.body)).toBe(true);
       });
 
+      it('authorization errors: redirected to a verified client (RFC 6749 §4.1.2.1), else shown, never redirected', async () => {
+        const { clientId, redirectUri } = ctx.cs.seed.confidential;
+        const redirected = await same({ method: 'GET', path: routes().authorization, query: form({ response_type: 'token', client_id: clientId, redirect_uri: redirectUri, state: 's1' }) });
+        expect([302, 303]).toContain(redirected.status);
+        const location = new URL(redirected.headers['location'] ?? 'invalid:');
+        expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+        expect(location.searchParams.get('state')).toBe('s1');
+        expect(location.searchParams.get('error')).toBe('unsupported_response_type');
+        for (const query of [form({ response_type: 'code', client_id: 'nobody', redirect_uri: redirectUri }), form({ response_type: 'code', client_id: clientId, redirect_uri: 'https://evil.example/cb' })]) {
+          const shown = await same({ method: 'GET', path: routes().authorization, query });
+          expect(shown.status).toBeGreaterThanOrEqual(400);
+          expect(shown.headers['location']).toBeNull();
+        }
+      });
+
+      it('introspection, revocation and userinfo answer unknown tokens as the core does', async () => {
+        const auth = { ...formHeaders, authorization: confidentialAuth() };
+        const r = routes();
+        expect(ctx.server.matches(r.introspection) && ctx.server.matches(r.revocation) && ctx.server.matches(r.userinfo)).toBe(true);
+        const introspected = await same({ method: 'POST', path: r.introspection, headers: auth, body: form({ token: 'no-such-token' }) });
+        expect({ status: introspected.status, body: introspected.body }).toEqual({ status: 200, body: { active: false } });
+        expect((await same({ method: 'POST', path: r.revocation, headers: auth, body: form({ token: 'no-such-token' }) })).status).toBe(200);
+        const userinfo = await same({ method: 'GET', path: r.userinfo, headers: { authorization: 'Bearer no-such-token' } });
+        expect(userinfo.status).toBe(401);
+        expect(userinfo.headers['www-authenticate']).toMatch(/^Bearer/);
+      });
+
       it('an unknown code, an unknown refresh token: invalid_grant', async () => {
         expectError(await same(codeGrant('no-such-code', 'a'.repeat(43))), 400, 'invalid_grant');
         expectError(await same(tokenProbe({ grant_type: 'refresh_token', refresh_token: 'no-such-token' }, confidentialAuth())), 400, 'invalid_grant');
