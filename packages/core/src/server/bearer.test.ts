@@ -126,3 +126,17 @@ describe('userinfo (OIDC Core §5.3)', () => {
     expect(r.status).toBe(401);
   });
 });
+
+describe('bearer: the rest of a resource server\'s form is not its business', () => {
+  it('repeated other parameters do not matter; a repeated access_token is invalid_request', async () => {
+    const f = tokenServiceFixture();
+    const { token } = await f.accessToken('web');
+    const check = bearerCheck(f.deps);
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      httpRequest({ method: 'POST', path: '/api', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: utf8(body) });
+    expect((await check(post('a=1&a=2&b=%ZZ', { authorization: `Bearer ${token}` })))._tag).toBe('Authorized');
+    expect((await check(post(`a=1&a=2&access_token=${token}`)))._tag).toBe('Authorized');
+    const twice = await check(post(`access_token=${token}&access_token=${token}`));
+    expect(twice._tag === 'Rejected' && twice.response.status).toBe(400);
+  });
+});

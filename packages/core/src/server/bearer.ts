@@ -1,9 +1,10 @@
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
 import { isSubset, formatScope } from '../domain/scope.js';
 import { invalidRequest, oauthError, oauthErrorStatus, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
-import { isFormContentType, parseForm, parseFormBytes } from '../http/form-urlencoded.js';
+import { decodeFormComponent, isFormContentType } from '../http/form-urlencoded.js';
+import { utf8Decode } from '../http/encoding.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { empty, json, noStore } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
@@ -58,17 +59,35 @@ const fromHeader = (req: HttpRequest): Extracted => {
 };
 
 /**
+ * The `access_token` parameter of form-encoded text, looking at that name only: the rest of a resource server's form
+ * (repeated names, odd encodings) is not the bearer check's business. Repeated or undecodable `access_token` is
+ * `invalid_request` (RFC 6750 §3.1).
+ */
+const accessTokenParam = (text: string | undefined): Extracted => {
+  if (text === undefined) return E.left(invalidRequest('The request body is not valid UTF-8.', 'bearer body not UTF-8'));
+  const values: string[] = [];
+  for (const part of text.split('&')) {
+    const eq = part.indexOf('=');
+    if (decodeFormComponent(eq < 0 ? part : part.slice(0, eq)) !== 'access_token') continue;
+    const value = decodeFormComponent(eq < 0 ? '' : part.slice(eq + 1));
+    if (value === undefined) return E.left(invalidRequest('The access_token parameter is malformed.', 'bad percent-encoding in access_token'));
+    if (value !== '') values.push(value);
+  }
+  if (values.length > 1) return E.left(invalidRequest('The access_token parameter is repeated.', 'repeated access_token'));
+  return E.right(O.fromNullable(values[0]));
+};
+
+/**
  * RFC 6750 §2.2: the `access_token` form parameter, only in a non-GET request whose content type is
  * `application/x-www-form-urlencoded`.
  */
 const fromBody = (req: HttpRequest, allowed: boolean): Extracted => {
   if (!allowed || req.method === 'GET' || req.method === 'HEAD' || !isFormContentType(req.headers['content-type'])) return E.right(O.none);
-  return E.map((form: Readonly<Record<string, string>>) => O.fromNullable(form['access_token']))(parseFormBytes(req.body));
+  return req.body === undefined ? E.right(O.none) : accessTokenParam(utf8Decode(req.body));
 };
 
 /** RFC 6750 §2.3: the `access_token` query parameter, only when the resource server enables it. */
-const fromQuery = (req: HttpRequest, allowed: boolean): Extracted =>
-  allowed ? E.map((q: Readonly<Record<string, string>>) => O.fromNullable(q['access_token']))(parseForm(req.query)) : E.right(O.none);
+const fromQuery = (req: HttpRequest, allowed: boolean): Extracted => (allowed ? accessTokenParam(req.query) : E.right(O.none));
 
 /**
  * RFC 6750 §2: finds the one access token of a request. "Clients MUST NOT use more than one method to transmit the
