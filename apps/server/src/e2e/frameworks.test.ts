@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { makeSeed, type SeedFixture } from './fixtures.js';
@@ -5,16 +8,25 @@ import { authorize, basic, discover, post } from './flows.js';
 import { startServer, type Running } from './harness.js';
 
 /**
- * The smoke subset for every FRAMEWORK (the full suite runs on the default, Fastify): discovery, the code flow
- * through the pages, client credentials, a few malformed requests, and SIGTERM.
+ * The smoke subset for every FRAMEWORK (the full suite runs on the default, Fastify, in memory) and for the SQLite
+ * store (DATA_DIR): discovery, the code flow through the pages, client credentials, a few malformed requests, and
+ * SIGTERM.
  */
-for (const framework of ['express', 'koa', 'fastify'] as const) {
-  describe(`FRAMEWORK=${framework} (smoke)`, () => {
+const variants: readonly (readonly [string, Readonly<Record<string, string>>])[] = [
+  ['FRAMEWORK=express', { FRAMEWORK: 'express' }],
+  ['FRAMEWORK=koa', { FRAMEWORK: 'koa' }],
+  ['FRAMEWORK=fastify with SQLite (DATA_DIR)', { FRAMEWORK: 'fastify', DATA_DIR: '' }],
+];
+
+for (const [name, variantEnv] of variants) {
+  describe(`${name} (smoke)`, () => {
     let server: Running;
     let f: SeedFixture;
     beforeAll(async () => {
       f = await makeSeed();
-      server = await startServer(f.seed, { FRAMEWORK: framework });
+      const env = variantEnv['DATA_DIR'] === undefined ? variantEnv : { ...variantEnv, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-data-')) };
+      server = await startServer(f.seed, env);
+      expect(server.output()).toContain(env['DATA_DIR'] === undefined ? 'store: memory' : 'store: sqlite');
     });
     afterAll(async () => {
       if (server !== undefined && server.proc.exitCode === null) await server.stop('SIGKILL');
