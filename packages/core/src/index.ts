@@ -102,7 +102,7 @@ export {
 } from './tokens/lookup.js';
 export { jwksRoute, type JwksDeps } from './endpoints/jwks.js';
 export { discoveryMetadata, discoveryRoutes, discoveryUrls, type DiscoveryOptions } from './endpoints/discovery.js';
-export { releasedClaims, scopeClaims, standardClaims, userinfoRoute, type UserinfoDeps } from './endpoints/userinfo.js';
+export { idTokenUserClaims, releasedClaims, scopeClaims, standardClaims, userinfoRoute, type UserinfoDeps } from './endpoints/userinfo.js';
 export { inactive as inactiveIntrospection, introspectionRoute, type IntrospectionDeps } from './endpoints/introspection.js';
 export { revocationRoute, type RevocationDeps } from './endpoints/revocation.js';
 export { bearerChallenge, bearerCheck, extractBearerToken, type BearerDeps } from './server/bearer.js';

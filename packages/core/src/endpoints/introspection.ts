@@ -1,7 +1,7 @@
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/authenticate.js';
 import { invalidClient } from '../client-auth/credentials.js';
 import { isPublicClient, type AuthenticatedClient } from '../domain/client.js';

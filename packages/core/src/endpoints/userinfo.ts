@@ -1,7 +1,10 @@
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Claims, TokenClaimsContext } from '../tokens/claim-hooks.js';
 import type { Scope } from '../domain/scope.js';
-import { oauthError, oauthErrorStatus } from '../errors/oauth-error.js';
+import { oauthError, oauthErrorStatus, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, noStore, type HttpResponse } from '../http/http-response.js';
@@ -33,6 +36,31 @@ export const releasedClaims = (claims: Readonly<Record<string, unknown>>, scope:
   for (const [k, v] of Object.entries(claims)) if (names.has(k) && v !== undefined) out[k] = v;
   return { ...out, sub: subject };
 };
+
+/**
+ * A ready-made ID-token claims hook (`ClaimHooks.idToken`): adds the user's claims released by the granted scope
+ * (OIDC Core §5.4), optionally limited to `names` (e.g. `['email', 'email_verified']`). By default ID tokens carry
+ * only the required claims and userinfo serves the rest (§5.4: scope claims go to userinfo when an access token is
+ * issued). An unknown user adds nothing.
+ */
+export const idTokenUserClaims =
+  (source: UserClaimsSource, names?: readonly string[]) =>
+  (ctx: TokenClaimsContext): TE.TaskEither<OAuthError, Claims> =>
+    ctx.subject === undefined
+      ? TE.right({})
+      : pipe(
+          source.claims(ctx.subject),
+          TE.mapLeft(fromStoreError),
+          TE.map(
+            O.match(
+              (): Claims => ({}),
+              (claims) => {
+                const { sub: _sub, ...released } = releasedClaims(claims, ctx.scope, ctx.subject ?? '');
+                return names === undefined ? released : Object.fromEntries(Object.entries(released).filter(([k]) => names.includes(k)));
+              },
+            ),
+          ),
+        );
 
 export interface UserinfoDeps {
   readonly config: ServerConfig;

@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { storeError, type StoreError } from '../errors/store-error.js';
 import type { Jwk, SigningAlg, SigningKey } from '../ports/keys.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import * as TE from 'fp-ts/TaskEither';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { decodeProtectedHeader } from 'jose';
 import { storeError } from '../errors/store-error.js';
 import type { KeyStore } from '../ports/keys.js';

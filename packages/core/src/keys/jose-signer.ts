@@ -1,7 +1,7 @@
-import * as E from 'fp-ts/Either';
-import * as O from 'fp-ts/Option';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { storeError, type StoreError } from '../errors/store-error.js';
 import type { Jwk, JwkSet, KeySet, KeyStore, Signer, SignOptions, SigningAlg } from '../ports/keys.js';

@@ -1,6 +1,6 @@
-import * as O from 'fp-ts/Option';
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { storeError, type StoreError } from '../errors/store-error.js';
 import { utf8Decode, utf8Encode } from '../http/encoding.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import type { KeySet, SigningAlg, SigningKey } from '../ports/keys.js';
 import { activeKey, emptyKeySet, ensureActive, freshKeysNeeded, privateJwkMembers, prune, publishedJwks, rotate } from './lifecycle.js';
 

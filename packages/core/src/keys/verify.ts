@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { utf8Decode } from '../http/encoding.js';
 import { signingAlgs, type JwkSet } from '../ports/keys.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { httpRequest } from '../http/http-request.js';
 import type { HttpResponse } from '../http/http-response.js';
-import { userinfoRoute } from '../endpoints/userinfo.js';
+import { idTokenUserClaims, userinfoRoute } from '../endpoints/userinfo.js';
+import { webClient } from '../test/fake-ports.js';
 import { utf8 } from '../test/http-helpers.js';
 import { tokenServiceFixture } from '../test/token-service-fixture.js';
 import { bearerCheck } from './bearer.js';
@@ -138,5 +139,16 @@ describe('bearer: the rest of a resource server\'s form is not its business', ()
     expect((await check(post(`a=1&a=2&access_token=${token}`)))._tag).toBe('Authorized');
     const twice = await check(post(`access_token=${token}&access_token=${token}`));
     expect(twice._tag === 'Rejected' && twice.response.status).toBe(400);
+  });
+});
+
+describe('idTokenUserClaims', () => {
+  it('releases the scope\'s claims (optionally only the named ones) for the ID token hook', async () => {
+    const f = tokenServiceFixture();
+    const hook = idTokenUserClaims(f.deps.claims);
+    const ctx = { client: webClient(), grantType: 'authorization_code', subject: 'alice', scope: ['openid', 'email'] };
+    expect(await hook(ctx)()).toEqual({ _tag: 'Right', right: { email: 'alice@example.test', email_verified: true } });
+    expect(await idTokenUserClaims(f.deps.claims, ['email'])(ctx)()).toEqual({ _tag: 'Right', right: { email: 'alice@example.test' } });
+    expect(await hook({ ...ctx, subject: 'nobody' })()).toEqual({ _tag: 'Right', right: {} });
   });
 });

@@ -1,6 +1,6 @@
-import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
-import type { TaskEither } from 'fp-ts/TaskEither';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client } from '../domain/client.js';
 import type { AccessTokenRecord } from '../domain/records.js';
 import { formatScope } from '../domain/scope.js';
