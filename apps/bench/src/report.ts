@@ -23,16 +23,17 @@ const usable = (r: Row | undefined): r is Row => r !== undefined && r.failure ==
 
 export const goalsTable = (rows: readonly Row[]): string => {
   const byName = new Map(rows.map((r) => [r.target.name, r]));
-  const lines = ['| goal | measured | verdict |', '|---|--:|---|'];
+  const lines = ['| goal | measured (req/s ratio) | per server CPU-second ratio | verdict |', '|---|--:|--:|---|'];
   for (const g of goals) {
     const t = byName.get(g.target);
     const f = byName.get(g.floor);
     if (!usable(t) || !usable(f)) {
-      lines.push(`| ${g.label} | — | not measured |`);
+      lines.push(`| ${g.label} | — | — | not measured |`);
       continue;
     }
     const ratio = t.reqPerSec / f.reqPerSec;
-    lines.push(`| ${g.label} | ${ratio.toFixed(2)} × | ${ratio >= g.min ? 'met' : 'NOT met'} |`);
+    const perCpu = t.reqPerSec / t.serverCpu / (f.reqPerSec / f.serverCpu);
+    lines.push(`| ${g.label} | ${ratio.toFixed(2)} × | ${perCpu.toFixed(2)} × | ${ratio >= g.min ? 'met' : 'NOT met'} |`);
   }
   return lines.join('\n');
 };
