@@ -114,3 +114,13 @@ describe('jwePrivateKeySealer', () => {
     await expect(jwePrivateKeySealer('other').open(sealed, key.kid)).rejects.toThrow();
   });
 });
+
+describe('publicJwks identity', () => {
+  it('is the same object while the published keys are unchanged, and a new one after rotation', async () => {
+    const signer = joseSigner({ store: memoryKeyStore(), clock: testClock(), algorithms: ['ES256'], maxTokenLifetime: 60 });
+    const a = await right(signer.publicJwks());
+    expect(await right(signer.publicJwks())).toBe(a);
+    await right(signer.rotate());
+    expect(await right(signer.publicJwks())).not.toBe(a);
+  });
+});

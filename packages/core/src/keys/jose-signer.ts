@@ -105,10 +105,21 @@ export const joseSigner = (options: KeyringOptions): Keyring => {
     );
   };
 
+  /**
+   * The same `JwkSet` object is returned while the published keys do not change, so verifiers can cache imported
+   * keys by identity (`verifyJws` does).
+   */
+  let published: { readonly set: KeySet; readonly kids: string; readonly jwks: JwkSet } | undefined;
   const publicJwks = (): TE.TaskEither<StoreError, JwkSet> =>
     pipe(
       keySet(),
-      TE.map((set) => publishedJwks(prune(set, now(), options.maxTokenLifetime))),
+      TE.map((set) => {
+        const live = prune(set, now(), options.maxTokenLifetime);
+        const kids = live.keys.map((k) => k.kid).join(' ');
+        if (published !== undefined && published.set === set && published.kids === kids) return published.jwks;
+        published = { set, kids, jwks: publishedJwks(live) };
+        return published.jwks;
+      }),
     );
 
   const rotateFrom = (set: KeySet): TE.TaskEither<StoreError, KeySet> =>
