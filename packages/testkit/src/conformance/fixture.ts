@@ -46,7 +46,7 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
     secretHashes: [{ hash: hash(seed.confidential.secret) }],
     redirectUris: [seed.confidential.redirectUri],
     postLogoutRedirectUris: [],
-    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
     responseTypes: ['code'],
     scope: ['openid', 'offline_access', 'read', 'write'],
     tokenEndpointAuthMethod: 'client_secret_basic',
@@ -78,7 +78,7 @@ export const conformanceConfig = {
   issuer: 'http://127.0.0.1/oauth',
   interactionUrl: '/interaction/{id}',
   scopesSupported: ['openid', 'offline_access', 'profile', 'email', 'read', 'write'],
-  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
   refreshTokens: { reuseGraceSeconds: 0 },
 } as const;
 

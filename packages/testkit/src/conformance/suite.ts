@@ -159,6 +159,21 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
       });
     });
 
+    describe('device authorization (RFC 8628)', () => {
+      it('issues device and user codes (no-store); the first poll is authorization_pending', async () => {
+        const o = await http({ method: 'POST', path: routes().deviceAuthorization, headers: { ...formHeaders, authorization: confidentialAuth() }, body: form({ scope: 'read' }) });
+        expect(o.status).toBe(200);
+        tokenHeadersOk(o);
+        const body = o.body as Record<string, unknown>;
+        expect(typeof body['device_code']).toBe('string');
+        expect(typeof body['user_code']).toBe('string');
+        expect(body['verification_uri']).toBe(ctx.server.config.deviceFlow.verificationUri);
+        const poll = await http(tokenProbe({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: String(body['device_code']) }, confidentialAuth()));
+        expectError(poll, 400, 'authorization_pending');
+        tokenHeadersOk(poll);
+      });
+    });
+
     describe('refresh tokens', () => {
       it('rotates, and a reused token revokes the family (RFC 9700 §4.14.2)', async () => {
         const verifier = 'r'.repeat(43);
