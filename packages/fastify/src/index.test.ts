@@ -60,6 +60,17 @@ describe('grantorFastify', () => {
     expect(await host.json()).toEqual({ got: { a: 1 } });
   });
 
+  it("is unaffected by a form parser the host registered first, which keeps serving the host's routes", async () => {
+    const app = Fastify();
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, { parsed: String(body) }));
+    await app.register(grantorFastify, { server: fakeAuthorizationServer() });
+    app.post('/host', async (request) => request.body);
+    const base = await listen(app);
+    const e = await echoOf(await fetch(`${base}/echo`, { method: 'POST', headers: form, body: 'a=1&a=%FF' }));
+    expect(e.text).toBe('a=1&a=%FF');
+    expect(await (await fetch(`${base}/host`, { method: 'POST', headers: form, body: 'x=1' })).json()).toEqual({ parsed: 'x=1' });
+  });
+
   it('leaves 405 with Allow to the core, for any method', async () => {
     const app = Fastify();
     await app.register(grantorFastify, { server: fakeAuthorizationServer() });
