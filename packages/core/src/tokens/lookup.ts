@@ -27,8 +27,9 @@ const isAccessTokenTyp = (typ: unknown): boolean =>
 /**
  * RFC 9068 §4 validation of a JWT access token, up to finding its record: the signature must verify against the
  * server's published keys (only our algorithms), `typ` must be `at+jwt`, `iss` must be our issuer, and the record
- * stored under its `jti` must be a JWT record of the same `client_id`. Expiry and revocation are judged from the
- * record by the caller (the record is the deny list). A token that fails any check is simply not found.
+ * stored under its `jti` must be a JWT record of the same `client_id` and `exp`. Expiry (`exp`, equal in both) and
+ * revocation are then judged from the record by the caller (the record is the deny list). A token that fails any
+ * check is simply not found.
  */
 const findJwtAccessToken = (deps: TokenLookupDeps, token: string): TE.TaskEither<StoreError, O.Option<AccessTokenRecord>> =>
   pipe(
@@ -41,7 +42,7 @@ const findJwtAccessToken = (deps: TokenLookupDeps, token: string): TE.TaskEither
       if (!isAccessTokenTyp(header['typ']) || payload['iss'] !== deps.config.issuer || typeof jti !== 'string') return TE.right(O.none);
       return pipe(
         deps.accessTokens.find(jti),
-        TE.map(O.filter((r) => r.format === 'jwt' && r.clientId === payload['client_id'])),
+        TE.map(O.filter((r) => r.format === 'jwt' && r.clientId === payload['client_id'] && r.expiresAt === payload['exp'])),
       );
     }),
   );
