@@ -84,6 +84,10 @@ export interface IssueFacts {
   readonly nonce?: string;
   readonly authTime?: number;
   readonly acr?: string;
+  /** RFC 8707 / RFC 8693 audience of the access token (kept in the record; the JWT `aud`). */
+  readonly audience?: readonly string[];
+  /** Grant-set access-token claims (e.g. RFC 8693 `act`), kept in the record's `extra`; they win over hook claims. */
+  readonly extra?: Readonly<Record<string, unknown>>;
   /** `New`: mint one if allowed; `Rotated`: echo this already-stored token; `None`: no refresh token. */
   readonly refresh: { readonly _tag: 'New' } | { readonly _tag: 'Rotated'; readonly token: string } | { readonly _tag: 'None' };
 }
@@ -125,7 +129,8 @@ const accessTokenWith = (
     expiresAt: now + expiresIn,
     ...optional('subject', facts.subject),
     ...optional('authTime', facts.authTime),
-    ...(Object.keys(extra).length === 0 ? {} : { extra }),
+    ...(facts.audience === undefined || facts.audience.length === 0 ? {} : { audience: facts.audience }),
+    ...(Object.keys({ ...extra, ...facts.extra }).length === 0 ? {} : { extra: { ...extra, ...facts.extra } }),
   };
   if (format === 'opaque') {
     const token = ports.random.token(32);
