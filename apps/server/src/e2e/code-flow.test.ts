@@ -3,7 +3,7 @@ import * as client from 'openid-client';
 import * as oauth from 'oauth4webapi';
 import { createBrowser } from './browser.js';
 import { makeSeed, type SeedFixture } from './fixtures.js';
-import { asMetadata, authorize, discover } from './flows.js';
+import { asMetadata, authorize, callbackOf, discover } from './flows.js';
 import { startServer, type Running } from './harness.js';
 
 /** The OpenID Connect authorization code flow through the real pages, with openid-client and oauth4webapi. */
@@ -98,6 +98,20 @@ describe('authorization code flow (end to end)', () => {
     const login = await b.get(r3.url.toString());
     expect(login.status).toBe(200);
     expect(login.body).toMatch(/name="password"/);
+  });
+
+  it('prompt=none without a session answers login_required at the redirect URI; pages escape client data', async () => {
+    const r = await codeRequest(web, { prompt: 'none' });
+    const b = createBrowser([new URL(server.issuer).origin]);
+    const page = await b.get(r.url.toString());
+    expect(page.body).not.toMatch(/<form/);
+    const back = callbackOf(page);
+    expect(back.searchParams.get('error')).toBe('login_required');
+    expect(back.searchParams.get('state')).toBe(r.state);
+    expect(back.searchParams.get('iss')).toBe(server.issuer);
+    const login = await b.get((await codeRequest(web)).url.toString());
+    expect(login.body).toContain('Web &lt;RP&gt; &amp; Co');
+    expect(login.body).not.toContain('Web <RP>');
   });
 
   it('deny ends with access_denied, state and iss', async () => {
