@@ -46,7 +46,10 @@ export interface OidcPorts {
   /** Extra claims for access tokens, ID tokens and introspection responses. */
   readonly claimHooks?: ClaimHooks;
   readonly signing?: SigningOptions;
-  /** Client authentication methods to advertise (default: basic, post, private_key_jwt, none). */
+  /**
+   * Client authentication methods to advertise (default: basic, post, private_key_jwt, none, and client_secret_jwt
+   * when the `clientSecretJwtKeys` port is present).
+   */
   readonly tokenEndpointAuthMethods?: readonly ClientAuthMethod[];
 }
 
@@ -98,6 +101,7 @@ export const oidcTokenHooks = (config: ServerConfig, ports: AuthorizationServerP
 };
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+const defaultAuthMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 /** Discovery advertises only the endpoints this composition mounts. */
 const mounted = (config: ServerConfig, ports: AuthorizationServerPorts) => (path: string): boolean => {
@@ -113,7 +117,9 @@ const discovery = (config: ServerConfig, ports: AuthorizationServerPorts): reado
   return discoveryRoutes(config, ports.logger, () => ({
     idTokenSigningAlgs: signer.algorithms(),
     hasRoute: mounted(config, ports),
-    ...(ports.tokenEndpointAuthMethods === undefined ? {} : { tokenEndpointAuthMethods: ports.tokenEndpointAuthMethods }),
+    tokenEndpointAuthMethods:
+      ports.tokenEndpointAuthMethods ??
+      (ports.clientSecretJwtKeys === undefined ? defaultAuthMethods : [...defaultAuthMethods, 'client_secret_jwt']),
   }));
 };
 
