@@ -23,7 +23,9 @@ const paths = (deps: PagesDeps, id: string) => {
 const needsLogin = (deps: PagesDeps, d: InteractionDetails, s: Session | undefined): boolean => {
   if (!isSignedIn(s) || deps.users.bySubject(s.subject) === undefined) return true;
   const i = d.interaction;
-  if (i.prompt.includes('login') && !s.freshLogins.has(i.id)) return true;
+  // Signed in for this very request: neither prompt=login nor max_age asks again (no login loop with max_age=0).
+  if (s.freshLogins.has(i.id)) return false;
+  if (i.prompt.includes('login')) return true;
   return i.maxAge !== undefined && deps.now() - s.authTime > i.maxAge;
 };
 
