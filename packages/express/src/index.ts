@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessTokenInfo, AuthorizationServer, BearerOptions, HttpRequest, Logger } from '@grantor/core';
 import {
+  bearerHttpRequest,
   defaultBodyLimit,
   defaultMountPath,
   internalError,
@@ -73,20 +74,16 @@ export const grantorRouter = (server: AuthorizationServer, options: GrantorRoute
  * The request as the bearer check sees it. The stream is never read here (the route behind still needs it): a
  * form-body token (RFC 6750 §2.2) is only seen when `express.urlencoded()` ran before.
  */
-const bearerRequest = (req: Request): HttpRequest | undefined => {
-  const body = streamConsumed(req) ? reconstructBody(req.headers['content-type'], (req as { body?: unknown }).body) : undefined;
-  const converted = toHttpRequest(req, body, '', req.originalUrl ?? req.url);
-  return converted._tag === 'Request' ? converted.request : undefined;
-};
+const bearerRequest = (req: Request): HttpRequest =>
+  bearerHttpRequest(req, streamConsumed(req) ? reconstructBody(req.headers['content-type'], (req as { body?: unknown }).body) : undefined, req.originalUrl ?? req.url);
 
 /**
  * RFC 6750 resource-server middleware: `server.bearer` validates the access token; on success `req.auth` holds what
  * it grants, otherwise the core's 400/401/403 (with `WWW-Authenticate`) is sent as is.
  */
 export const bearer = (server: AuthorizationServer, options: ExpressBearerOptions = {}): RequestHandler => (req, res, next) => {
-  const request = bearerRequest(req) ?? { method: req.method, path: '/', query: '', headers: {}, body: undefined };
   server
-    .bearer(request, options)
+    .bearer(bearerRequest(req), options)
     .then((result) => {
       if (result._tag === 'Rejected') return writeHttpResponse(res, result.response);
       req.auth = result.auth;

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, F
 import fp from 'fastify-plugin';
 import { bodyText, contentTypeOf, json, noStore, type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
 import {
+  bearerHttpRequest,
   defaultBodyLimit,
   defaultMountPath,
   internalError,
@@ -89,11 +90,8 @@ const dispatch = async (server: AuthorizationServer, request: FastifyRequest, re
 };
 
 /** The request as the bearer check sees it: the body only as the host's parsers left it. */
-const bearerRequest = (request: FastifyRequest): HttpRequest => {
-  const body = reconstructBody(request.headers['content-type'], request.body);
-  const converted = toHttpRequest(request.raw, body, '', request.raw.url ?? request.url);
-  return converted._tag === 'Request' ? converted.request : { method: request.method, path: '/', query: '', headers: {}, body: undefined };
-};
+const bearerRequest = (request: FastifyRequest): HttpRequest =>
+  bearerHttpRequest(request.raw, reconstructBody(request.headers['content-type'], request.body), request.raw.url ?? request.url);
 
 /**
  * RFC 6750 preHandler: `server.bearer` validates the access token; on success `request.auth` holds what it grants,

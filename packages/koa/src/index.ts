@@ -1,6 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import { bodyText, contentTypeOf, type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
 import {
+  bearerHttpRequest,
   defaultBodyLimit,
   defaultMountPath,
   internalError,
@@ -96,11 +97,8 @@ export const grantorMiddleware = (server: AuthorizationServer, options: GrantorK
 };
 
 /** The request as the bearer check sees it; the stream is never read here (a form-body token needs a parser before). */
-const bearerRequest = (ctx: Context): HttpRequest => {
-  const body = streamConsumed(ctx.req) ? reconstructBody(ctx.get('content-type') || undefined, parsedBody(ctx)) : undefined;
-  const converted = toHttpRequest(ctx.req, body, '', ctx.originalUrl);
-  return converted._tag === 'Request' ? converted.request : { method: ctx.method, path: '/', query: '', headers: {}, body: undefined };
-};
+const bearerRequest = (ctx: Context): HttpRequest =>
+  bearerHttpRequest(ctx.req, streamConsumed(ctx.req) ? reconstructBody(ctx.get('content-type') || undefined, parsedBody(ctx)) : undefined, ctx.originalUrl);
 
 /**
  * RFC 6750 resource-server middleware: `server.bearer` validates the access token; on success `ctx.state.auth` holds

@@ -4,6 +4,7 @@ export {
   defaultBodyLimit,
   readRawBody,
   toHttpRequest,
+  bearerHttpRequest,
   requestTarget,
   requestHeaders,
   defaultMountPath,

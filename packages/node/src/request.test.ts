@@ -37,3 +37,12 @@ describe('requestTarget', () => {
     expect(defaultMountPath(fakeAuthorizationServer('https://as.example'))).toBe('');
   });
 });
+
+describe('bearerHttpRequest', () => {
+  it('keeps the headers and raw query even when the path is not validly percent-encoded', async () => {
+    const { bearerHttpRequest } = await import('./index.js');
+    const req = { method: 'get', url: '/api/%zz?access_token=abc', headersDistinct: { authorization: ['Bearer t'] }, headers: {}, socket: {} };
+    const r = bearerHttpRequest(req as never, undefined);
+    expect(r).toMatchObject({ method: 'GET', path: '/', query: 'access_token=abc', headers: { authorization: 'Bearer t' } });
+  });
+});

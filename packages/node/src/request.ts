@@ -192,3 +192,21 @@ export const toHttpRequest = (
     },
   };
 };
+
+/**
+ * The request a resource server's bearer check sees (RFC 6750 §2): method, raw query, headers and whatever body the
+ * caller has. The path is informational only, so a path that is not validly percent-encoded never hides the token.
+ */
+export const bearerHttpRequest = (req: IncomingMessage, body: Uint8Array | undefined, url: string = req.url ?? '/'): HttpRequest => {
+  const target = requestTarget(url, '');
+  const q = url.indexOf('?');
+  const remoteAddress = req.socket?.remoteAddress;
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: target._tag === 'Target' ? target.path : '/',
+    query: q >= 0 ? url.slice(q + 1).split('#')[0] ?? '' : '',
+    headers: requestHeaders(req),
+    body,
+    ...(remoteAddress === undefined ? {} : { remoteAddress }),
+  };
+};
