@@ -1,6 +1,6 @@
 import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
-import { readEnv } from './env.js';
+import { readEnv, type ServerEnv } from './env.js';
 import { listen, type Listening } from './http/listen.js';
 
 /**
@@ -13,6 +13,14 @@ const print = (line: string): void => {
 };
 
 const logger = consoleLogger({ level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'info', write: (line) => print(line) });
+
+/** The store in one word for the start line (never the credentials of DATABASE_URL). */
+const storeLabel = (env: ServerEnv): string => {
+  const store = env.store;
+  if (store.kind === 'memory') return 'memory';
+  if (store.kind === 'sqlite') return `sqlite in ${store.dir}`;
+  return store.url.split(':')[0] ?? 'sql';
+};
 
 const main = async (): Promise<void> => {
   const env = readEnv(process.env);
@@ -39,7 +47,7 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', () => stop('SIGINT'));
   const listening = await listen(env.framework, app.host, env.port, logger);
   state.listening = listening;
-  print(`Grantor reference server (${env.framework}, store: ${env.store.kind}) listening on http://127.0.0.1:${listening.port}`);
+  print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://127.0.0.1:${listening.port}`);
   print(`issuer ${env.issuer} — discovery at ${env.issuer}/.well-known/openid-configuration`);
 };
 
