@@ -38,17 +38,19 @@ export const goalsTable = (rows: readonly Row[]): string => {
   return lines.join('\n');
 };
 
-/** Grantor's client_credentials on Express against each peer on Express (same client, same request). */
+/**
+ * Grantor's client_credentials (every framework, every store) against each peer (both on Express, same client, same
+ * request): req/s ratio, and the ratio of requests per server CPU-second.
+ */
 export const peersTable = (rows: readonly Row[]): string => {
-  const byName = new Map(rows.map((r) => [r.target.name, r]));
-  const grantor = byName.get('express grantor client_credentials');
-  const lines = ['| peer (Express, client_credentials) | peer req/s | Grantor req/s | Grantor ÷ peer req/s | Grantor ÷ peer p99 | Grantor ÷ peer RSS |', '|---|--:|--:|--:|--:|--:|'];
-  for (const peer of rows.filter((r) => r.target.kind === 'peer')) {
-    if (!usable(peer) || !usable(grantor)) {
-      lines.push(`| ${peer.target.name} | ${usable(peer) ? peer.reqPerSec.toFixed(0) : '—'} | ${usable(grantor) ? grantor.reqPerSec.toFixed(0) : '—'} | — | — | — |`);
-      continue;
-    }
-    lines.push(`| ${peer.target.name} | ${peer.reqPerSec.toFixed(0)} | ${grantor.reqPerSec.toFixed(0)} | ${(grantor.reqPerSec / peer.reqPerSec).toFixed(2)} | ${(grantor.p99 / peer.p99).toFixed(2)} | ${(grantor.peakRss / peer.peakRss).toFixed(2)} |`);
-  }
-  return lines.join('\n');
+  const peers = rows.filter((r) => r.target.kind === 'peer' && usable(r));
+  const mine = rows.filter((r) => r.target.kind === 'grantor' && r.target.scenario === 'client_credentials' && usable(r));
+  if (peers.length === 0 || mine.length === 0) return '(peers or Grantor client_credentials not measured)';
+  const head = `| Grantor client_credentials | req/s | ${peers.map((p) => `÷ ${p.target.name.replace(/^express | client_credentials$/g, '')} (${p.reqPerSec.toFixed(0)} req/s): req/s · per CPU-s · p99 · RSS`).join(' | ')} |`;
+  const rule = `|---|--:|${peers.map(() => '--:').join('|')}|`;
+  const perCpu = (r: Row): number => r.reqPerSec / r.serverCpu;
+  const body = mine.map((g) => `| ${g.target.name.replace(/^(\w+) grantor client_credentials/, '$1')} | ${g.reqPerSec.toFixed(0)} | ${peers
+    .map((p) => `${(g.reqPerSec / p.reqPerSec).toFixed(2)} · ${(perCpu(g) / perCpu(p)).toFixed(2)} · ${(g.p99 / p.p99).toFixed(2)} · ${(g.peakRss / p.peakRss).toFixed(2)}`)
+    .join(' | ')} |`);
+  return [head, rule, ...body].join('\n');
 };
