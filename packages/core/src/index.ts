@@ -52,6 +52,32 @@ export { issueTokens, lifetimeOf, mayIssueRefreshToken, type IdTokenRequest, typ
 export { authorizationCodeGrant, type AuthorizationCodePorts } from './grants/authorization-code/index.js';
 export { clientCredentialsGrant, defaultClientCredentialsScope, type ClientCredentialsPorts } from './grants/client-credentials/index.js';
 export { refreshTokenGrant, type RefreshTokenGrantPorts } from './grants/refresh-token/index.js';
+// More grants (RFC 7523 §2.1 JWT bearer, RFC 8693 token exchange, RFC 6749 §4.3 password — legacy, off by default).
+export {
+  assertionReplayKey,
+  grantAssertionAudiences,
+  jwtBearerGrant,
+  jwtBearerGrantType,
+  verifyGrantAssertion,
+  type GrantAssertionCheck,
+  type JwtBearerPorts,
+  type VerifiedGrantAssertion,
+} from './grants/jwt-bearer/index.js';
+export {
+  actClaim,
+  defaultTokenExchangePolicy,
+  ownTokensPolicy,
+  tokenExchangeGrant,
+  tokenExchangeGrantType,
+  tokenTypes,
+  type OwnTokensPolicyOptions,
+  type TokenExchangeDecision,
+  type TokenExchangePolicy,
+  type TokenExchangePorts,
+  type TokenExchangeRequest,
+} from './grants/token-exchange/index.js';
+export { passwordGrant, passwordGrantType, throttleKeys, type PasswordGrantPorts } from './grants/password/index.js';
+export type { LoginThrottle, PasswordVerifier } from './ports/password.js';
 export { registerGrant, type RegisteredGrant } from './grants/registry.js';
 export { requestedScope, rejectWithEffects, type RevocationPorts } from './grants/shared.js';
 export { handleTokenRequest, tokenRoute, type TokenEndpointPorts } from './endpoints/token.js';
