@@ -1,9 +1,8 @@
 import Fastify from 'fastify';
-import { it } from 'vitest';
-import * as core from '@grantor/core';
+import { createAuthorizationServer } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
-import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type ConformanceDeps, type Mount } from '@grantor/testkit';
+import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { grantorFastify } from './index.js';
 
 const mount: Mount = async (server) => {
@@ -23,14 +22,12 @@ const mount: Mount = async (server) => {
   };
 };
 
-const create = (core as Record<string, unknown>)['createAuthorizationServer'] as ConformanceDeps<ReturnType<typeof createMemoryStore>>['createAuthorizationServer'] | undefined;
-
-if (create === undefined) {
-  it.skip('HTTP conformance (waiting for createAuthorizationServer in @grantor/core)', () => undefined);
-} else {
-  runHttpConformance(
-    'fastify',
-    mount,
-    conformanceServerFactory({ createAuthorizationServer: create, createStore: () => createMemoryStore(), runtime: nodeRuntime({ logger: { log: () => undefined } }) }),
-  );
-}
+runHttpConformance(
+  'fastify',
+  mount,
+  conformanceServerFactory({
+    createAuthorizationServer,
+    createStore: () => createMemoryStore(),
+    runtime: nodeRuntime({ logger: { log: () => undefined } }),
+  }),
+);

@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Middleware } from 'koa';
-import { it } from 'vitest';
-import * as core from '@grantor/core';
+import { createAuthorizationServer } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
-import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type ConformanceDeps, type Mount } from '@grantor/testkit';
+import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { bearer, grantorMiddleware } from './index.js';
 
 const mount: Mount = async (server) => {
@@ -37,14 +36,12 @@ const mount: Mount = async (server) => {
   };
 };
 
-const create = (core as Record<string, unknown>)['createAuthorizationServer'] as ConformanceDeps<ReturnType<typeof createMemoryStore>>['createAuthorizationServer'] | undefined;
-
-if (create === undefined) {
-  it.skip('HTTP conformance (waiting for createAuthorizationServer in @grantor/core)', () => undefined);
-} else {
-  runHttpConformance(
-    'koa',
-    mount,
-    conformanceServerFactory({ createAuthorizationServer: create, createStore: () => createMemoryStore(), runtime: nodeRuntime({ logger: { log: () => undefined } }) }),
-  );
-}
+runHttpConformance(
+  'koa',
+  mount,
+  conformanceServerFactory({
+    createAuthorizationServer,
+    createStore: () => createMemoryStore(),
+    runtime: nodeRuntime({ logger: { log: () => undefined } }),
+  }),
+);
