@@ -86,6 +86,18 @@ describe('authorization code flow (end to end)', () => {
     expect((await client.tokenIntrospection(web, second.access_token)).active).toBe(false);
   });
 
+  it('userinfo releases only the claims of the granted scopes; another client cannot introspect the token', async () => {
+    const r = await codeRequest(web, { scope: 'openid profile' });
+    const { callback } = await authorize(server.issuer, r.url, f.user);
+    const tokens = await client.authorizationCodeGrant(web, callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+    const info = await client.fetchUserInfo(web, tokens.access_token, f.user.sub);
+    expect(info).toMatchObject({ sub: f.user.sub, name: 'Alice Example', family_name: 'Example' });
+    expect(info).not.toHaveProperty('email');
+    const machine = await discover(server.issuer, f.machine.id, client.ClientSecretBasic(f.machine.secret));
+    expect((await client.tokenIntrospection(machine, tokens.access_token)).active).toBe(false);
+    expect((await client.tokenIntrospection(web, tokens.access_token)).active).toBe(true);
+  });
+
   it('remembers consent (second request goes straight back), and prompt=login shows the login page again', async () => {
     const b = createBrowser([new URL(server.issuer).origin]);
     const r1 = await codeRequest(web, { scope: 'openid api:read' });
