@@ -38,6 +38,35 @@ const runOnce = async (t: Target, s: BenchSettings, withHook: boolean): Promise<
   }
 };
 
+interface Report {
+  readonly md: string;
+  readonly json: string;
+}
+
+const report = (targets: readonly Target[], samples: ReadonlyMap<string, readonly Sample[]>, failures: ReadonlyMap<string, string>, s: BenchSettings, machine: string, rounds: number): Report => {
+  const rows: Row[] = targets.map((t) => rowOf(t, samples.get(t.name) ?? [], failures.get(t.name)));
+  const when = new Date().toISOString();
+  const md = [
+    `Run ${when} — ${machine}; ${rounds} of ${s.rounds} rounds × ${s.duration} s (+${s.warmup} s warm-up), ${s.connections} connections, pipelining 1; medians over rounds.`,
+    '',
+    markdownTable(rows),
+    '',
+    goalsTable(rows),
+    '',
+    peersTable(rows),
+  ].join('\n');
+  const json = JSON.stringify({ when, machine, settings: s, roundsCompleted: rounds, rows: rows.map(({ target, ...r }) => ({ name: target.name, ...r })) }, null, 2);
+  return { md, json };
+};
+
+const write = (r: Report, print: boolean): void => {
+  if (print) console.log(`\n${r.md}`);
+  const out = join(here, '..', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.md'), `${r.md}\n`);
+  writeFileSync(join(out, 'latest.json'), `${r.json}\n`);
+};
+
 const main = async (): Promise<void> => {
   const s = settings();
   const pinned = hasTaskset() && pinSelf(s.loadCpu);
@@ -63,23 +92,10 @@ const main = async (): Promise<void> => {
       }
       await sleep(300);
     }
+    // Results after every round: a run cut short still leaves the completed rounds on disk.
+    if (round < s.rounds) write(report(targets, samples, failures, s, machine, round), false);
   }
-  const rows: Row[] = targets.map((t) => rowOf(t, samples.get(t.name) ?? [], failures.get(t.name)));
-  const when = new Date().toISOString();
-  const md = [
-    `Run ${when} — ${machine}; ${s.rounds} rounds × ${s.duration} s (+${s.warmup} s warm-up), ${s.connections} connections, pipelining 1; medians over rounds.`,
-    '',
-    markdownTable(rows),
-    '',
-    goalsTable(rows),
-    '',
-    peersTable(rows),
-  ].join('\n');
-  console.log(`\n${md}`);
-  const out = join(here, '..', 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.md'), `${md}\n`);
-  writeFileSync(join(out, 'latest.json'), `${JSON.stringify({ when, machine, settings: s, rows: rows.map(({ target, ...r }) => ({ name: target.name, ...r })) }, null, 2)}\n`);
+  write(report(targets, samples, failures, s, machine, s.rounds), true);
 };
 
 main().catch((e: unknown) => {
