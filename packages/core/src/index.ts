@@ -131,6 +131,8 @@ export { discoveryMetadata, discoveryRoutes, discoveryUrls, type DiscoveryOption
 export { idTokenUserClaims, releasedClaims, scopeClaims, standardClaims, userinfoRoute, type UserinfoDeps } from './endpoints/userinfo.js';
 export { inactive as inactiveIntrospection, introspectionRoute, type IntrospectionDeps } from './endpoints/introspection.js';
 export { revocationRoute, type RevocationDeps } from './endpoints/revocation.js';
+export { endSessionRoute, signedOutPage, type EndSessionDeps } from './endpoints/end-session.js';
+export type { EndSessionContext, SessionPort } from './ports/sessions.js';
 export { bearerChallenge, bearerCheck, extractBearerToken, type BearerDeps } from './server/bearer.js';
 export { oidcBearer, oidcRoutes, oidcTokenHooks, signerOf, type OidcPorts, type SigningOptions } from './server/oidc.js';
 export type { Codec } from './codec/decode.js';

@@ -44,7 +44,7 @@ describe('createAuthorizationServer', () => {
   it('decodes the config and mounts the token and authorization routes', async () => {
     const server = createAuthorizationServer({ issuer: 'https://as.example.test' }, ports());
     expect(server.config.lifetimes.accessToken).toBe(3600);
-    expect(server.routes.map((r) => r.path)).toEqual(['/token', '/authorize', '/jwks', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/introspect', '/revoke']);
+    expect(server.routes.map((r) => r.path)).toEqual(['/token', '/authorize', '/jwks', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/introspect', '/revoke', '/end_session']);
     expect(server.matches('/token')).toBe(true);
     expect(server.matches('/elsewhere')).toBe(false);
     const r = await server.handle(tokenRequest());
@@ -56,7 +56,7 @@ describe('createAuthorizationServer', () => {
       { issuer: 'https://as.example.test', routes: { token: '/oauth/token' }, grantTypes: ['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'] },
       ports(),
     );
-    expect(server.routes.map((r) => r.path)).toEqual(['/oauth/token', '/device_authorization', '/jwks', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/introspect', '/revoke']);
+    expect(server.routes.map((r) => r.path)).toEqual(['/oauth/token', '/device_authorization', '/jwks', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/introspect', '/revoke', '/end_session']);
   });
 
   it('answers 404 JSON for unknown paths and 405 with Allow for wrong methods', async () => {

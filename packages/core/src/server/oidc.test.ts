@@ -80,7 +80,7 @@ describe('discovery and JWKS through the server', () => {
     expect(m['token_endpoint_auth_methods_supported']).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']));
     expect(m['token_endpoint_auth_signing_alg_values_supported']).toEqual(expect.arrayContaining(['RS256', 'ES256']));
     expect(m['grant_types_supported']).toContain('urn:ietf:params:oauth:grant-type:device_code');
-    expect(m).not.toHaveProperty('end_session_endpoint');
+    expect(m['end_session_endpoint']).toBe(`${issuer}/end_session`);
   });
 
   it('no device endpoint without the device grant; plain PKCE listed only when allowed', async () => {

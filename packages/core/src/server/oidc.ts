@@ -1,4 +1,5 @@
 import { discoveryRoutes } from '../endpoints/discovery.js';
+import { endSessionRoute } from '../endpoints/end-session.js';
 import { introspectionRoute } from '../endpoints/introspection.js';
 import { jwksRoute } from '../endpoints/jwks.js';
 import { revocationRoute } from '../endpoints/revocation.js';
@@ -8,6 +9,7 @@ import { memoryKeyStore } from '../keys/key-stores.js';
 import type { ClientAuthMethod } from '../domain/client.js';
 import type { UserClaimsSource } from '../ports/identity.js';
 import type { KeyStore, Signer, SigningAlg } from '../ports/keys.js';
+import type { SessionPort } from '../ports/sessions.js';
 import type { RefreshTokenStore } from '../ports/stores.js';
 import type { ClaimHooks } from '../tokens/claim-hooks.js';
 import type { TokenHooks } from '../tokens/issue.js';
@@ -51,6 +53,8 @@ export interface OidcPorts {
    * when the `clientSecretJwtKeys` port is present).
    */
   readonly tokenEndpointAuthMethods?: readonly ClientAuthMethod[];
+  /** The host's login sessions: the end-session endpoint tells it about every accepted logout. */
+  readonly sessions?: SessionPort;
 }
 
 const defaultSigners = new WeakMap<object, Signer>();
@@ -109,7 +113,7 @@ const mounted = (config: ServerConfig, ports: AuthorizationServerPorts) => (path
   if (path === r.authorization) return config.grantTypes.includes('authorization_code');
   if (path === r.deviceAuthorization) return config.grantTypes.includes(deviceGrant);
   if (path === r.userinfo) return ports.claims !== undefined;
-  return [r.token, r.jwks, r.introspection, r.revocation].includes(path);
+  return [r.token, r.jwks, r.introspection, r.revocation, r.endSession].includes(path);
 };
 
 const discovery = (config: ServerConfig, ports: AuthorizationServerPorts): readonly Route[] => {
@@ -129,7 +133,7 @@ type Builder = (config: ServerConfig, ports: AuthorizationServerPorts) => Route 
 /**
  * The route builders of the signing/OIDC side, for `createAuthorizationServer`'s `oidcRouteBuilders`: jwks, both
  * discovery documents (OpenID Connect Discovery §4 and RFC 8414 §3), userinfo (only with the `claims` port),
- * introspection, revocation.
+ * introspection, revocation, end session (OpenID Connect RP-Initiated Logout 1.0).
  */
 export const oidcRouteBuilders: readonly Builder[] = [
   (config, ports) => jwksRoute(depsOf(config, ports)),
@@ -141,6 +145,14 @@ export const oidcRouteBuilders: readonly Builder[] = [
   },
   (config, ports) => introspectionRoute(depsOf(config, ports)),
   (config, ports) => revocationRoute(depsOf(config, ports)),
+  (config, ports) =>
+    endSessionRoute({
+      config,
+      clients: ports.clients,
+      signer: signerOf(config, ports),
+      logger: ports.logger,
+      ...(ports.sessions === undefined ? {} : { sessions: ports.sessions }),
+    }),
 ];
 
 /** Every route of the signing/OIDC side (see {@link oidcRouteBuilders}). */
