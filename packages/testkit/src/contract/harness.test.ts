@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore, ConsumeOutcome } from '@grantor/core';
-import { createMemoryStore } from '@grantor/store-memory';
 import { codeRecord, countTags, ok, race, t0 } from './harness.js';
 
 /** Read, wait for I/O, then write: the classic lost-update bug the contract exists to catch. */
@@ -28,6 +27,26 @@ const readThenWrite = (): AuthorizationCodeStore => {
   };
 };
 
+/** Check and write in one synchronous step: the compare-and-set the contract asks for. */
+const checkAndWriteAtomically = (): AuthorizationCodeStore => {
+  const rows = new Map<string, AuthorizationCodeRecord>();
+  const io = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    save: (record) => async () => {
+      rows.set(record.codeHash, record);
+      return { _tag: 'Right', right: undefined };
+    },
+    redeem: (codeHash, now) => async () => {
+      await io();
+      const record = rows.get(codeHash);
+      const outcome: ConsumeOutcome<AuthorizationCodeRecord> =
+        record === undefined ? { _tag: 'NotFound' } : record.redeemedAt === undefined ? { _tag: 'Consumed', record } : { _tag: 'AlreadyConsumed', record };
+      if (record !== undefined && record.redeemedAt === undefined) rows.set(codeHash, { ...record, redeemedAt: now });
+      return { _tag: 'Right', right: outcome };
+    },
+  };
+};
+
 describe('the contract race', () => {
   it('catches a store that reads, awaits, then writes', async () => {
     const store = readThenWrite();
@@ -38,10 +57,10 @@ describe('the contract race', () => {
   });
 
   it('passes an atomic store', async () => {
-    const store = createMemoryStore();
+    const store = checkAndWriteAtomically();
     const code = codeRecord();
-    await ok(store.authorizationCodes.save(code));
-    const results = await race(50, () => ok(store.authorizationCodes.redeem(code.codeHash, t0)));
+    await ok(store.save(code));
+    const results = await race(50, () => ok(store.redeem(code.codeHash, t0)));
     expect(countTags(results)).toEqual({ Consumed: 1, AlreadyConsumed: 49 });
   });
 });
