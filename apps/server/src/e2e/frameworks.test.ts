@@ -12,20 +12,20 @@ import { startServer, type Running } from './harness.js';
  * store (DATA_DIR): discovery, the code flow through the pages, client credentials, a few malformed requests, and
  * SIGTERM.
  */
-const variants: readonly (readonly [string, Readonly<Record<string, string>>])[] = [
-  ['FRAMEWORK=express', { FRAMEWORK: 'express' }],
-  ['FRAMEWORK=koa', { FRAMEWORK: 'koa' }],
-  ['FRAMEWORK=fastify with SQLite (DATA_DIR)', { FRAMEWORK: 'fastify', DATA_DIR: '' }],
+const variants: readonly (readonly [string, Readonly<Record<string, string>>, string])[] = [
+  ['FRAMEWORK=express', { FRAMEWORK: 'express' }, ''],
+  ['FRAMEWORK=koa, issuer with a path', { FRAMEWORK: 'koa' }, '/oauth'],
+  ['FRAMEWORK=fastify with SQLite (DATA_DIR)', { FRAMEWORK: 'fastify', DATA_DIR: '' }, ''],
 ];
 
-for (const [name, variantEnv] of variants) {
+for (const [name, variantEnv, issuerPath] of variants) {
   describe(`${name} (smoke)`, () => {
     let server: Running;
     let f: SeedFixture;
     beforeAll(async () => {
       f = await makeSeed();
       const env = variantEnv['DATA_DIR'] === undefined ? variantEnv : { ...variantEnv, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-data-')) };
-      server = await startServer(f.seed, env);
+      server = await startServer(f.seed, env, issuerPath);
       expect(server.output()).toContain(env['DATA_DIR'] === undefined ? 'store: memory' : 'store: sqlite');
     });
     afterAll(async () => {
@@ -44,6 +44,13 @@ for (const [name, variantEnv] of variants) {
       expect(await client.fetchUserInfo(web, tokens.access_token, f.user.sub)).toMatchObject({ email: f.user.claims['email'] });
       const machine = await discover(server.issuer, f.machine.id, client.ClientSecretBasic(f.machine.secret));
       expect((await client.clientCredentialsGrant(machine, { scope: 'api:write' })).access_token).toEqual(expect.any(String));
+    });
+
+    it('serves RFC 8414 metadata at /.well-known/oauth-authorization-server{issuer path}', async () => {
+      const url = new URL(server.issuer);
+      const res = await fetch(`${url.origin}/.well-known/oauth-authorization-server${url.pathname === '/' ? '' : url.pathname}`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { issuer: string }).issuer).toBe(server.issuer);
     });
 
     it('answers client mistakes with RFC JSON errors, never 5xx', async () => {

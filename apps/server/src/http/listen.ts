@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import type { AuthorizationServer, Logger } from '@grantor/core';
-import { createNodeHandler, notFound } from '@grantor/node';
+import type { AuthorizationServer, HttpResponse, Logger } from '@grantor/core';
+import { createNodeHandler, notFound, writeHttpResponse } from '@grantor/node';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
@@ -19,6 +19,19 @@ export interface Listening {
 }
 
 const bodyLimit = 64 * 1024;
+
+/**
+ * RFC 8414 §3.1: for an issuer with a path, the metadata lives at `/.well-known/oauth-authorization-server{path}`,
+ * outside the path Grantor is mounted under; the host serves it there (the core's own route answers it).
+ */
+const rfc8414Outside = (host: AuthorizationServer): { readonly path: string; readonly answer: () => Promise<HttpResponse> } | undefined => {
+  const issuerPath = new URL(host.config.issuer).pathname.replace(/\/+$/, '');
+  if (issuerPath === '') return undefined;
+  return {
+    path: `/.well-known/oauth-authorization-server${issuerPath}`,
+    answer: () => host.handle({ method: 'GET', path: '/.well-known/oauth-authorization-server', query: '', headers: {}, body: undefined }),
+  };
+};
 
 /** Tracks sockets so shutdown can end keep-alive connections (Node 20: `closeAllConnections`). */
 const closeHttp = (server: Server): Promise<void> =>
@@ -61,6 +74,8 @@ const withExpress = async (host: AuthorizationServer, port: number, logger: Logg
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  const outside = rfc8414Outside(host);
+  if (outside !== undefined) app.get(outside.path, (_req, res) => void outside.answer().then((r) => writeHttpResponse(res, r)));
   app.use(grantorRouter(host, { bodyLimit, logger }));
   const fallback = createNodeHandler(host, { bodyLimit, logger });
   app.use((req, res) => {
@@ -74,6 +89,14 @@ const withExpress = async (host: AuthorizationServer, port: number, logger: Logg
 /** Koa 3 through `@grantor/koa`; anything else gets the core's RFC-shaped 404 (written by `@grantor/node`). */
 const withKoa = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
   const app = new Koa();
+  const outside = rfc8414Outside(host);
+  if (outside !== undefined) {
+    app.use(async (ctx, next) => {
+      if (ctx.path !== outside.path || ctx.method !== 'GET') return next();
+      ctx.respond = false;
+      writeHttpResponse(ctx.res, await outside.answer());
+    });
+  }
   app.use(grantorMiddleware(host, { bodyLimit, logger }));
   const handler = createNodeHandler(host, { bodyLimit, logger });
   app.use(async (ctx) => {
@@ -102,6 +125,8 @@ const withFastify = async (host: AuthorizationServer, port: number, logger: Logg
     },
   });
   await app.register(grantorFastify, { server: host, bodyLimit, logger });
+  const outside = rfc8414Outside(host);
+  if (outside !== undefined) app.get(outside.path, async (_request, reply) => sendHttpResponse(reply, await outside.answer()));
   app.setNotFoundHandler((_request, reply) => sendHttpResponse(reply, notFound()));
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
