@@ -19,13 +19,17 @@ const fullGc = (): void => {
 const count = Number(process.env['MEMORY_TOKENS'] ?? 1_000_000);
 const now = Math.floor(Date.now() / 1000);
 
-/** The kinds of token the core issues: client_credentials (no subject, no grant) and user tokens (code/refresh). */
+/**
+ * The kinds of token the core issues: client_credentials (no subject; the core gives each one its own grant id, 16
+ * random bytes) and user tokens (authorization_code / refresh_token: a subject, several scopes, auth_time).
+ */
 const variants = {
   client_credentials: (i: number): AccessTokenRecord => ({
     id: createHash('sha256').update(`token-${i}`).digest('base64url'),
     format: 'opaque',
     clientId: 'bench-client',
     scope: ['api'],
+    grantId: createHash('sha256').update(`grant-${i}`).digest('base64url').slice(0, 22),
     issuedAt: now,
     expiresAt: now + 3600,
   }),
