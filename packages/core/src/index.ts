@@ -133,6 +133,17 @@ export { inactive as inactiveIntrospection, introspectionRoute, type Introspecti
 export { revocationRoute, type RevocationDeps } from './endpoints/revocation.js';
 export { endSessionRoute, signedOutPage, type EndSessionDeps } from './endpoints/end-session.js';
 export type { EndSessionContext, SessionPort } from './ports/sessions.js';
+export {
+  clientAdmin,
+  generateClientKeyPair,
+  rotateClientSecret,
+  rotatedSecretHashes,
+  type ClientAdminPorts,
+  type GeneratedKeyPair,
+  type KeyPairOptions,
+  type RotateSecretOptions,
+  type RotatedSecret,
+} from './admin/clients.js';
 export { bearerChallenge, bearerCheck, extractBearerToken, type BearerDeps } from './server/bearer.js';
 export { oidcBearer, oidcRoutes, oidcTokenHooks, signerOf, type OidcPorts, type SigningOptions } from './server/oidc.js';
 export type { Codec } from './codec/decode.js';
