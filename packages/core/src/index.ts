@@ -146,5 +146,5 @@ export {
 } from './admin/clients.js';
 export { claimsMapping, mapClaims, valueAtPath, type ClaimSource, type ClaimsMappingSpec, type UserRecordLoader } from './identity/claims-mapping.js';
 export { bearerChallenge, bearerCheck, extractBearerToken, type BearerDeps } from './server/bearer.js';
-export { oidcBearer, oidcRoutes, oidcTokenHooks, signerOf, type OidcPorts, type SigningOptions } from './server/oidc.js';
+export { oidcBearer, oidcKeys, oidcRoutes, oidcTokenHooks, signerOf, type OidcPorts, type SigningOptions } from './server/oidc.js';
 export type { Codec } from './codec/decode.js';

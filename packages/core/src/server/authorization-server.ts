@@ -3,6 +3,8 @@ import type { HttpResponse } from '../http/http-response.js';
 import type { Client } from '../domain/client.js';
 import type { InteractionRecord } from '../domain/records.js';
 import type { OAuthError } from '../errors/oauth-error.js';
+import type { StoreError } from '../errors/store-error.js';
+import type { JwkSet, SigningAlg } from '../ports/keys.js';
 import type { ServerConfig } from './config.js';
 
 /** One HTTP route of the server, relative to `config.baseUrl`. */
@@ -89,6 +91,21 @@ export interface DeviceVerificationApi {
   readonly deny: (userCode: string) => Promise<{ readonly _tag: 'Done' } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
 }
 
+/** The outcome of a key operation: the keys now published at `jwks_uri` and the active (signing) ones. */
+export type KeyOperationResult =
+  | { readonly _tag: 'Done'; readonly jwks: JwkSet; readonly active: readonly { readonly kid: string; readonly alg: SigningAlg }[] }
+  | { readonly _tag: 'Failed'; readonly error: StoreError };
+
+/**
+ * Signing-key operations on the server's own signer (`keys/jose-signer.ts`), for a schedule or an operator:
+ * `rotate` (next → active → retired, fresh next keys; retired keys stay published until the tokens they signed
+ * expire) and `reload` (another process rotated the shared key store).
+ */
+export interface KeyRotationApi {
+  readonly rotate: () => Promise<KeyOperationResult>;
+  readonly reload: () => Promise<KeyOperationResult>;
+}
+
 /** The object `createAuthorizationServer(config, ports)` returns. Promises here never reject. */
 export interface AuthorizationServer {
   readonly config: ServerConfig;
@@ -102,4 +119,9 @@ export interface AuthorizationServer {
   readonly bearer: (req: HttpRequest, options?: BearerOptions) => Promise<BearerResult>;
   readonly interactions: InteractionApi;
   readonly device: DeviceVerificationApi;
+  /**
+   * Key rotation on the running server. Present when its signer can rotate: the default jose signer, or a
+   * `ports.signer` that has `rotate`/`reload` (e.g. a `joseSigner` built by the host); absent for other custom signers.
+   */
+  readonly keys?: KeyRotationApi;
 }

@@ -16,7 +16,7 @@ import type { AuthorizationServer, BearerResult, Route } from './authorization-s
 import type { ServerConfig } from './config.js';
 import { createDeviceVerificationApi } from './device-verification.js';
 import { createInteractionApi } from './interactions.js';
-import { oidcBearer, oidcRouteBuilders as signingRouteBuilders, oidcTokenHooks } from './oidc.js';
+import { oidcBearer, oidcKeys, oidcRouteBuilders as signingRouteBuilders, oidcTokenHooks } from './oidc.js';
 import type { AuthorizationServerPorts } from './ports.js';
 
 /** Builds one route from the decoded config and the ports; `undefined` when its feature is disabled. */
@@ -75,6 +75,9 @@ const guardedBearer =
     }
   };
 
+/** `AuthorizationServer.keys` only when the server's signer can rotate (exactOptionalPropertyTypes: no `undefined`). */
+const keysApi = (keys: AuthorizationServer['keys']): Pick<AuthorizationServer, 'keys'> => (keys === undefined ? {} : { keys });
+
 /**
  * Composes the authorization server: decodes the config (a `TypeError` naming the bad field), enables the grants of
  * `config.grantTypes` (a `TypeError` for a grant type without implementation), builds the route table and the
@@ -127,5 +130,6 @@ export const createAuthorizationServer = (configInput: ServerConfigInput, ports:
     bearer,
     interactions: createInteractionApi(config, effective),
     device: createDeviceVerificationApi(effective),
+    ...keysApi(oidcKeys(config, effective)),
   };
 };

@@ -1,3 +1,6 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { discoveryRoutes } from '../endpoints/discovery.js';
 import { endSessionRoute } from '../endpoints/end-session.js';
 import { introspectionRoute } from '../endpoints/introspection.js';
@@ -8,13 +11,14 @@ import { defaultSigningAlgorithms, joseSigner } from '../keys/jose-signer.js';
 import { memoryKeyStore } from '../keys/key-stores.js';
 import type { ClientAuthMethod } from '../domain/client.js';
 import type { UserClaimsSource } from '../ports/identity.js';
-import type { KeyStore, Signer, SigningAlg } from '../ports/keys.js';
+import type { KeySet, KeyStore, Signer, SigningAlg } from '../ports/keys.js';
 import type { SessionPort } from '../ports/sessions.js';
 import type { RefreshTokenStore } from '../ports/stores.js';
+import { storeError, type StoreError } from '../errors/store-error.js';
 import type { ClaimHooks } from '../tokens/claim-hooks.js';
 import type { TokenHooks } from '../tokens/issue.js';
 import { signedTokenHooks } from '../tokens/signed-tokens.js';
-import type { AuthorizationServer, Route } from './authorization-server.js';
+import type { AuthorizationServer, KeyOperationResult, KeyRotationApi, Route } from './authorization-server.js';
 import { bearerCheck } from './bearer.js';
 import type { ServerConfig } from './config.js';
 import type { AuthorizationServerPorts } from './ports.js';
@@ -102,6 +106,37 @@ export const oidcTokenHooks = (config: ServerConfig, ports: AuthorizationServerP
     idToken: { alg: signing.idTokenAlg ?? 'RS256' },
     accessToken: { alg: signing.accessTokenAlg ?? 'RS256', ...(signing.accessTokenAudience === undefined ? {} : { defaultAudience: signing.accessTokenAudience }) },
   });
+};
+
+/** A signer that can also rotate and reload its keys (the default `joseSigner`'s `Keyring`). */
+type Rotatable = Signer & { readonly rotate: () => TE.TaskEither<StoreError, KeySet>; readonly reload: () => TE.TaskEither<StoreError, KeySet> };
+const isRotatable = (signer: Signer): signer is Rotatable =>
+  typeof (signer as Partial<Rotatable>).rotate === 'function' && typeof (signer as Partial<Rotatable>).reload === 'function';
+
+/** Runs a key-set change, then reports the published and active keys; never rejects. */
+const keyOperation = (signer: Rotatable, change: () => TE.TaskEither<StoreError, KeySet>) => async (): Promise<KeyOperationResult> => {
+  try {
+    const result = await pipe(
+      change(),
+      TE.bindTo('set'),
+      TE.bind('jwks', () => signer.publicJwks()),
+    )();
+    return E.isLeft(result)
+      ? { _tag: 'Failed', error: result.left }
+      : { _tag: 'Done', jwks: result.right.jwks, active: result.right.set.keys.filter((k) => k.status === 'active').map((k) => ({ kid: k.kid, alg: k.alg })) };
+  } catch (cause) {
+    return { _tag: 'Failed', error: storeError('key operation failed', { cause }) };
+  }
+};
+
+/**
+ * `AuthorizationServer.keys`: rotation and reload of the server's own signer (the one every token hook, the JWKS and
+ * the bearer check share), when it can rotate; `undefined` otherwise.
+ */
+export const oidcKeys = (config: ServerConfig, ports: AuthorizationServerPorts): KeyRotationApi | undefined => {
+  const signer = signerOf(config, ports);
+  if (!isRotatable(signer)) return undefined;
+  return { rotate: keyOperation(signer, () => signer.rotate()), reload: keyOperation(signer, () => signer.reload()) };
 };
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
