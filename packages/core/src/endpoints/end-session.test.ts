@@ -149,6 +149,15 @@ describe('end-session endpoint (RP-Initiated Logout 1.0)', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a hint with several audiences names its client by azp; without azp the redirect cannot be checked', async () => {
+    const { server, signer } = setup();
+    const withAzp = await idToken(signer, { aud: ['api', 'web'], azp: 'web' });
+    expect((await server.handle(get({ id_token_hint: withAzp, post_logout_redirect_uri: logoutUri })))._tag).toBe('Redirect');
+    const withoutAzp = await idToken(signer, { aud: ['api', 'web'] });
+    expectErrorPage(await server.handle(get({ id_token_hint: withoutAzp, post_logout_redirect_uri: logoutUri })));
+    expect((await server.handle(get({ id_token_hint: withoutAzp, client_id: 'web', post_logout_redirect_uri: logoutUri })))._tag).toBe('Redirect');
+  });
+
   it('client_id must be an audience of the hint; an unknown client is an error', async () => {
     const { server, calls, signer } = setup();
     expectErrorPage(await server.handle(get({ id_token_hint: await idToken(signer, {}), client_id: 'other', post_logout_redirect_uri: 'https://other.example.test/bye' })));

@@ -40,6 +40,8 @@ interface LogoutParams {
 interface Hint {
   readonly subject: string;
   readonly audience: readonly string[];
+  /** OpenID Connect Core §2 `azp`: the client the ID token was issued to (set by Grantor on every ID token). */
+  readonly authorizedParty?: string;
   readonly sessionId?: string;
 }
 
@@ -92,19 +94,26 @@ const verifyHint = (deps: EndSessionDeps, token: string): TE.TaskEither<OAuthErr
       const audience = audienceOf(payload['aud']);
       if (typeof sub !== 'string' || sub === '' || audience === undefined) return TE.left(badHint('no sub or aud'));
       const sid = payload['sid'];
-      return TE.right({ subject: sub, audience, ...optional('sessionId', typeof sid === 'string' ? sid : undefined) });
+      const azp = payload['azp'];
+      return TE.right({
+        subject: sub,
+        audience,
+        ...optional('authorizedParty', typeof azp === 'string' && audience.includes(azp) ? azp : undefined),
+        ...optional('sessionId', typeof sid === 'string' ? sid : undefined),
+      });
     }),
   );
 
 /**
- * The client of the logout: `client_id`, else the hint's single audience. RP-Initiated Logout 1.0 §2: when both are
- * given, `client_id` must be an audience of the ID token. An unknown client is an error (never a redirect).
+ * The client of the logout: `client_id`, else the hint's single audience (or its `azp` among several audiences).
+ * RP-Initiated Logout 1.0 §2: when both are given, `client_id` must be an audience of the ID token. An unknown client
+ * is an error (never a redirect).
  */
 const clientOf = (deps: EndSessionDeps, params: LogoutParams, hint: Hint | undefined): TE.TaskEither<OAuthError, Client | undefined> => {
   if (params.clientId !== undefined && hint !== undefined && !hint.audience.includes(params.clientId)) {
     return TE.left(invalidRequest('The client_id does not match the id_token_hint.', 'client_id not in aud'));
   }
-  const clientId = params.clientId ?? (hint?.audience.length === 1 ? hint.audience[0] : undefined);
+  const clientId = params.clientId ?? (hint?.audience.length === 1 ? hint.audience[0] : hint?.authorizedParty);
   if (clientId === undefined) return TE.right(undefined);
   return pipe(
     deps.clients.find(clientId),
