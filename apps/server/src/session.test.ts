@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { httpRequest } from '@grantor/core';
+import { createSessionStore, sessionCookieName } from './session.js';
+import { createFailureThrottle, windowMs } from './throttle.js';
+
+const withCookie = (setCookie: string | undefined) =>
+  httpRequest({ method: 'GET', path: '/', headers: { cookie: `other=1; ${(setCookie ?? '').split(';')[0] ?? ''}` } });
+
+describe('sessions', () => {
+  it('sets an HttpOnly, SameSite=Lax, Path=/ cookie (Secure only for https) and finds the session again', () => {
+    const store = createSessionStore({ secure: false });
+    const { session, setCookie } = store.ensure(httpRequest({ method: 'GET', path: '/' }));
+    expect(setCookie).toMatch(new RegExp(`^${sessionCookieName}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax`));
+    expect(setCookie).not.toMatch(/Secure/);
+    expect(store.get(withCookie(setCookie))?.id).toBe(session.id);
+    expect(createSessionStore({ secure: true }).ensure(httpRequest({ method: 'GET', path: '/' })).setCookie).toMatch(/; Secure/);
+  });
+
+  it('changes the session id at sign-in (no fixation) and checks the CSRF token exactly', () => {
+    const store = createSessionStore({ secure: false });
+    const { session, setCookie } = store.ensure(httpRequest({ method: 'GET', path: '/' }));
+    expect(store.checkCsrf(session, session.csrf)).toBe(true);
+    expect(store.checkCsrf(session, `${session.csrf}x`)).toBe(false);
+    expect(store.checkCsrf(session, undefined)).toBe(false);
+    const signed = store.signIn(session, 'sub-1', 1000, 'interaction-1');
+    expect(signed.session.id).not.toBe(session.id);
+    expect(store.get(withCookie(setCookie))).toBeUndefined();
+    expect(store.get(withCookie(signed.setCookie))).toMatchObject({ subject: 'sub-1', authTime: 1000 });
+    expect(signed.session.freshLogins.has('interaction-1')).toBe(true);
+  });
+
+  it('forgets idle sessions after eight hours', () => {
+    let t = 0;
+    const store = createSessionStore({ secure: false, now: () => t });
+    const { setCookie } = store.ensure(httpRequest({ method: 'GET', path: '/' }));
+    t = 8 * 3600 * 1000 + 1;
+    expect(store.get(withCookie(setCookie))).toBeUndefined();
+  });
+});
+
+describe('failure throttle (RFC 8628 §5.1)', () => {
+  it('blocks a key after `limit` failures within the window and forgets them after it', () => {
+    let t = 0;
+    const throttle = createFailureThrottle(3, () => t);
+    for (let i = 0; i < 3; i++) {
+      expect(throttle.blocked('ip')).toBe(false);
+      throttle.fail('ip');
+    }
+    expect(throttle.blocked('ip')).toBe(true);
+    expect(throttle.blocked('other')).toBe(false);
+    t = windowMs + 1;
+    expect(throttle.blocked('ip')).toBe(false);
+  });
+});
