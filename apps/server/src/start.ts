@@ -52,6 +52,8 @@ const main = async (): Promise<void> => {
 };
 
 process.on('unhandledRejection', (cause) => logger.log('error', 'unhandled rejection', { cause: String(cause) }));
+// A fault in one request must not take every other client down: log it and keep serving.
+process.on('uncaughtException', (cause) => logger.log('error', 'uncaught exception', { cause: String(cause) }));
 
 main().catch((e: unknown) => {
   process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);
