@@ -41,6 +41,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     users,
     sessions: createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' }),
     deviceIpThrottle: createFailureThrottle(60),
+    loginThrottle: { perUser: createFailureThrottle(10), perIp: createFailureThrottle(100) },
     deviceSessionLimit: 10,
     logger,
     now: () => Date.now() / 1000,

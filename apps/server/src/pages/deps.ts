@@ -10,6 +10,8 @@ export interface PagesDeps {
   readonly sessions: SessionStore;
   /** Wrong user codes per client IP (RFC 8628 §5.1). */
   readonly deviceIpThrottle: FailureThrottle;
+  /** Wrong passwords per client IP + username and per client IP. */
+  readonly loginThrottle: { readonly perUser: FailureThrottle; readonly perIp: FailureThrottle };
   /** Wrong user codes allowed per session within the throttle window. */
   readonly deviceSessionLimit: number;
   readonly logger: Logger;
@@ -38,6 +40,26 @@ export const isSignedIn = (s: Session | undefined): s is Session & { subject: st
 export const failInteraction = async (deps: PagesDeps, id: string, code: InteractionFailure): Promise<HttpResponse> => {
   const api = deps.server.interactions;
   return api.fail !== undefined ? api.fail(id, code) : api.deny(id);
+};
+
+export type LoginCheck =
+  | { readonly _tag: 'Ok'; readonly user: { readonly subject: string; readonly username: string } }
+  | { readonly _tag: 'Wrong' }
+  | { readonly _tag: 'Throttled' };
+
+/**
+ * Checks a password (argon2id) unless this client IP failed too often, for this username or in total (online
+ * guessing; every attempt costs an argon2 computation). Failures are counted; the page shows the form again.
+ */
+export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: string, password: string): Promise<LoginCheck> => {
+  const ip = req.remoteAddress ?? 'unknown';
+  const pair = `${ip}|${username}`;
+  if (deps.loginThrottle.perUser.blocked(pair) || deps.loginThrottle.perIp.blocked(ip)) return { _tag: 'Throttled' };
+  const user = await deps.users.verify(username, password);
+  if (user !== undefined) return { _tag: 'Ok', user };
+  deps.loginThrottle.perUser.fail(pair);
+  deps.loginThrottle.perIp.fail(ip);
+  return { _tag: 'Wrong' };
 };
 
 export type PageHandler = (req: HttpRequest, deps: PagesDeps) => Promise<HttpResponse>;

@@ -2,7 +2,7 @@ import type { Client, HttpRequest, HttpResponse } from '@grantor/core';
 import { readForm, queryParam } from '../forms.js';
 import { recent } from '../throttle.js';
 import type { Session } from '../session.js';
-import { isSignedIn, type PagesDeps } from './deps.js';
+import { checkLogin, isSignedIn, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { consentPage, deviceDonePage, deviceEntryPage, loginPage } from './views.js';
 
@@ -91,14 +91,16 @@ export const deviceLogin = async (req: HttpRequest, deps: PagesDeps): Promise<Ht
   }
   const found = await lookUp(req, deps, session, userCode, setCookie);
   if (found._tag === 'Refused') return found.response;
-  const user = await deps.users.verify(form['username'] ?? '', form['password'] ?? '');
-  if (user === undefined) {
+  const check = await checkLogin(deps, req, form['username'] ?? '', form['password'] ?? '');
+  if (check._tag !== 'Ok') {
+    const error = check._tag === 'Throttled' ? 'Too many failed sign-ins. Wait a few minutes and try again.' : 'Wrong username or password.';
     return loginPage(
-      { action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), error: 'Wrong username or password.', hidden: { user_code: userCode }, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
-      401,
+      { action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), error, hidden: { user_code: userCode }, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
+      check._tag === 'Throttled' ? 429 : 401,
       cookieHeader(setCookie),
     );
   }
+  const user = check.user;
   const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()));
   return showConsent(deps, signed.session as Session & { subject: string }, userCode, found, signed.setCookie);
 };

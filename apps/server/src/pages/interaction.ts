@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse, InteractionDetails } from '@grantor/cor
 import { redirect } from '@grantor/core';
 import { readForm } from '../forms.js';
 import type { Session } from '../session.js';
-import { asSeeOther, failInteraction, isSignedIn, withHeaders, type PagesDeps } from './deps.js';
+import { asSeeOther, checkLogin, failInteraction, isSignedIn, withHeaders, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { consentPage, loginPage } from './views.js';
 
@@ -77,11 +77,13 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
       setCookie === undefined ? {} : { 'set-cookie': setCookie },
     );
   if (!deps.sessions.checkCsrf(session, form['csrf'])) return again('Your session expired. Please sign in again.', 403);
-  const user = await deps.users.verify(form['username'] ?? '', form['password'] ?? '');
-  if (user === undefined) {
+  const check = await checkLogin(deps, req, form['username'] ?? '', form['password'] ?? '');
+  if (check._tag === 'Throttled') return again('Too many failed sign-ins. Wait a few minutes and try again.', 429);
+  if (check._tag === 'Wrong') {
     deps.logger.log('info', 'login failed', { interaction: id });
     return again('Wrong username or password.', 401);
   }
+  const user = check.user;
   const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()), id);
   deps.logger.log('info', 'login', { interaction: id, sub: user.subject });
   return redirect(paths(deps, id).page, 303, { 'set-cookie': signed.setCookie });

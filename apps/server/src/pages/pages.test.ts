@@ -92,6 +92,7 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
       const users = await createUserDirectory([{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }]);
       const pages = createPages({
         server: core.server, users, sessions: createSessionStore({ secure: false }), deviceIpThrottle: createFailureThrottle(1000),
+        loginThrottle: { perUser: createFailureThrottle(5), perIp: createFailureThrottle(1000) },
         deviceSessionLimit: 3, logger: silent, now: () => Date.now() / 1000, prefix: '',
       });
       listening = await listen(framework, withPages(core.server, pages), 0, silent);
@@ -171,6 +172,20 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
       core.add('n3', ['none']);
       const silent = await b.get(`${origin}/interaction/n3`);
       expect(silent.headers.get('location')).toContain('code=c-n3');
+    });
+
+    it('throttles wrong passwords per IP and username (429); other users still sign in', async () => {
+      const b = createBrowser([origin]);
+      core.add('t1');
+      let page = await b.get(`${origin}/interaction/t1`);
+      for (let i = 0; i < 5; i++) page = await b.submit(loginForm(page), { username: 'mallory-target', password: `guess-${i}` });
+      const refused = await b.submit(loginForm(page), { username: 'mallory-target', password: 'guess-5' });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toContain('Too many failed sign-ins');
+      const other = await b.submit(loginForm(refused), { username: 'alice', password: 'correct horse' });
+      // alice consented earlier: straight back to the client
+      expect(other.status).toBe(302);
+      expect(other.headers.get('location')).toContain('code=c-t1');
     });
 
     it('shows a 4xx page for an unknown interaction', async () => {
