@@ -6,7 +6,7 @@ export type Framework = 'fastify' | 'koa' | 'express';
 export interface Target {
   readonly name: string;
   readonly framework: Framework;
-  readonly kind: 'floor' | 'grantor' | 'peer';
+  readonly kind: 'floor' | 'adapter' | 'grantor' | 'peer';
   /** File under dist/targets. */
   readonly entry: string;
   readonly args: readonly string[];
@@ -32,6 +32,11 @@ const grantorMemory: readonly Target[] = frameworks.flatMap((fw): Target[] => [
   { name: `${fw} grantor bearer`, framework: fw, kind: 'grantor', entry: `grantor-${fw}.js`, args: ['memory'], scenario: 'bearer', floor: floorGet(fw) },
 ]);
 
+/** The adapter alone: every Grantor route answers a fixed token response (the core's work removed). */
+const adapterOnly: readonly Target[] = frameworks.map((fw): Target => ({
+  name: `${fw} adapter only (stubbed core)`, framework: fw, kind: 'adapter', entry: `grantor-${fw}.js`, args: ['memory', 'none', 'stub'], scenario: 'client_credentials', floor: floorPost(fw),
+}));
+
 const grantorSql: readonly Target[] = [
   { name: 'fastify grantor client_credentials sqlite', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['sqlite'], scenario: 'client_credentials', floor: floorPost('fastify') },
   { name: 'fastify grantor client_credentials postgres', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['postgres'], scenario: 'client_credentials', floor: floorPost('fastify') },
@@ -42,7 +47,7 @@ const peers: readonly Target[] = [
   { name: 'express node-oauth2-server client_credentials', framework: 'express', kind: 'peer', entry: 'peer-node-oauth.js', args: [], scenario: 'client_credentials', floor: floorPost('express') },
 ];
 
-export const catalog: readonly Target[] = [...floors, ...grantorMemory, ...grantorSql, ...peers];
+export const catalog: readonly Target[] = [...floors, ...adapterOnly, ...grantorMemory, ...grantorSql, ...peers];
 
 /** Targets selected by BENCH_ONLY (substrings); floors of selected targets are always kept, for the ratios. */
 export const select = (only: readonly string[]): readonly Target[] => {

@@ -36,4 +36,4 @@ export const settings = (): BenchSettings => ({
 
 /** How many single-use credentials (codes, refresh tokens) a server pre-issues for one run. */
 export const preissueCount = (s: BenchSettings): number =>
-  Math.floor(num('BENCH_PREISSUE', Math.ceil((s.duration + s.warmup) * 9000)));
+  Math.floor(num('BENCH_PREISSUE', Math.ceil((s.duration + s.warmup) * 7000)));

@@ -4,7 +4,7 @@
  * tokens saved through the store ports before the run (the parent rebuilds their values from `${prefix}${i}`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createAuthorizationServer, type AuthorizationServer, type Client } from '@grantor/core';
+import { createAuthorizationServer, json, type AuthorizationServer, type Client } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { CLIENT_ID, CLIENT_SECRET, CODE_VERIFIER, REDIRECT_URI, SCOPE, type ReadyMessage } from '../protocol.js';
 import { openStore, type StoreKind } from './stores.js';
@@ -17,14 +17,27 @@ export interface GrantorSetup {
   readonly extra: Omit<ReadyMessage, 'type' | 'port'>;
 }
 
-/** Reads `<store> [codes|refresh]` from argv. */
-export const parseArgs = (argv: readonly string[]): { readonly store: StoreKind; readonly preissue: Preissue } => {
+/** Reads `<store> [codes|refresh|none] [stub]` from argv. */
+export const parseArgs = (argv: readonly string[]): { readonly store: StoreKind; readonly preissue: Preissue; readonly stub: boolean } => {
   const store = (argv[0] ?? 'memory') as StoreKind;
   const preissue = (argv[1] ?? 'none') as Preissue;
   if (!['memory', 'sqlite', 'postgres'].includes(store)) throw new TypeError(`unknown store ${store}`);
   if (!['none', 'codes', 'refresh'].includes(preissue)) throw new TypeError(`unknown pre-issue kind ${preissue}`);
-  return { store, preissue };
+  return { store, preissue, stub: argv[2] === 'stub' };
 };
+
+/** A fixed token response, the size of a real one. */
+const stubResponse = json(200, { access_token: 'x'.repeat(43), token_type: 'Bearer', expires_in: 3600, scope: SCOPE });
+
+/**
+ * The same server with every route answering a fixed token response at once: what the adapter and @grantor/node
+ * cost without the core's work (the "adapter-only" targets).
+ */
+export const stubbed = (server: AuthorizationServer): AuthorizationServer => ({
+  ...server,
+  routes: server.routes.map((r) => ({ ...r, handle: async () => stubResponse })),
+  handle: async () => stubResponse,
+});
 
 const unwrap = async <A>(task: () => Promise<{ readonly _tag: 'Left'; readonly left: unknown } | { readonly _tag: 'Right'; readonly right: A }>): Promise<A> => {
   const r = await task();
@@ -32,7 +45,7 @@ const unwrap = async <A>(task: () => Promise<{ readonly _tag: 'Left'; readonly l
   return r.right;
 };
 
-export const setupGrantor = async (store: StoreKind, preissue: Preissue, count: number): Promise<GrantorSetup> => {
+export const setupGrantor = async (store: StoreKind, preissue: Preissue, count: number, stub = false): Promise<GrantorSetup> => {
   const runtime = nodeRuntime({ log: { level: 'error' } });
   const stores = await openStore(store);
   const client: Client = {
@@ -47,10 +60,11 @@ export const setupGrantor = async (store: StoreKind, preissue: Preissue, count: 
   };
   await unwrap(stores.clients.save(client));
 
-  const server = createAuthorizationServer(
+  const real = createAuthorizationServer(
     { issuer: 'http://127.0.0.1', scopesSupported: ['openid', 'offline_access', SCOPE], accessTokenFormat: 'opaque' },
     { ...runtime, ...stores },
   );
+  const server = stub ? stubbed(real) : real;
 
   const now = Math.floor(Date.now() / 1000);
   const prefix = `${randomBytes(24).toString('base64url')}.`;
