@@ -35,7 +35,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   const clients = seed.clients.map(toClient);
   const users = await createUserDirectory(seed.users);
   const prefix = issuerPrefix(env.issuer);
-  const core = await createCore({ env, scopes: knownScopes(seed), clients, claims: users.claimsSource, logger, prefix });
+  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix });
   const pages = createPages({
     server: core.server,
     users,

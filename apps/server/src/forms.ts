@@ -1,17 +1,12 @@
-import type { HttpRequest } from '@grantor/core';
-
-const decoder = new TextDecoder('utf-8', { fatal: false });
+import { readFormBody, type HttpRequest } from '@grantor/core';
 
 /**
- * Reads an `application/x-www-form-urlencoded` body (the pages' forms). Anything else, or a malformed body, gives
- * an empty form (the page then reports the missing field). The first value of a repeated field wins.
+ * The fields of a page's form POST, parsed by the core (`application/x-www-form-urlencoded` only; a repeated field,
+ * bad encoding or another content type gives an empty form, and the page then reports the missing field).
  */
 export const readForm = (req: HttpRequest): Readonly<Record<string, string>> => {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded' || req.body === undefined) return {};
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [k, v] of new URLSearchParams(decoder.decode(req.body))) if (!(k in out)) out[k] = v;
-  return out;
+  const form = readFormBody(req);
+  return form._tag === 'Right' ? form.right : {};
 };
 
 /** One query parameter (first value), or undefined. */

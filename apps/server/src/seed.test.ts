@@ -23,7 +23,7 @@ const doc = {
 describe('seed', () => {
   it('keeps RFC 7591 metadata, ignores unknown members and knows every client scope', () => {
     const seed = parseSeed(doc);
-    expect(knownScopes(seed)).toEqual(['openid', 'profile', 'email', 'offline_access', 'api:read', 'api:write']);
+    expect(knownScopes(seed.clients.map(clientFromMetadata))).toEqual(['openid', 'profile', 'email', 'offline_access', 'api:read', 'api:write']);
     const web = clientFromMetadata(seed.clients[0]!);
     expect(web).toMatchObject({ clientId: 'web-1', clientName: 'Web', scope: ['openid', 'profile', 'api:read'], tokenEndpointAuthMethod: 'client_secret_basic' });
     expect(web.secretHashes).toEqual([{ hash: sha256('s3cret') }]);

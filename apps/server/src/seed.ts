@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as O from 'fp-ts/lib/Option.js';
-import type { UserClaimsSource } from '@grantor/core';
+import type { Client, UserClaimsSource } from '@grantor/core';
 
 /**
  * The seed file (acceptance interface §2): RFC 7591 client metadata and users with clear passwords. Unknown
- * members are ignored, never rejected. Passwords are hashed with argon2id at load; client secrets are hashed with
- * SHA-256 when the metadata becomes a `Client` (see `clients.ts`).
+ * members are ignored, never rejected. Passwords are hashed with argon2id at load; client metadata is decoded by the
+ * core's codec (`clientFromMetadata`, secrets kept as SHA-256 hashes) in `app.ts`.
  */
 export interface SeedClient {
   readonly client_id: string;
@@ -28,34 +28,16 @@ export interface Seed {
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
-const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
 const fail = (where: string, message: string): never => {
   throw new Error(`seed: ${where}: ${message}`);
 };
 
-const optionalStringArray = (where: string, v: unknown): void => {
-  if (v === undefined) return;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(where, 'must be an array of strings');
-};
-
+/** A client entry: an object with a `client_id`; the rest of its metadata is checked by the core's codec. */
 const validateClient = (raw: unknown, i: number): SeedClient => {
   const where = `clients[${i}]`;
   if (!isRecord(raw)) return fail(where, 'must be an object');
   const id = raw['client_id'];
   if (typeof id !== 'string' || id === '') return fail(`${where}.client_id`, 'must be a non-empty string');
-  for (const k of ['redirect_uris', 'grant_types', 'response_types', 'post_logout_redirect_uris']) optionalStringArray(`${where}.${k}`, raw[k]);
-  for (const k of ['client_secret', 'client_name', 'scope', 'token_endpoint_auth_method']) {
-    if (raw[k] !== undefined && typeof raw[k] !== 'string') fail(`${where}.${k}`, 'must be a string');
-  }
-  const scope = raw['scope'];
-  if (typeof scope === 'string' && scope.trim() !== '' && scope.trim().split(/ +/).some((s) => !scopeToken.test(s))) {
-    fail(`${where}.scope`, 'must be space-separated scope tokens (RFC 6749 §3.3)');
-  }
-  const jwks = raw['jwks'];
-  if (jwks !== undefined && (!isRecord(jwks) || !Array.isArray(jwks['keys']) || !jwks['keys'].every(isRecord))) {
-    fail(`${where}.jwks`, 'must be a JWK Set ({ "keys": [ ... ] })');
-  }
   return { client_id: id, metadata: raw };
 };
 
@@ -104,14 +86,9 @@ export const loadSeedFile = async (path: string): Promise<Seed> => {
 };
 
 /** The scopes the server knows: the OpenID Connect ones and every scope any seeded client may request. */
-export const knownScopes = (seed: Seed): readonly string[] => {
-  const all = new Set(['openid', 'profile', 'email', 'offline_access']);
-  for (const c of seed.clients) {
-    const scope = c.metadata['scope'];
-    if (typeof scope === 'string') for (const s of scope.split(' ')) if (s !== '') all.add(s);
-  }
-  return [...all];
-};
+export const knownScopes = (clients: readonly Client[]): readonly string[] => [
+  ...new Set(['openid', 'profile', 'email', 'offline_access', ...clients.flatMap((c) => c.scope)]),
+];
 
 export interface User {
   readonly username: string;
