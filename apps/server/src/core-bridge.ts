@@ -1,4 +1,4 @@
-import { createAuthorizationServer, type AuthorizationServer, type Client, type Logger, type UserClaimsSource } from '@grantor/core';
+import { createAuthorizationServer, type AuthorizationServer, type Client, type DeviceCodeStore, type Logger, type UserClaimsSource } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore } from '@grantor/store-sql';
@@ -72,6 +72,16 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
   };
 };
 
+/**
+ * Records device polls at whole seconds ("floor when storing"): the core judges RFC 8628 §3.5 `slow_down` with a
+ * floored `now`, so a fractional `lastPolledAt` (as store-memory keeps it) would turn a poll made just over
+ * `interval` seconds later into `slow_down`.
+ */
+const flooredPolls = (deviceCodes: DeviceCodeStore): DeviceCodeStore => ({
+  ...deviceCodes,
+  poll: (hash, now, interval) => deviceCodes.poll(hash, Math.floor(now), interval),
+});
+
 export const createCore = async (input: CoreInput): Promise<Core> => {
   const runtime = nodeRuntime({ logger: input.logger });
   const store = await openStore(input, runtime.clock);
@@ -79,7 +89,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
   }
-  const server = createAuthorizationServer(serverConfig(input), { ...runtime, ...store, claims: input.claims });
+  const server = createAuthorizationServer(serverConfig(input), { ...runtime, ...store, deviceCodes: flooredPolls(store.deviceCodes), claims: input.claims });
   return {
     server,
     close: store.close,
