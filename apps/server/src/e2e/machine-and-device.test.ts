@@ -119,6 +119,16 @@ describe('client credentials, private_key_jwt, device flow (end to end)', () => 
     expect(page.body).toMatch(/value="approve"/);
   });
 
+  it('device flow with openid-client polling at its own pace while the user approves', async () => {
+    const config = await discover(server.issuer, f.device.id, client.None());
+    const d = await client.initiateDeviceAuthorization(config, { scope: 'openid profile api:read' });
+    const polling = client.pollDeviceAuthorizationGrant(config, d);
+    await approveInBrowser(d.verification_uri, d.user_code, 'approve');
+    const tokens = await polling;
+    expect(tokens.claims()?.sub).toBe(f.user.sub);
+    expect(tokens.scope?.split(' ').sort()).toEqual(['api:read', 'openid', 'profile']);
+  });
+
   it('device flow: pending, then slow_down for a poll sooner than the interval; deny gives access_denied; wrong codes are refused', async () => {
     const d = await startDevice();
     const first = await poll(d.device_code);
