@@ -40,7 +40,7 @@ describe('errors (end to end)', () => {
     expect((await client.tokenIntrospection(web, first.json?.['access_token'] as string)).active).toBe(false);
   });
 
-  it('refuses a wrong code_verifier and a different redirect_uri at the token endpoint', async () => {
+  it('refuses a wrong code_verifier, a different redirect_uri and another client at the token endpoint', async () => {
     const c = await code();
     const wrong = await tokenRequest({ grant_type: 'authorization_code', code: c.code, redirect_uri: f.web.redirectUri, code_verifier: client.randomPKCECodeVerifier() });
     expect(wrong.status).toBe(400);
@@ -48,6 +48,10 @@ describe('errors (end to end)', () => {
     const c2 = await code();
     const other = await tokenRequest({ grant_type: 'authorization_code', code: c2.code, redirect_uri: f.web.redirectUri2, code_verifier: c2.verifier });
     expect(other.json?.['error']).toBe('invalid_grant');
+    const c3 = await code();
+    const stolen = await post(meta['token_endpoint']!, new URLSearchParams({ grant_type: 'authorization_code', code: c3.code, redirect_uri: f.web.redirectUri, code_verifier: c3.verifier, client_id: f.post.id, client_secret: f.post.secret }));
+    expect(stolen.status).toBe(400);
+    expect(stolen.json?.['error']).toBe('invalid_grant');
   });
 
   it('an unregistered redirect_uri or unknown client gets a 4xx HTML page that redirects nowhere', async () => {
