@@ -104,7 +104,7 @@ export interface DeviceCodeStore {
     decision: { readonly approved: true; readonly subject: string; readonly scope: readonly string[]; readonly authTime: number } | { readonly approved: false },
   ) => TaskEither<StoreError, ConsumeOutcome<DeviceCodeRecord>>;
   /**
-   * Atomically records a poll: sets `lastPolledAt = now` and `interval = nextInterval(previous)` where the core
+   * Atomically records a poll (`now` in whole epoch seconds): sets `lastPolledAt = now` and `interval = nextInterval(previous)` where the core
    * passes the interval to store; returns the record as it was before this poll.
    */
   readonly poll: (deviceCodeHash: string, now: number, interval: number) => TaskEither<StoreError, PollOutcome>;

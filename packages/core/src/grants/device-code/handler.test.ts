@@ -63,6 +63,19 @@ describe('device_code grant (RFC 8628 §3.4–3.5)', () => {
     expect(stored().lastPolledAt).toBe(t0 + 23);
   });
 
+  it('polls one interval apart are never slow_down, whatever the fraction of a second they fall on', async () => {
+    const { poll, ports } = setup();
+    // The store keeps what it is given; the grant must hand it whole seconds, as judgePoll compares whole seconds.
+    const seen: number[] = [];
+    const storePoll = ports.deviceCodes.poll;
+    Object.assign(ports.deviceCodes, { poll: (h: string, now: number, interval: number) => (seen.push(now), storePoll(h, now, interval)) });
+    expect(code(await poll(t0 + 0.9))).toBe('authorization_pending');
+    expect(code(await poll(t0 + 5.1))).toBe('authorization_pending');
+    expect(code(await poll(t0 + 10.05))).toBe('authorization_pending');
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(Number.isInteger)).toBe(true);
+  });
+
   it('approved → tokens exactly once, with the approved scope, subject and grant; refresh when registered', async () => {
     const { poll, approve, issued } = setup();
     await approve(['openid']);

@@ -42,21 +42,24 @@ const unknownCode = (detail: string): OAuthError => invalidGrant('The device cod
  * it is given, and the core only learns the current interval from that atomic call, so when this poll changes it
  * (a `slow_down`, or an interval raised earlier) a second call stores the interval the lifecycle decided.
  */
-const recordPoll = (ctx: GrantContext<DeviceCodePorts>, hash: string) =>
-  pipe(
-    ctx.ports.deviceCodes.poll(hash, ctx.now, ctx.config.deviceFlow.interval),
+const recordPoll = (ctx: GrantContext<DeviceCodePorts>, hash: string) => {
+  // Stores keep whole seconds (`lastPolledAt`), and `judgePoll` compares whole seconds: floor once, here.
+  const now = Math.floor(ctx.now);
+  return pipe(
+    ctx.ports.deviceCodes.poll(hash, now, ctx.config.deviceFlow.interval),
     TE.mapError(fromStoreError),
     TE.flatMap((outcome) => (outcome._tag === 'NotFound' ? TE.left(unknownCode('device code not found')) : TE.right(outcome.previous))),
     TE.flatMap((previous) => {
-      const step = judgePoll(previous, ctx.now);
+      const step = judgePoll(previous, now);
       if (step.interval === ctx.config.deviceFlow.interval) return TE.right({ previous, step });
       return pipe(
-        ctx.ports.deviceCodes.poll(hash, ctx.now, step.interval),
+        ctx.ports.deviceCodes.poll(hash, now, step.interval),
         TE.mapError(fromStoreError),
         TE.map(() => ({ previous, step })),
       );
     }),
   );
+};
 
 /** RFC 8628 §3.4 / RFC 6749 §5.2: a device code issued to another client is `invalid_grant`. */
 const requireSameClient = (record: DeviceCodeRecord, client: Client): E.Either<OAuthError, DeviceCodeRecord> =>
