@@ -1,9 +1,3 @@
 #!/usr/bin/env node
-/**
- * Entry point of the reference server (`node apps/server/dist/main.js`). Installs the fp-ts resolve hook (see
- * `esm-hooks.ts`) before anything imports fp-ts, then starts the server (`start.ts`).
- */
-import { register } from 'node:module';
-
-register('./esm-hooks.js', import.meta.url);
+/** Entry point of the reference server (`node apps/server/dist/main.js`): see `start.ts`. */
 await import('./start.js');
