@@ -1,18 +1,22 @@
-import { clientFromMetadata, type AuthorizationServer, type Client, type Logger } from '@grantor/core';
+import { clientFromMetadata, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
 import { sha256SecretHasher } from '@grantor/node';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createCore } from './core-bridge.js';
-import { demoSeed, describeSeed } from './demo-seed.js';
+import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
+import { keyMaintenance, type KeyMaintenance } from './keys.js';
 import { createPages } from './pages/router.js';
 import { createUserDirectory, knownScopes, loadSeedFile, type Seed } from './seed.js';
-import { createSessionStore } from './session.js';
+import { createSessionStore, type SessionStore } from './session.js';
 import { createFailureThrottle } from './throttle.js';
 
 export interface App {
   /** Grantor's endpoints and the pages together (what the framework mounts). */
   readonly host: AuthorizationServer;
   readonly seed: Seed;
+  /** Signing-key upkeep: `tick` every minute (reload after an outside change, scheduled rotation), `reload` on SIGHUP. */
+  readonly keys: KeyMaintenance;
   readonly close: () => Promise<void>;
 }
 
@@ -28,18 +32,42 @@ const toClient = (c: Seed['clients'][number]): Client => {
   }
 };
 
+/** Where the demo data is kept between starts: the SQLite directory, or DATA_DIR (none: new demo data every start). */
+const demoDir = (env: ServerEnv): string | undefined => (env.store.kind === 'sqlite' ? env.store.dir : env.dataDir);
+
+const loadSeed = async (env: ServerEnv, print: (line: string) => void): Promise<Seed> => {
+  if (env.seedPath !== undefined) return loadSeedFile(env.seedPath);
+  const dir = demoDir(env);
+  const seed = demoSeed(env.issuer, dir === undefined ? undefined : loadOrCreateDemoSecrets(dir));
+  for (const line of describeSeed(seed)) print(line);
+  if (dir !== undefined) print(`(demo data kept in ${dir}/${demoSecretsFile})`);
+  return seed;
+};
+
+/**
+ * OpenID Connect RP-Initiated Logout 1.0: the core validated the logout request; the browser's login session (named by
+ * its cookie) ends here, and `withPages` clears the cookie on the response.
+ */
+const sessionPort = (sessions: SessionStore, logger: Logger): SessionPort => ({
+  endSession: (subject, clientId, context) =>
+    TE.fromIO(() => {
+      const ended = sessions.end(context.request);
+      logger.log('info', 'logout', { ended, ...(subject === undefined ? {} : { sub: subject }), ...(clientId === undefined ? {} : { client: clientId }) });
+    }),
+});
+
 /** Loads the seed (or demo data), builds the core on the chosen store, and the pages around it. */
 export const createApp = async (env: ServerEnv, logger: Logger, print: (line: string) => void): Promise<App> => {
-  const seed = env.seedPath === undefined ? demoSeed(env.issuer) : await loadSeedFile(env.seedPath);
-  if (env.seedPath === undefined) for (const line of describeSeed(seed)) print(line);
+  const seed = await loadSeed(env, print);
   const clients = seed.clients.map(toClient);
   const users = await createUserDirectory(seed.users);
   const prefix = issuerPrefix(env.issuer);
-  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix });
+  const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' });
+  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix, sessions: sessionPort(sessions, logger) });
   const pages = createPages({
     server: core.server,
     users,
-    sessions: createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' }),
+    sessions,
     deviceIpThrottle: createFailureThrottle(60),
     loginThrottle: { perUser: createFailureThrottle(10), perIp: createFailureThrottle(100) },
     deviceSessionLimit: 10,
@@ -47,5 +75,30 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     now: () => Date.now() / 1000,
     prefix,
   });
-  return { host: withPages(core.server, pages), seed, close: core.close };
+  // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
+  const host = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
+  const noKeys = async (): Promise<void> => undefined;
+  const keys: KeyMaintenance =
+    core.server.keys === undefined
+      ? { tick: noKeys, reload: noKeys }
+      : keyMaintenance({
+          keys: core.server.keys,
+          keyInfo: core.keyInfo,
+          ...(env.keyRotationDays === undefined ? {} : { periodSeconds: Math.round(env.keyRotationDays * 86_400) }),
+          now: () => Date.now() / 1000,
+          logger,
+        });
+  await keys.tick();
+  const needsTimer = core.persistent || env.keyRotationDays !== undefined;
+  const timer = needsTimer ? setInterval(() => void keys.tick(), 60_000) : undefined;
+  timer?.unref();
+  return {
+    host,
+    seed,
+    keys,
+    close: async () => {
+      if (timer !== undefined) clearInterval(timer);
+      await core.close();
+    },
+  };
 };

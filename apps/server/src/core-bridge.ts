@@ -1,8 +1,17 @@
-import { createAuthorizationServer, type AuthorizationServer, type Client, type DeviceCodeStore, type Logger, type UserClaimsSource } from '@grantor/core';
+import {
+  createAuthorizationServer,
+  type AuthorizationServer,
+  type Client,
+  type DeviceCodeStore,
+  type Logger,
+  type SessionPort,
+  type UserClaimsSource,
+} from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
-import { openSqlStore } from '@grantor/store-sql';
+import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
+import { encryptingSealer, ensureSecretFile, isPlainJwk, type KeyInfo } from './keys.js';
 
 /**
  * The one place that knows how to build the core and its stores. Kept apart so the rest of the server depends only
@@ -16,10 +25,16 @@ export interface CoreInput {
   readonly logger: Logger;
   /** Path prefix of the pages (the issuer's path). */
   readonly prefix: string;
+  /** The host's login sessions, ended by the end-session endpoint (RP-Initiated Logout). */
+  readonly sessions?: SessionPort;
 }
 
 export interface Core {
   readonly server: AuthorizationServer;
+  /** The stored signing keys without key material (for the rotation schedule). */
+  readonly keyInfo: () => Promise<readonly KeyInfo[]>;
+  /** True when the store outlives the process (SQL). */
+  readonly persistent: boolean;
   readonly close: () => Promise<void>;
 }
 
@@ -34,7 +49,47 @@ export const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>
   deviceFlow: { verificationUri: `${new URL(input.env.issuer).origin}${input.prefix}/device` },
 });
 
-type Stores = Omit<ReturnType<typeof createMemoryStore>, 'startSweeper' | 'stats'> & { readonly close: () => Promise<void> };
+type Stores = Omit<ReturnType<typeof createMemoryStore>, 'startSweeper' | 'stats'> & {
+  readonly close: () => Promise<void>;
+  readonly keyInfo: () => Promise<readonly KeyInfo[]>;
+  readonly persistent: boolean;
+};
+
+/**
+ * The secret that encrypts private signing keys in a SQL store: KEY_ENCRYPTION_SECRET; else, for SQLite, one
+ * generated once into `DATA_DIR/key-secret` (mode 0600); else (DATABASE_URL) none: keys are stored unencrypted, with
+ * a warning at start.
+ */
+const keySecret = (env: ServerEnv, logger: Logger): string | undefined => {
+  if (env.keyEncryptionSecret !== undefined) return env.keyEncryptionSecret;
+  if (env.store.kind === 'sqlite') return ensureSecretFile(env.store.dir);
+  if (env.store.kind === 'url') {
+    logger.log('warn', 'KEY_ENCRYPTION_SECRET is not set: private signing keys are stored unencrypted in the database');
+  }
+  return undefined;
+};
+
+/** Rewrites keys stored as plain JSON (before encryption was turned on) sealed. */
+const sealPlainKeys = async (store: SqlStore, logger: Logger): Promise<void> => {
+  const rows = await store.db.selectFrom('grantor_signing_keys').select(['kid', 'private_jwk']).execute();
+  if (!rows.some((r) => isPlainJwk(r.private_jwk))) return;
+  const loaded = await store.keys.load()();
+  if (loaded._tag === 'Left') throw new Error(`could not read the signing keys: ${loaded.left.detail}`);
+  if (loaded.right._tag === 'None') return;
+  const saved = await store.keys.save(loaded.right.value)();
+  if (saved._tag === 'Left') throw new Error(`could not encrypt the stored signing keys: ${saved.left.detail}`);
+  logger.log('info', 'signing keys: encrypted the private keys stored in plain JSON');
+};
+
+const sqlKeyInfo = (store: SqlStore) => async (): Promise<readonly KeyInfo[]> => {
+  const rows = await store.db.selectFrom('grantor_signing_keys').select(['kid', 'status', 'created_at', 'retired_at']).execute();
+  return rows.map((r) => ({
+    kid: r.kid,
+    status: r.status,
+    createdAt: Number(r.created_at),
+    ...(r.retired_at === null ? {} : { retiredAt: Number(r.retired_at) }),
+  }));
+};
 
 /**
  * The store: in memory (fresh on every start: the default with a SEED and neither DATA_DIR nor DATABASE_URL),
@@ -46,9 +101,21 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
   if (where.kind === 'memory') {
     const store = createMemoryStore({ clock });
     const stop = store.startSweeper(60_000, (cause) => input.logger.log('warn', 'sweep failed', { cause: String(cause) }));
-    return { ...store, close: async () => stop() };
+    const keyInfo = async (): Promise<readonly KeyInfo[]> => {
+      const loaded = await store.keys.load()();
+      if (loaded._tag === 'Left') throw new Error(loaded.left.detail);
+      return loaded.right._tag === 'None' ? [] : loaded.right.value.keys;
+    };
+    return { ...store, keyInfo, persistent: false, close: async () => stop() };
   }
-  const store = await openSqlStore(where.kind === 'sqlite' ? { dataDir: where.dir } : { url: where.url });
+  const secret = keySecret(input.env, input.logger);
+  const store = await openSqlStore(where.kind === 'sqlite' ? { dataDir: where.dir } : { url: where.url }, secret === undefined ? {} : { privateKeySealer: encryptingSealer(secret) });
+  try {
+    if (secret !== undefined) await sealPlainKeys(store, input.logger);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
@@ -65,6 +132,8 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
   timer.unref();
   return {
     ...store,
+    keyInfo: sqlKeyInfo(store),
+    persistent: true,
     close: async () => {
       clearInterval(timer);
       await store.close();
@@ -89,9 +158,20 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
   }
-  const server = createAuthorizationServer(serverConfig(input), { ...runtime, ...store, deviceCodes: flooredPolls(store.deviceCodes), claims: input.claims });
-  return {
-    server,
-    close: store.close,
-  };
+  const server = createAuthorizationServer(serverConfig(input), {
+    ...runtime,
+    ...store,
+    deviceCodes: flooredPolls(store.deviceCodes),
+    claims: input.claims,
+    ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
+  });
+  // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.
+  const keys = await server.keys?.reload();
+  if (keys?._tag === 'Failed') {
+    await store.close();
+    throw new Error(
+      `could not load the signing keys (${keys.error.detail}): is KEY_ENCRYPTION_SECRET${input.env.store.kind === 'sqlite' ? ` (or ${input.env.store.dir}/key-secret)` : ''} the one the keys were stored with?`,
+    );
+  }
+  return { server, keyInfo: store.keyInfo, persistent: store.persistent, close: store.close };
 };

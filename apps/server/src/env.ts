@@ -1,4 +1,7 @@
-/** The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, LOG_LEVEL. */
+/**
+ * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
+ * KEY_ROTATION_DAYS, LOG_LEVEL.
+ */
 export type Framework = 'express' | 'koa' | 'fastify';
 
 export interface ServerEnv {
@@ -11,6 +14,10 @@ export interface ServerEnv {
   readonly dataDir?: string;
   /** Which store to run on: memory (fresh every start), SQLite under `dataDir`, or `databaseUrl`. */
   readonly store: { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly dir: string } | { readonly kind: 'url'; readonly url: string };
+  /** Secret that encrypts private signing keys at rest in a SQL store (KEY_ENCRYPTION_SECRET). */
+  readonly keyEncryptionSecret?: string;
+  /** Rotate the signing keys every this many days (KEY_ROTATION_DAYS; absent: never on a schedule). */
+  readonly keyRotationDays?: number;
 }
 
 const frameworks: readonly Framework[] = ['express', 'koa', 'fastify'];
@@ -44,6 +51,13 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   const seedPath = nonEmpty(env['SEED']);
   const databaseUrl = nonEmpty(env['DATABASE_URL']);
   const dataDir = nonEmpty(env['DATA_DIR']);
+  const secret = nonEmpty(env['KEY_ENCRYPTION_SECRET']);
+  if (secret !== undefined && secret.length < 16) throw new Error('KEY_ENCRYPTION_SECRET must be at least 16 characters');
+  const rotationText = nonEmpty(env['KEY_ROTATION_DAYS']);
+  const rotationDays = rotationText === undefined || /^(0|off|never)$/i.test(rotationText) ? undefined : Number(rotationText);
+  if (rotationDays !== undefined && !(Number.isFinite(rotationDays) && rotationDays > 0 && /^\d+(\.\d+)?$/.test(rotationText ?? ''))) {
+    throw new Error(`KEY_ROTATION_DAYS must be a positive number of days (or 0 / off), got ${JSON.stringify(rotationText)}`);
+  }
   const store: ServerEnv['store'] =
     databaseUrl !== undefined
       ? { kind: 'url', url: databaseUrl }
@@ -60,5 +74,7 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     ...(seedPath === undefined ? {} : { seedPath }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(dataDir === undefined ? {} : { dataDir }),
+    ...(secret === undefined ? {} : { keyEncryptionSecret: secret }),
+    ...(rotationDays === undefined ? {} : { keyRotationDays: rotationDays }),
   };
 };

@@ -16,6 +16,16 @@ describe('sessions', () => {
     expect(createSessionStore({ secure: true }).ensure(httpRequest({ method: 'GET', path: '/' })).setCookie).toMatch(/; Secure/);
   });
 
+  it('ends the session named by the cookie (logout) and offers a cookie that clears it', () => {
+    const store = createSessionStore({ secure: false });
+    const { setCookie } = store.ensure(httpRequest({ method: 'GET', path: '/' }));
+    expect(store.end(withCookie(setCookie))).toBe(true);
+    expect(store.get(withCookie(setCookie))).toBeUndefined();
+    expect(store.end(withCookie(setCookie))).toBe(false);
+    expect(store.end(httpRequest({ method: 'GET', path: '/' }))).toBe(false);
+    expect(store.clearCookie).toMatch(new RegExp(`^${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0$`));
+  });
+
   it('changes the session id at sign-in (no fixation) and checks the CSRF token exactly', () => {
     const store = createSessionStore({ secure: false });
     const { session, setCookie } = store.ensure(httpRequest({ method: 'GET', path: '/' }));

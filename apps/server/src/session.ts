@@ -24,6 +24,10 @@ export interface SessionStore {
   /** Signs `session` in as `subject` under a NEW session id (no session fixation); returns the new cookie. */
   readonly signIn: (session: Session, subject: string, authTime: number, interactionId?: string) => { readonly session: Session; readonly setCookie: string };
   readonly checkCsrf: (session: Session, presented: string | undefined) => boolean;
+  /** Ends the request's session (logout): true when there was one. */
+  readonly end: (req: HttpRequest) => boolean;
+  /** The `Set-Cookie` value that removes the session cookie from the browser. */
+  readonly clearCookie: string;
   readonly size: () => number;
 }
 
@@ -107,6 +111,11 @@ export const createSessionStore = (options: { readonly secure: boolean; readonly
       const b = Buffer.from(presented);
       return a.length === b.length && timingSafeEqual(a, b);
     },
+    end: (req) => {
+      const id = parseCookies(req.headers['cookie']).get(sessionCookieName);
+      return id !== undefined && sessions.delete(id);
+    },
+    clearCookie: `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}; Max-Age=0`,
     size: () => sessions.size,
   };
 };

@@ -1,12 +1,14 @@
 import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
+import { rotateKeysCommand } from './rotate-keys.js';
 import { readEnv, type ServerEnv } from './env.js';
 import { listen, type Listening } from './http/listen.js';
 
 /**
  * The Grantor reference authorization server. Environment: PORT (default 3000, on 127.0.0.1), ISSUER (default
  * http://localhost:PORT, verbatim), SEED (JSON seed file; otherwise demo data), FRAMEWORK (fastify|express|koa),
- * DATABASE_URL (PostgreSQL/MySQL), DATA_DIR (SQLite). Stops on SIGTERM/SIGINT within a few seconds.
+ * DATABASE_URL (PostgreSQL/MySQL), DATA_DIR (SQLite), KEY_ENCRYPTION_SECRET, KEY_ROTATION_DAYS. Stops on SIGTERM/SIGINT
+ * within a few seconds; SIGHUP reloads the signing keys. `main.js rotate-keys` rotates the stored keys and exits.
  */
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -45,6 +47,7 @@ const main = async (): Promise<void> => {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void app.keys.reload());
   const listening = await listen(env.framework, app.host, env.port, logger);
   state.listening = listening;
   print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://127.0.0.1:${listening.port}`);
@@ -55,7 +58,15 @@ process.on('unhandledRejection', (cause) => logger.log('error', 'unhandled rejec
 // A fault in one request must not take every other client down: log it and keep serving.
 process.on('uncaughtException', (cause) => logger.log('error', 'uncaught exception', { cause: String(cause) }));
 
-main().catch((e: unknown) => {
+const command = process.argv[2];
+const run = command === undefined || command === 'serve' ? main : command === 'rotate-keys' ? () => rotateKeysCommand(process.env, logger, print) : undefined;
+if (run === undefined) {
+  process.stderr.write(`grantor: unknown command ${JSON.stringify(command)} (commands: serve, rotate-keys)\n`);
+  process.exit(2);
+}
+run().then(() => {
+  if (command === 'rotate-keys') process.exit(0);
+}).catch((e: unknown) => {
   process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

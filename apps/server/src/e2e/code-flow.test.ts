@@ -112,6 +112,51 @@ describe('authorization code flow (end to end)', () => {
     expect(login.body).toMatch(/name="password"/);
   });
 
+  it('RP-initiated logout: end_session with id_token_hint ends the browser session, clears its cookie, 303 to the registered URI with state', async () => {
+    const b = createBrowser([new URL(server.issuer).origin]);
+    const r = await codeRequest(web, { scope: 'openid' });
+    const { callback } = await authorize(server.issuer, r.url, f.user, { browser: b });
+    const tokens = await client.authorizationCodeGrant(web, callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+    const signedIn = b.cookies().find((c) => c.name === 'grantor_session');
+    expect(signedIn).toBeDefined();
+    // Signed in: the next request goes straight back to the client.
+    expect([302, 303]).toContain((await b.get((await codeRequest(web, { scope: 'openid' })).url.toString())).status);
+
+    const state = client.randomState();
+    const logoutUrl = client.buildEndSessionUrl(web, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: f.web.postLogoutRedirectUri, state });
+    const out = await b.get(logoutUrl.toString());
+    expect(out.status).toBe(303);
+    const back = new URL(out.headers.get('location')!);
+    expect(back.origin + back.pathname).toBe(f.web.postLogoutRedirectUri);
+    expect(back.searchParams.get('state')).toBe(state);
+    expect(out.headers.getSetCookie().some((c) => /^grantor_session=;.*Max-Age=0/.test(c))).toBe(true);
+    expect(b.cookies().some((c) => c.name === 'grantor_session')).toBe(false);
+
+    // The next authorization request shows the login page again.
+    const again = await b.get((await codeRequest(web, { scope: 'openid' })).url.toString());
+    expect(again.status).toBe(200);
+    expect(again.body).toMatch(/name="password"/);
+    // The session is gone on the server too: the old cookie no longer signs anyone in.
+    const start = await fetch((await codeRequest(web, { scope: 'openid' })).url, { redirect: 'manual' });
+    const interaction = new URL(start.headers.get('location')!, server.issuer);
+    const withOld = await fetch(interaction, { headers: { cookie: `grantor_session=${signedIn!.value}` }, redirect: 'manual' });
+    expect(withOld.status).toBe(200);
+    expect(await withOld.text()).toMatch(/name="password"/);
+  });
+
+  it('end_session refuses an unregistered post_logout_redirect_uri with an error page, redirects nowhere, and keeps the session', async () => {
+    const b = createBrowser([new URL(server.issuer).origin]);
+    const r = await codeRequest(web, { scope: 'openid' });
+    const { callback } = await authorize(server.issuer, r.url, f.user, { browser: b });
+    const tokens = await client.authorizationCodeGrant(web, callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+    const bad = client.buildEndSessionUrl(web, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.test/', state: 's' });
+    const page = await b.get(bad.toString());
+    expect(page.status).toBe(400);
+    expect(page.headers.get('location')).toBeNull();
+    expect(page.headers.getSetCookie()).toEqual([]);
+    expect([302, 303]).toContain((await b.get((await codeRequest(web, { scope: 'openid' })).url.toString())).status);
+  });
+
   it('prompt=none without a session answers login_required at the redirect URI; pages escape client data', async () => {
     const r = await codeRequest(web, { prompt: 'none' });
     const b = createBrowser([new URL(server.issuer).origin]);

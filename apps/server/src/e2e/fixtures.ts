@@ -6,7 +6,7 @@ const rnd = (n = 6): string => randomBytes(n).toString('hex');
 export interface SeedFixture {
   /** The seed document written to the SEED file. */
   readonly seed: { readonly clients: readonly Record<string, unknown>[]; readonly users: readonly Record<string, unknown>[] };
-  readonly web: { readonly id: string; readonly secret: string; readonly redirectUri: string; readonly redirectUri2: string };
+  readonly web: { readonly id: string; readonly secret: string; readonly redirectUri: string; readonly redirectUri2: string; readonly postLogoutRedirectUri: string };
   readonly post: { readonly id: string; readonly secret: string; readonly redirectUri: string };
   readonly spa: { readonly id: string; readonly redirectUri: string };
   readonly machine: { readonly id: string; readonly secret: string };
@@ -24,7 +24,7 @@ export const makeSeed = async (): Promise<SeedFixture> => {
   const rs = await generateKeyPair('RS256');
   const esKid = `es-${rnd(4)}`;
   const rsKid = `rs-${rnd(4)}`;
-  const web = { id: `web-${tag}`, secret: rnd(24), redirectUri: 'https://rp.example.test/cb', redirectUri2: 'https://rp.example.test/cb2' };
+  const web = { id: `web-${tag}`, secret: rnd(24), redirectUri: 'https://rp.example.test/cb', redirectUri2: 'https://rp.example.test/cb2', postLogoutRedirectUri: 'https://rp.example.test/signed-out' };
   const post = { id: `post-${tag}`, secret: rnd(24), redirectUri: 'https://rp2.example.test/cb' };
   const spa = { id: `spa-${tag}`, redirectUri: 'http://127.0.0.1:9/spa/cb' };
   const machine = { id: `machine-${tag}`, secret: rnd(24) };
@@ -41,7 +41,8 @@ export const makeSeed = async (): Promise<SeedFixture> => {
       clients: [
         { client_id: web.id, client_secret: web.secret, client_name: 'Web <RP> & Co', redirect_uris: [web.redirectUri, web.redirectUri2],
           grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'openid profile email offline_access api:read',
-          token_endpoint_auth_method: 'client_secret_basic', logo_uri: 'https://rp.example.test/logo.png' },
+          token_endpoint_auth_method: 'client_secret_basic', logo_uri: 'https://rp.example.test/logo.png',
+          post_logout_redirect_uris: [web.postLogoutRedirectUri] },
         { client_id: post.id, client_secret: post.secret, client_name: 'Post RP', redirect_uris: [post.redirectUri],
           grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid profile api:read', token_endpoint_auth_method: 'client_secret_post' },
         { client_id: spa.id, client_name: 'SPA', redirect_uris: [spa.redirectUri], grant_types: ['authorization_code', 'refresh_token'],

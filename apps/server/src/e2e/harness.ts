@@ -32,16 +32,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `node apps/server/dist/main.js` from the repository root (the README's start command) with PORT, ISSUER
- * and SEED only (plus `extraEnv`), and waits until discovery answers 200.
+ * and SEED only (plus `extraEnv`), and waits until discovery answers 200. `seed` undefined: no SEED (demo data);
+ * `fixedPort`: listen there (a restart on the same issuer).
  */
-export const startServer = async (seed: unknown, extraEnv: Readonly<Record<string, string>> = {}, issuerPath = ''): Promise<Running> => {
+export const startServer = async (seed: unknown, extraEnv: Readonly<Record<string, string>> = {}, issuerPath = '', fixedPort?: number): Promise<Running> => {
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: build first (pnpm build, or npx tsc -p tsconfig.build.json in apps/server)`);
-  const dir = mkdtempSync(path.join(tmpdir(), 'grantor-e2e-'));
-  const seedPath = path.join(dir, 'seed.json');
-  writeFileSync(seedPath, JSON.stringify(seed));
-  const port = await freePort();
+  const seedEnv: Record<string, string> = {};
+  if (seed !== undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grantor-e2e-'));
+    const seedPath = path.join(dir, 'seed.json');
+    writeFileSync(seedPath, JSON.stringify(seed));
+    seedEnv['SEED'] = seedPath;
+  }
+  const port = fixedPort ?? (await freePort());
   const issuer = `http://127.0.0.1:${port}${issuerPath}`;
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: String(port), ISSUER: issuer, SEED: seedPath, ...extraEnv };
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', PORT: String(port), ISSUER: issuer, ...seedEnv, ...extraEnv };
   const proc = spawn(process.execPath, [mainJs], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
