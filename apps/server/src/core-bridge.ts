@@ -2,7 +2,6 @@ import {
   createAuthorizationServer,
   type AuthorizationServer,
   type Client,
-  type DeviceCodeStore,
   type Logger,
   type SessionPort,
   type UserClaimsSource,
@@ -141,16 +140,6 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
   };
 };
 
-/**
- * Records device polls at whole seconds ("floor when storing"): the core judges RFC 8628 §3.5 `slow_down` with a
- * floored `now`, so a fractional `lastPolledAt` (as store-memory keeps it) would turn a poll made just over
- * `interval` seconds later into `slow_down`.
- */
-const flooredPolls = (deviceCodes: DeviceCodeStore): DeviceCodeStore => ({
-  ...deviceCodes,
-  poll: (hash, now, interval) => deviceCodes.poll(hash, Math.floor(now), interval),
-});
-
 export const createCore = async (input: CoreInput): Promise<Core> => {
   const runtime = nodeRuntime({ logger: input.logger });
   const store = await openStore(input, runtime.clock);
@@ -161,7 +150,6 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
   const server = createAuthorizationServer(serverConfig(input), {
     ...runtime,
     ...store,
-    deviceCodes: flooredPolls(store.deviceCodes),
     claims: input.claims,
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
   });
