@@ -158,7 +158,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
   if (keys?._tag === 'Failed') {
     await store.close();
     throw new Error(
-      `could not load the signing keys (${keys.error.detail}): is KEY_ENCRYPTION_SECRET${input.env.store.kind === 'sqlite' ? ` (or ${input.env.store.dir}/key-secret)` : ''} the one the keys were stored with?`,
+      `could not load the signing keys (${keys.error.detail}): is ${input.env.keyEncryptionSecret === undefined && input.env.store.kind === 'sqlite' ? `${input.env.store.dir}/key-secret` : 'KEY_ENCRYPTION_SECRET'} the secret the keys were stored with?`,
     );
   }
   return { server, keyInfo: store.keyInfo, persistent: store.persistent, close: store.close };
