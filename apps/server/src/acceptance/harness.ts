@@ -92,7 +92,7 @@ export const makeWorld = async (): Promise<World> => {
     scope: `openid profile ${api}`, token_endpoint_auth_method: 'none',
   };
   const cc = {
-    client_id: `m2m-${rnd()}`, client_secret: rnd(16), client_name: 'M2M', redirect_uris: [], grant_types: ['client_credentials', 'refresh_token'],
+    client_id: `m2m-${rnd()}`, client_secret: `${rnd(8)}+/=%:é ~${rnd(4)}`, client_name: 'M2M', redirect_uris: [], grant_types: ['client_credentials', 'refresh_token'],
     response_types: [], scope: api, token_endpoint_auth_method: 'client_secret_basic',
   };
   const jwt = {
@@ -101,7 +101,7 @@ export const makeWorld = async (): Promise<World> => {
   };
   const jwtRs = { ...jwt, client_id: `jwtr-${rnd()}`, jwks: { keys: [rsPub] } };
   const mkUser = (name: string) => ({
-    username: `${name}-${rnd()}`, password: `pw-${rnd(10)}`,
+    username: `${name}-${rnd()}`, password: `pw ä+%&=:\u{1F600}"<>-${rnd(10)}`,
     claims: {
       sub: randomUUID(), name: `${name} Example`, given_name: name, family_name: 'Example', preferred_username: name,
       email: `${name}-${rnd()}@example.test`, email_verified: true,
