@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import type { DeviceCodeRecord } from '../domain/records.js';
-import { decideDeviceCode, judgeConsume, judgeDecideOutcome, judgePoll, pollDeviceCode, slowDownIncrement } from './device-code.js';
+import { decideDeviceCode, judgeConsume, judgeDecideOutcome, judgePoll, pollDeviceCode } from './device-code.js';
 
 const start = 1_000_000;
 const fresh = (overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord => ({
@@ -24,9 +24,9 @@ describe('device code lifecycle (RFC 8628 §3.5)', () => {
     expect(judgePoll(fresh(), start).verdict).toMatchObject({ _tag: 'Refuse', error: { code: 'authorization_pending' } });
   });
 
-  it('answers slow_down and raises the interval by 5 when polled sooner than the interval', () => {
+  it('answers slow_down when polled sooner than the advertised interval, and holds the client to that interval only', () => {
     const step = judgePoll(fresh({ lastPolledAt: start + 10 }), start + 14);
-    expect(step).toMatchObject({ interval: 10, verdict: { _tag: 'Refuse', error: { code: 'slow_down' } } });
+    expect(step).toMatchObject({ interval: 5, verdict: { _tag: 'Refuse', error: { code: 'slow_down' } } });
     expect(judgePoll(fresh({ lastPolledAt: start + 10 }), start + 15).verdict).toMatchObject({ error: { code: 'authorization_pending' } });
   });
 
@@ -88,8 +88,7 @@ describe('device code lifecycle (RFC 8628 §3.5)', () => {
             const { next, result } = pollDeviceCode(before, now);
             const code = errorOf(result);
             expect(code === 'slow_down').toBe(!expired && tooSoon);
-            expect(next.interval).toBe(code === 'slow_down' ? before.interval + slowDownIncrement : before.interval);
-            expect(next.interval).toBeGreaterThanOrEqual(before.interval);
+            expect(next.interval).toBe(before.interval);
             if (expired) expect(code).toBe('expired_token');
             if (E.isRight(result)) {
               issued++;

@@ -3,9 +3,6 @@ import { invalidGrant, invalidRequest, oauthError, type OAuthError } from '../er
 import type { DeviceCodeRecord } from '../domain/records.js';
 import type { ConsumeOutcome } from '../ports/stores.js';
 
-/** RFC 8628 §3.5: on `slow_down` the interval "MUST be increased by 5 seconds for this and all subsequent requests". */
-export const slowDownIncrement = 5;
-
 /** What a poll of the token endpoint leads to: tokens (after the atomic consume), or an error response. */
 export type PollVerdict = { readonly _tag: 'Issue' } | { readonly _tag: 'Refuse'; readonly error: OAuthError };
 
@@ -29,8 +26,9 @@ export const isDeviceCodeExpired = (record: DeviceCodeRecord, now: number): bool
 /**
  * RFC 8628 §3.5, judged from the record as it was before this poll (the store records every poll atomically):
  * 1. an expired device code is `expired_token`;
- * 2. a poll sooner than `interval` seconds after the previous poll is `slow_down`, and the interval grows by 5 (the
- *    first poll may come at any time);
+ * 2. a poll sooner than `interval` seconds after the previous poll is `slow_down` (the first poll may come at any
+ *    time). The +5 s of §3.5 is the client's duty; the server holds every client to the interval it advertised, so a
+ *    client that keeps to `interval` after a `slow_down` is never punished again;
  * 3. otherwise by status: pending → `authorization_pending`, denied → `access_denied`, consumed → `invalid_grant`,
  *    approved → tokens (once: the caller must still win the atomic consume).
  */
@@ -38,7 +36,7 @@ export const judgePoll = (previous: DeviceCodeRecord, now: number): PollStep => 
   const t = Math.floor(now);
   if (isDeviceCodeExpired(previous, t)) return { interval: previous.interval, verdict: refuse(expiredToken()) };
   if (previous.lastPolledAt !== undefined && t - previous.lastPolledAt < previous.interval) {
-    return { interval: previous.interval + slowDownIncrement, verdict: refuse(slowDown()) };
+    return { interval: previous.interval, verdict: refuse(slowDown()) };
   }
   const keep = (verdict: PollVerdict): PollStep => ({ interval: previous.interval, verdict });
   switch (previous.status) {

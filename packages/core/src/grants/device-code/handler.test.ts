@@ -51,16 +51,15 @@ describe('device_code grant (RFC 8628 §3.4–3.5)', () => {
     expect(decodeParams(grant.params, { device_code: 'x' })).toEqual(E.right({ device_code: 'x' }));
   });
 
-  it('pending → authorization_pending; too fast → slow_down with the interval raised by 5 from then on', async () => {
+  it('pending → authorization_pending; sooner than the interval → slow_down; the advertised interval is enough after it', async () => {
     const { poll, stored } = setup();
     expect(code(await poll(t0))).toBe('authorization_pending');
     expect(code(await poll(t0 + 3))).toBe('slow_down');
-    expect(stored().interval).toBe(10);
-    expect(code(await poll(t0 + 8))).toBe('slow_down');
-    expect(stored().interval).toBe(15);
-    expect(code(await poll(t0 + 23))).toBe('authorization_pending');
-    expect(stored().interval).toBe(15);
-    expect(stored().lastPolledAt).toBe(t0 + 23);
+    expect(code(await poll(t0 + 8))).toBe('authorization_pending');
+    expect(code(await poll(t0 + 12))).toBe('slow_down');
+    expect(code(await poll(t0 + 17))).toBe('authorization_pending');
+    expect(stored().interval).toBe(5);
+    expect(stored().lastPolledAt).toBe(t0 + 17);
   });
 
   it('polls one interval apart are never slow_down, whatever the fraction of a second they fall on', async () => {

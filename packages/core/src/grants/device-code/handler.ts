@@ -38,9 +38,7 @@ export type IssueDeviceTokens<P> = (request: DeviceTokenRequest) => ReaderTaskEi
 const unknownCode = (detail: string): OAuthError => invalidGrant('The device code is invalid.', detail);
 
 /**
- * RFC 8628 §3.5: records the poll atomically and returns the record as it was before. The store keeps the interval
- * it is given, and the core only learns the current interval from that atomic call, so when this poll changes it
- * (a `slow_down`, or an interval raised earlier) a second call stores the interval the lifecycle decided.
+ * RFC 8628 §3.5: records the poll atomically (one store call) and judges it from the record as it was before.
  */
 const recordPoll = (ctx: GrantContext<DeviceCodePorts>, hash: string) => {
   // Stores keep whole seconds (`lastPolledAt`), and `judgePoll` compares whole seconds: floor once, here.
@@ -49,15 +47,7 @@ const recordPoll = (ctx: GrantContext<DeviceCodePorts>, hash: string) => {
     ctx.ports.deviceCodes.poll(hash, now, ctx.config.deviceFlow.interval),
     TE.mapError(fromStoreError),
     TE.flatMap((outcome) => (outcome._tag === 'NotFound' ? TE.left(unknownCode('device code not found')) : TE.right(outcome.previous))),
-    TE.flatMap((previous) => {
-      const step = judgePoll(previous, now);
-      if (step.interval === ctx.config.deviceFlow.interval) return TE.right({ previous, step });
-      return pipe(
-        ctx.ports.deviceCodes.poll(hash, now, step.interval),
-        TE.mapError(fromStoreError),
-        TE.map(() => ({ previous, step })),
-      );
-    }),
+    TE.map((previous) => ({ previous, step: judgePoll(previous, now) })),
   );
 };
 
