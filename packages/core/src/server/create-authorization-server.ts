@@ -18,6 +18,8 @@ import { createDeviceVerificationApi } from './device-verification.js';
 import { createInteractionApi } from './interactions.js';
 import { oidcBearer, oidcKeys, oidcRouteBuilders as signingRouteBuilders, oidcTokenHooks } from './oidc.js';
 import type { AuthorizationServerPorts } from './ports.js';
+import { checkGrantPorts, type PortsFor } from './more-grant-ports.js';
+import { moreGrants } from './more-grants.js';
 
 /** Builds one route from the decoded config and the ports; `undefined` when its feature is disabled. */
 export type RouteBuilder = (config: ServerConfig, ports: AuthorizationServerPorts) => Route | undefined;
@@ -34,6 +36,8 @@ export const grantRegistry: readonly RegisteredGrant<AuthorizationServerPorts>[]
   registerGrant(refreshTokenGrant),
   registerGrant(clientCredentialsGrant),
   registerGrant(deviceCodeGrant),
+  // RFC 7523 §2.1 jwt-bearer, RFC 8693 token exchange, RFC 6749 §4.3 password (legacy): `server/more-grants.ts`.
+  ...moreGrants,
 ];
 
 // ─── REGISTRATION POINTS ─────────────────────────────────────────────────────────────────────────────────────────
@@ -84,7 +88,10 @@ const keysApi = (keys: AuthorizationServer['keys']): Pick<AuthorizationServer, '
  * host-facing APIs. `handle` dispatches by path: 404 JSON for an unknown path, 405 with `Allow` for a wrong method,
  * and a last-resort guard turning any unexpected rejection into a logged `server_error` 500 (no stack traces).
  */
-export const createAuthorizationServer = (configInput: ServerConfigInput, ports: AuthorizationServerPorts): AuthorizationServer => {
+export const createAuthorizationServer = <const G extends readonly string[] = readonly string[]>(
+  configInput: ServerConfigInput & { readonly grantTypes?: G },
+  ports: AuthorizationServerPorts & PortsFor<G[number]>,
+): AuthorizationServer => {
   const config = decodeServerConfig(configInput);
   for (const name of requiredPorts) {
     if (typeof ports !== 'object' || ports === null || ports[name] === undefined) throw new TypeError(`createAuthorizationServer: ports.${name} is required`);
@@ -97,6 +104,7 @@ export const createAuthorizationServer = (configInput: ServerConfigInput, ports:
     if (grant === undefined) throw new TypeError(`Invalid server config: grantTypes contains ${JSON.stringify(grantType)}, which has no implementation`);
     return grant;
   });
+  checkGrantPorts(config.grantTypes, ports);
 
   // Every route's handler is guarded too: adapters may call `routes[i].handle` directly.
   const routes: readonly Route[] = [

@@ -10,6 +10,7 @@ import type { AccessTokenStore, ClientStore, ReplayCache } from '../ports/stores
 import type { TokenHooks } from '../tokens/issue.js';
 import type { DeviceVerificationPorts } from './device-verification.js';
 import type { InteractionPorts } from './interactions.js';
+import type { MoreGrantPorts } from './more-grant-ports.js';
 import type { OidcPorts } from './oidc.js';
 
 /** What every server needs: the runtime, clients, access tokens and the replay cache (client assertions). */
@@ -26,7 +27,7 @@ export interface BasePorts {
 }
 
 /** The built-in grants' ports (the token endpoint dispatches to them). */
-export type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & ClientCredentialsPorts & DeviceCodePorts;
+export type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & ClientCredentialsPorts & DeviceCodePorts & MoreGrantPorts;
 
 /**
  * The ports of the other features mounted by `createAuthorizationServer` (authorization endpoint, interaction
