@@ -124,7 +124,7 @@ const assertionFor = async (clientId: string, privateJwk: Record<string, unknown
     .setProtectedHeader({ alg, kid: String(privateJwk['kid']) })
     .setIssuer(clientId)
     .setSubject(clientId)
-    .setAudience(`${issuer}/token`)
+    .setAudience(issuer)
     .setIssuedAt(1_800_000_000)
     .setExpirationTime(1_800_000_060)
     .sign(await importJWK(privateJwk as never, alg));

@@ -42,14 +42,14 @@ export interface AssertionCheck {
   readonly config: ServerConfig;
   readonly replay: ReplayCache;
   readonly now: number;
-  /** Accepted `aud` values: the issuer, the token endpoint URL and the URL of the endpoint being called. */
+  /** Accepted `aud` values (the issuer identifier: see `authenticateClient`). */
   readonly audiences: readonly string[];
 }
 
 /**
  * RFC 7523 §3 / OpenID Connect Core §9: verifies a client assertion for `client`:
  * signature with the registered keys (JWKS matched by `kid`/`alg`, or the shared secret), `iss` = `sub` = client_id,
- * `aud` containing the issuer or the endpoint URL, `exp` required and not more than
+ * `aud` containing an accepted audience, `iat` (when present) not in the future, `exp` required and not more than
  * `config.assertions.maxLifetimeSeconds` ahead, `jti` required and single use (remembered in the `ReplayCache` under
  * `client_id:jti` until `exp`). Clock skew tolerance is `config.assertions.clockSkewSeconds`. Every failure is
  * `invalid_client`; a replay-cache fault becomes `server_error`/`temporarily_unavailable`.
@@ -74,6 +74,9 @@ export const verifyClientAssertion = (client: Client, assertion: string, key: As
     TE.flatMap(({ payload }) => {
       const exp = payload.exp as number;
       const jti = payload.jti;
+      if (typeof payload.iat === 'number' && payload.iat > now + config.assertions.clockSkewSeconds) {
+        return TE.left(invalidClient('The client assertion was issued in the future.', `assertion iat ${payload.iat} after now ${now}`));
+      }
       if (exp - now > config.assertions.maxLifetimeSeconds + config.assertions.clockSkewSeconds) {
         return TE.left(invalidClient('The client assertion lives too long.', `assertion exp ${exp} beyond max lifetime`));
       }

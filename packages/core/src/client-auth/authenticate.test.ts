@@ -59,7 +59,7 @@ type CryptoKeyLike = unknown;
 const claimsFor = (clientId: string, extra: Record<string, unknown> = {}) => ({
   iss: clientId,
   sub: clientId,
-  aud: tokenUrl,
+  aud: testIssuer,
   exp: now + 60,
   iat: now,
   jti: `jti-${Math.floor(extra['n'] as number ?? 0)}-${clientId}`,
@@ -108,7 +108,8 @@ describe('client authentication (RFC 6749 §2.3)', () => {
     const { ports } = await setup();
     const e = await left(run(ports, { client_id: 'web', client_secret: 'secret' }));
     expect(e.code).toBe('invalid_client');
-    expect(e.headers).toBeUndefined();
+    // RFC 9110 §15.5.2: every 401 carries a challenge, even when the client did not try HTTP authentication.
+    expect(e.headers?.['www-authenticate']).toMatch(/^Basic realm=/);
     expect((await left(run(ports, { client_id: 'web' }))).code).toBe('invalid_client');
     expect((await left(run(ports, {}, basic('spa', 'x')))).code).toBe('invalid_client');
   });
@@ -154,14 +155,19 @@ describe('client authentication (RFC 6749 §2.3)', () => {
 describe('JWT client authentication (RFC 7523 §2.2, OIDC Core §9)', () => {
   const form = (a: string, extra: FormParams = {}): FormParams => ({ client_assertion_type: jwtBearerAssertionType, client_assertion: a, ...extra });
 
-  it('private_key_jwt with ES256 and RS256, kid matching, aud = token endpoint or issuer', async () => {
+  it('private_key_jwt with ES256 and RS256, kid matching, aud = the issuer identifier only', async () => {
     const { ec, rsa, ports } = await setup();
     const a1 = await assertion(ec.privateKey, claimsFor('pkjwt', { n: 1 }), { alg: 'ES256', kid: 'ec1' });
     expect(await run(ports, form(a1))).toEqual(E.right(expect.objectContaining({ method: 'private_key_jwt' })));
-    const a2 = await assertion(rsa.privateKey, claimsFor('pkjwt', { n: 2, aud: testIssuer }), { alg: 'RS256', kid: 'rsa1' });
+    const a2 = await assertion(rsa.privateKey, claimsFor('pkjwt', { n: 2 }), { alg: 'RS256', kid: 'rsa1' });
     expect(E.isRight(await run(ports, form(a2, { client_id: 'pkjwt' })))).toBe(true);
-    const a3 = await assertion(ec.privateKey, claimsFor('pkjwt', { n: 3, aud: `${testIssuer}/introspect` }), { alg: 'ES256', kid: 'ec1' });
+    const a3 = await assertion(ec.privateKey, claimsFor('pkjwt', { n: 3 }), { alg: 'ES256', kid: 'ec1' });
     expect(E.isRight(await run(ports, form(a3), undefined, '/introspect'))).toBe(true);
+    // Endpoint URLs as audience are refused (audience injection: an assertion must name this issuer).
+    const a4 = await assertion(ec.privateKey, claimsFor('pkjwt', { n: 31, aud: tokenUrl }), { alg: 'ES256', kid: 'ec1' });
+    expect((await left(run(ports, form(a4)))).code).toBe('invalid_client');
+    const a5 = await assertion(ec.privateKey, claimsFor('pkjwt', { n: 32, aud: `${testIssuer}/introspect` }), { alg: 'ES256', kid: 'ec1' });
+    expect((await left(run(ports, form(a5), undefined, '/introspect'))).code).toBe('invalid_client');
   });
 
   it('refuses a replayed jti, remembering client_id:jti until exp', async () => {
@@ -180,6 +186,7 @@ describe('JWT client authentication (RFC 7523 §2.2, OIDC Core §9)', () => {
     ['an expired exp', { n: 9, exp: now - 120 }, 'ec'],
     ['a too long lifetime', { n: 10, exp: now + 3600 }, 'ec'],
     ['iss different from sub', { n: 11, sub: 'web' }, 'ec'],
+    ['an iat in the future', { n: 12, iat: now + 100, exp: now + 200 }, 'ec'],
   ] as const)('refuses an assertion with %s', async (_, extra, signer) => {
     const keys = await setup();
     const claims = Object.fromEntries(Object.entries(claimsFor('pkjwt', extra)).filter(([, v]) => v !== undefined));

@@ -6,7 +6,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Option } from 'fp-ts/lib/Option.js';
 import type { AuthenticatedClient, Client, ClientAuthMethod } from '../domain/client.js';
-import type { OAuthError } from '../errors/oauth-error.js';
+import { oauthError, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError, type StoreError } from '../errors/store-error.js';
 import type { FormParams } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
@@ -14,7 +14,7 @@ import type { SecretHasher } from '../ports/runtime.js';
 import type { ClientStore, ReplayCache } from '../ports/stores.js';
 import type { ServerConfig } from '../server/config.js';
 import { assertionClientId, verifyClientAssertion, type AssertionKey } from './assertion.js';
-import { invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
+import { basicChallenge, invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
 
 /**
  * `client_secret_jwt` (RFC 7523 §2.2 with an HMAC key) needs the client's secret in clear, which Grantor never
@@ -67,8 +67,9 @@ const secretMatches = (client: Client, secret: string, secrets: SecretHasher, no
  * - `none` (§2.1): a public client only sends `client_id`;
  * - `private_key_jwt` / `client_secret_jwt` (RFC 7523 §2.2, OIDC Core §9): see `verifyClientAssertion`.
  * A client must use exactly its registered `tokenEndpointAuthMethod`. More than one method → `invalid_request`;
- * every other failure is `invalid_client` (401), with `WWW-Authenticate: Basic` when HTTP Basic was tried
- * (RFC 6749 §5.2). Store faults become `server_error`/`temporarily_unavailable`. Never throws.
+ * every other failure is `invalid_client` (401) with `WWW-Authenticate: Basic` (RFC 6749 §5.2 requires it when the
+ * client tried HTTP authentication; RFC 9110 §15.5.2 requires a challenge on every 401, and Basic is the scheme this
+ * server accepts). Store faults become `server_error`/`temporarily_unavailable`. Never throws.
  */
 export const authenticateClient =
   (form: FormParams): RTE.ReaderTaskEither<ClientAuthContext, OAuthError, AuthenticatedClient> =>
@@ -87,7 +88,14 @@ export const authenticateClient =
           ),
         ),
       ),
+      TE.mapError((error) => withChallenge(error, ctx.config.issuer)),
     );
+
+/** RFC 9110 §15.5.2: a 401 carries a challenge; `invalid_client` without one gets the Basic challenge. */
+const withChallenge = (error: OAuthError, realm: string): OAuthError =>
+  error.code !== 'invalid_client' || error.headers?.['www-authenticate'] !== undefined
+    ? error
+    : oauthError(error.code, error.description, { ...(error.detail === undefined ? {} : { detail: error.detail }), ...(error.cause === undefined ? {} : { cause: error.cause }), headers: { ...error.headers, ...basicChallenge(realm) } });
 
 /** `invalid_client` with the Basic challenge when the client tried HTTP Basic (RFC 6749 §5.2). */
 const failure = (presented: PresentedCredentials, ctx: ClientAuthContext, detail: string): OAuthError =>
@@ -115,7 +123,9 @@ const checkCredentials = (client: Client, presented: PresentedCredentials, ctx: 
             config,
             replay: ports.replay,
             now,
-            audiences: [config.issuer, `${config.baseUrl}${config.routes.token}`, `${config.baseUrl}${request.path}`],
+            // The issuer identifier only: an endpoint URL as `aud` lets an assertion made for one server's endpoint
+            // be replayed at another that shares the URL scheme (the audience-injection attack on RFC 7523).
+            audiences: [config.issuer],
           }),
         ),
         TE.flatMap(() => done),
