@@ -79,7 +79,7 @@ describe('grantorFastify', () => {
       const res = await fetch(`${base}/token`, { method });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('POST');
-      expect(await res.json()).toMatchObject({ error: 'method_not_allowed' });
+      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
     }
   });
 

@@ -114,7 +114,7 @@ describe('createNodeHandler', () => {
     for (const path of ['/elsewhere', '/oauth/nope']) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(404);
-      expect(await res.json()).toMatchObject({ error: 'not_found' });
+      expect(await res.json()).toMatchObject({ error: 'invalid_request' });
     }
   });
 

@@ -24,7 +24,7 @@ export const internalError = (): HttpResponse =>
 
 /** 404 in RFC shape, for paths outside the mount path. */
 export const notFound = (): HttpResponse =>
-  json(404, { error: 'not_found', error_description: 'No endpoint at this path.' });
+  json(404, { error: 'invalid_request', error_description: 'No endpoint at this path.' });
 
 export type RawBodyResult =
   | { readonly _tag: 'Body'; readonly body: Uint8Array | undefined }

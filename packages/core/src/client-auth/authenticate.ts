@@ -103,7 +103,7 @@ const failure = (presented: PresentedCredentials, ctx: ClientAuthContext, detail
 
 /** RFC 6749 §2.3: checks the presented credentials against the registered method and secrets/keys. */
 const checkCredentials = (client: Client, presented: PresentedCredentials, ctx: ClientAuthContext): TE.TaskEither<OAuthError, AuthenticatedClient> => {
-  const { config, ports, now, request } = ctx;
+  const { config, ports, now } = ctx;
   const registered = client.tokenEndpointAuthMethod;
   const used = methodOf(presented);
   const matchesRegistration = used === 'assertion' ? registered === 'private_key_jwt' || registered === 'client_secret_jwt' : used === registered;

@@ -1,14 +1,15 @@
-import { oauthError, oauthErrorStatus, serverError, type OAuthError } from '../errors/oauth-error.js';
+import { oauthError, oauthErrorStatus, oauthWireCode, serverError, type OAuthError } from '../errors/oauth-error.js';
 import { json, noStore, type HttpResponse } from '../http/http-response.js';
 import type { Logger } from '../ports/runtime.js';
 
 /**
- * RFC 6749 §5.2 error response: `{ error, error_description }` as JSON with the status of `oauthErrorStatus`, the
+ * RFC 6749 §5.2 error response: `{ error, error_description }` as JSON (`error` from `oauthWireCode`, so only
+ * registered codes reach the wire) with the status of `oauthErrorStatus`, the
  * error's own headers (e.g. `WWW-Authenticate`, `Allow`) and `Cache-Control: no-store`. The private `detail` and
  * `cause` never reach the body. Used by every JSON endpoint.
  */
 export const renderError = (error: OAuthError): HttpResponse =>
-  json(oauthErrorStatus[error.code], { error: error.code, error_description: error.description }, { ...noStore, ...(error.headers ?? {}) });
+  json(oauthErrorStatus[error.code], { error: oauthWireCode[error.code], error_description: error.description }, { ...noStore, ...(error.headers ?? {}) });
 
 /**
  * Logs an error with its private detail: infrastructure faults (`server_error`) at `error`,

@@ -79,6 +79,19 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   unsupported_media_type: 415,
 });
 
+/**
+ * The `error` value sent on the wire for each code: the RFC registries' own codes as they are; the HTTP-level
+ * failures (wrong method, unknown path, oversized or non-form body), which have no registered OAuth code, go out as
+ * `invalid_request` (RFC 6749 §5.2) with their own status. One complete record, like `oauthErrorStatus`.
+ */
+export const oauthWireCode: Readonly<Record<OAuthErrorCode, string>> = Object.freeze({
+  ...(Object.fromEntries(oauthErrorCodes.map((code) => [code, code])) as Record<OAuthErrorCode, string>),
+  method_not_allowed: 'invalid_request',
+  not_found: 'invalid_request',
+  request_too_large: 'invalid_request',
+  unsupported_media_type: 'invalid_request',
+});
+
 export const oauthError = (
   code: OAuthErrorCode,
   description: string,

@@ -62,7 +62,7 @@ describe('createAuthorizationServer', () => {
   it('answers 404 JSON for unknown paths and 405 with Allow for wrong methods', async () => {
     const server = createAuthorizationServer({ issuer: 'https://as.example.test' }, ports());
     const missing = await server.handle(httpRequest({ method: 'GET', path: '/nope' }));
-    expect(missing).toMatchObject({ _tag: 'Json', status: 404, body: { error: 'not_found' } });
+    expect(missing).toMatchObject({ _tag: 'Json', status: 404, body: { error: 'invalid_request' } });
     const wrong = await server.handle(httpRequest({ method: 'DELETE', path: '/token' }));
     expect(wrong).toMatchObject({ status: 405, headers: { allow: 'POST' } });
   });

@@ -105,9 +105,9 @@ export const fakeAuthorizationServer = (baseUrl = 'http://127.0.0.1/'): Authoriz
     matches: (path) => find(path) !== undefined,
     handle: async (req) => {
       const route = find(req.path);
-      if (route === undefined) return json(404, { error: 'not_found', error_description: 'No such endpoint.' });
+      if (route === undefined) return json(404, { error: 'invalid_request', error_description: 'No such endpoint.' });
       if (!route.methods.includes(req.method)) {
-        return json(405, { error: 'method_not_allowed', error_description: 'Method not allowed.' }, { allow: route.methods.join(', '), 'cache-control': 'no-store' });
+        return json(405, { error: 'invalid_request', error_description: 'Method not allowed.' }, { allow: route.methods.join(', '), 'cache-control': 'no-store' });
       }
       return route.handle(req);
     },
