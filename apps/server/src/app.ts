@@ -68,8 +68,12 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     server: core.server,
     users,
     sessions,
-    deviceIpThrottle: createFailureThrottle(60),
-    loginThrottle: { perUser: createFailureThrottle(10), perIp: createFailureThrottle(100) },
+    // Per-IP limits are generous on purpose: many users share one address (NAT, proxies), and a per-IP cap that
+    // one visitor's mistakes can reach locks every other user of that address out. 1,000 wrong user codes per
+    // 15 minutes against a 20^8 code space leave a guess at ~1e-7 per window; the per-session and per-username
+    // limits carry the tight bound.
+    deviceIpThrottle: createFailureThrottle(1000),
+    loginThrottle: { perUser: createFailureThrottle(10), perIp: createFailureThrottle(1000) },
     deviceSessionLimit: 10,
     logger,
     now: () => Date.now() / 1000,
