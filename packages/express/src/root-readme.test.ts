@@ -2,48 +2,15 @@
  * The repository README's Express embedding example is run exactly as written (the port aside): it must issue a
  * client_credentials token and protect a route with the bearer middleware.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-const fetchWhenUp = async (url: string, init: RequestInit): Promise<Response> => {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fetch(url, init);
-    } catch (e) {
-      if (attempt > 40) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-};
+import { fetchWhenUp, readmeExample, runReadmeExample } from '@grantor/testkit';
 
 it('the root README embedding example issues a token and guards a route', async () => {
-  const readme = readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Embedding in Express'));
-  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  const code = readmeExample(path.join(import.meta.dirname, '..', '..', '..', 'README.md'), '## Embedding in Express');
   expect(code).toBeDefined();
   expect((code ?? '').trim().split('\n').filter((l) => l.trim() !== '' && !l.startsWith('import ')).length).toBeLessThanOrEqual(10);
-  const port = await freePort();
-  const dir = path.join(import.meta.dirname, '..', `.root-readme-example-${port}`);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'example.ts');
-  writeFileSync(file, (code ?? '').replaceAll('3000', String(port)));
-  try {
-    await import(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const base = `http://127.0.0.1:${port}`;
+  const base = await runReadmeExample(code ?? '', path.join(import.meta.dirname, '..'));
   const token = await fetchWhenUp(`${base}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('svc:s3cret-s3cret').toString('base64')}` },
