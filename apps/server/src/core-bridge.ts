@@ -1,12 +1,13 @@
 import {
   createAuthorizationServer,
+  decodeServerConfig,
   type AuthorizationServer,
   type Client,
   type Logger,
   type SessionPort,
   type UserClaimsSource,
 } from '@grantor/core';
-import { nodeRuntime } from '@grantor/node';
+import { nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
@@ -147,9 +148,18 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
   }
-  const server = createAuthorizationServer(serverConfig(input), {
+  const config = serverConfig(input);
+  const decoded = decodeServerConfig(config);
+  // The node:crypto signer (synchronous KeyObject signing) over the store's key set; rotation/reload as the default one.
+  const signer = nodeSigner({
+    keys: store.keys,
+    clock: runtime.clock,
+    maxTokenLifetime: Math.max(decoded.lifetimes.accessToken, decoded.lifetimes.idToken) + decoded.assertions.clockSkewSeconds,
+  });
+  const server = createAuthorizationServer(config, {
     ...runtime,
     ...store,
+    signer,
     claims: input.claims,
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
   });

@@ -109,7 +109,7 @@ export {
   rotate as rotateKeySet,
 } from './keys/lifecycle.js';
 export { generateSigningKey, generateSigningKeys } from './keys/generate.js';
-export { defaultSigningAlgorithms, joseSigner, type Keyring, type KeyringOptions } from './keys/jose-signer.js';
+export { defaultSigningAlgorithms, joseJwsSigning, joseSigner, keyringSigner, type JwsHeader, type JwsSigningFunction, type Keyring, type KeyringOptions } from './keys/jose-signer.js';
 export { decryptKeySet, encryptKeySet, encryptedKeyStore, isKeySet, jwePrivateKeySealer, memoryKeyStore, type KeyBlobStore } from './keys/key-stores.js';
 export { looksLikeJws, verifyJws, type VerifiedJws } from './keys/verify.js';
 export { reservedClaims, type ClaimHooks, type Claims, type IntrospectionClaimsContext, type TokenClaimsContext } from './tokens/claim-hooks.js';

@@ -20,3 +20,5 @@ export { writeHttpResponse, safeHandle } from './response.js';
 export { createNodeHandler } from './handler.js';
 export type { NodeHandlerOptions } from './handler.js';
 export { streamConsumed, encodeForm, reconstructBody, readOrReconstructBody } from './parsed-body.js';
+export { nodeSigner, nodeJwsSigning } from './signer.js';
+export type { NodeSignerOptions } from './signer.js';

@@ -1,83 +1,14 @@
-import * as E from 'fp-ts/lib/Either.js';
-import * as O from 'fp-ts/lib/Option.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import { storeError, type StoreError } from '../errors/store-error.js';
-import type { Jwk, JwkSet, KeySet, KeyStore, Signer, SignOptions, SigningAlg } from '../ports/keys.js';
-import type { Clock } from '../ports/runtime.js';
-import { generateSigningKeys } from './generate.js';
-import { activeKey, ensureActive, freshKeysNeeded, missingActive, prune, publishedJwks, rotate } from './lifecycle.js';
+import type { Jwk, SigningAlg } from '../ports/keys.js';
+import { keyringSigner, type JwsSigningFunction, type Keyring, type KeyringOptions } from './keyring.js';
 
-export interface KeyringOptions {
-  readonly store: KeyStore;
-  readonly clock: Clock;
-  /** Algorithms that always have an active key. Default `['RS256', 'ES256']` (RS256: the OpenID Connect default). */
-  readonly algorithms?: readonly SigningAlg[];
-  /**
-   * The longest lifetime (seconds) of any token these keys sign, including per-client overrides: a retired key stays
-   * published this long after its retirement.
-   */
-  readonly maxTokenLifetime: number;
-}
-
-/** The default `Signer` (jose over WebCrypto, keys held in memory) plus the key-set operations an operator needs. */
-export interface Keyring extends Signer {
-  /** The current key set (loaded, or generated and saved, on first use). */
-  readonly keySet: () => TE.TaskEither<StoreError, KeySet>;
-  /** Rotates (next → active → retired, fresh next keys), prunes expired retired keys and saves the set. */
-  readonly rotate: () => TE.TaskEither<StoreError, KeySet>;
-  /** Reloads the set from the store (another process rotated it). */
-  readonly reload: () => TE.TaskEither<StoreError, KeySet>;
-}
-
-export const defaultSigningAlgorithms: readonly SigningAlg[] = ['RS256', 'ES256'];
+export { defaultSigningAlgorithms, keyringSigner, type JwsHeader, type JwsSigningFunction, type Keyring, type KeyringOptions } from './keyring.js';
 
 type CryptoKeyLike = Awaited<ReturnType<typeof importJWK>>;
 
-/**
- * Builds the default signer over a `KeyStore`. Lazy: the first `sign`/`publicJwks` loads the set, and when the store
- * has none (first start) or an algorithm lacks an active key, generates active keys and saves them. A failed load is
- * retried by the next call. Operations that change the set are serialised in this process; across processes, one
- * process should rotate and the others `reload` (or share a KMS-backed `Signer`).
- */
-export const joseSigner = (options: KeyringOptions): Keyring => {
-  const algorithms = options.algorithms ?? defaultSigningAlgorithms;
-  const now = () => options.clock.now();
-  let current: Promise<E.Either<StoreError, KeySet>> | undefined;
+/** RFC 7515 §5.1 signing with jose over WebCrypto; imported private keys are cached per `kid`. */
+export const joseJwsSigning = (): JwsSigningFunction => {
   const imported = new Map<string, Promise<CryptoKeyLike>>();
-
-  /** Generates an active key for every configured algorithm that lacks one (first start, algorithm added). */
-  const complete = (set: KeySet): TE.TaskEither<StoreError, { readonly set: KeySet; readonly changed: boolean }> => {
-    const missing = missingActive(set, algorithms);
-    if (missing.length === 0) return TE.right({ set, changed: false });
-    return pipe(
-      generateSigningKeys(missing, now()),
-      TE.map((fresh) => ({ set: ensureActive(set, algorithms, fresh), changed: true })),
-    );
-  };
-
-  const loadFromStore: TE.TaskEither<StoreError, KeySet> = pipe(
-    TE.of(undefined),
-    TE.flatMap(() => options.store.load()),
-    TE.flatMap((loaded) => complete(O.getOrElse((): KeySet => ({ keys: [] }))(loaded))),
-    TE.tap(({ set, changed }) => (changed ? options.store.save(set) : TE.right(undefined))),
-    TE.map(({ set }) => set),
-  );
-
-  /** Replaces the memoised state with the outcome of `step(previous state)`, after any change already under way. */
-  const replace = (step: (previous: E.Either<StoreError, KeySet> | undefined) => TE.TaskEither<StoreError, KeySet>): TE.TaskEither<StoreError, KeySet> => () => {
-    const previous = current;
-    const next = (previous ?? Promise.resolve(undefined)).then((p) => step(p)());
-    current = next;
-    return next;
-  };
-
-  const keySet: Keyring['keySet'] = () => () => {
-    if (current === undefined) return replace(() => loadFromStore)();
-    return current.then((r) => (E.isLeft(r) ? replace(() => loadFromStore)() : r));
-  };
-
   const privateKey = (kid: string, jwk: Jwk, alg: SigningAlg): Promise<CryptoKeyLike> => {
     const cached = imported.get(kid);
     if (cached !== undefined) return cached;
@@ -86,61 +17,12 @@ export const joseSigner = (options: KeyringOptions): Keyring => {
     imported.set(kid, p);
     return p;
   };
-
-  const sign: Signer['sign'] = (payload, signOptions: SignOptions = {}) => {
-    const alg = signOptions.alg ?? 'RS256';
-    return pipe(
-      keySet(),
-      TE.flatMap((set) => {
-        const key = activeKey(set, alg);
-        if (key === undefined) return TE.left(storeError(`no active ${alg} signing key`));
-        return TE.tryCatch(
-          async () =>
-            new SignJWT(payload as JWTPayload)
-              .setProtectedHeader({ alg, kid: key.kid, ...(signOptions.typ === undefined ? {} : { typ: signOptions.typ }) })
-              .sign(await privateKey(key.kid, key.privateJwk, alg)),
-          (cause) => storeError(`signing with ${alg} key ${key.kid} failed`, { cause }),
-        );
-      }),
-    );
-  };
-
-  /**
-   * The same `JwkSet` object is returned while the published keys do not change, so verifiers can cache imported
-   * keys by identity (`verifyJws` does).
-   */
-  let published: { readonly set: KeySet; readonly kids: string; readonly jwks: JwkSet } | undefined;
-  const publicJwks = (): TE.TaskEither<StoreError, JwkSet> =>
-    pipe(
-      keySet(),
-      TE.map((set) => {
-        const live = prune(set, now(), options.maxTokenLifetime);
-        const kids = live.keys.map((k) => k.kid).join(' ');
-        if (published !== undefined && published.set === set && published.kids === kids) return published.jwks;
-        published = { set, kids, jwks: publishedJwks(live) };
-        return published.jwks;
-      }),
-    );
-
-  const rotateFrom = (set: KeySet): TE.TaskEither<StoreError, KeySet> =>
-    pipe(
-      generateSigningKeys(freshKeysNeeded(set), now()),
-      TE.flatMap((fresh) => TE.fromEither(E.mapLeft((m: string) => storeError(m))(rotate(set, now(), fresh)))),
-      TE.map((rotated) => prune(rotated, now(), options.maxTokenLifetime)),
-      TE.flatMap(complete),
-      TE.map(({ set: rotated }) => rotated),
-      TE.tap((rotated) => options.store.save(rotated)),
-    );
-
-  const rotateNow = (): TE.TaskEither<StoreError, KeySet> =>
-    replace((previous) => (previous !== undefined && E.isRight(previous) ? rotateFrom(previous.right) : pipe(loadFromStore, TE.flatMap(rotateFrom))));
-
-  return {
-    sign,
-    publicJwks,
-    algorithms: () => algorithms,
-    keySet,
-    rotate: rotateNow,
-    reload: () => replace(() => loadFromStore),
-  };
+  return async (key, header, payload) =>
+    new SignJWT(payload as JWTPayload).setProtectedHeader({ ...header }).sign(await privateKey(key.kid, key.privateJwk, header.alg));
 };
+
+/**
+ * The default signer (jose over WebCrypto, keys held in memory) over a `KeyStore`: see `keyringSigner` for loading,
+ * first-start generation, rotation and reload. Portable (no `node:*`); `@grantor/node`'s `nodeSigner` is faster on Node.
+ */
+export const joseSigner = (options: KeyringOptions): Keyring => keyringSigner(options, joseJwsSigning());
