@@ -9,6 +9,7 @@ export * from './ports/runtime.js';
 export * from './ports/stores.js';
 export * from './ports/identity.js';
 export * from './ports/keys.js';
+export * from './ports/jwks-fetcher.js';
 export * from './server/config.js';
 export * from './server/authorization-server.js';
 export * from './grants/grant.js';

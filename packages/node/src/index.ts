@@ -20,5 +20,7 @@ export { writeHttpResponse, safeHandle } from './response.js';
 export { createNodeHandler } from './handler.js';
 export type { NodeHandlerOptions } from './handler.js';
 export { streamConsumed, encodeForm, reconstructBody, readOrReconstructBody } from './parsed-body.js';
+export { httpJwksFetcher, cacheMaxAge, parseJwkSet } from './jwks-fetcher.js';
+export type { HttpJwksFetcherOptions } from './jwks-fetcher.js';
 export { nodeSigner, nodeJwsSigning } from './signer.js';
 export type { NodeSignerOptions } from './signer.js';

@@ -10,10 +10,12 @@ import { oauthError, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError, type StoreError } from '../errors/store-error.js';
 import type { FormParams } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
+import type { JwksFetcher } from '../ports/jwks-fetcher.js';
 import type { SecretHasher } from '../ports/runtime.js';
 import type { ClientStore, ReplayCache } from '../ports/stores.js';
 import type { ServerConfig } from '../server/config.js';
 import { assertionClientId, verifyClientAssertion, type AssertionKey } from './assertion.js';
+import { clientKeysOf } from './client-keys.js';
 import { basicChallenge, invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
 
 /**
@@ -32,6 +34,11 @@ export interface ClientAuthPorts {
   /** `jti` single use for client assertions (RFC 7523 §3). */
   readonly replay: ReplayCache;
   readonly clientSecretJwtKeys?: ClientSecretJwtKeys;
+  /**
+   * Fetches the JWK Set of `private_key_jwt` clients registered with `jwks_uri` (RFC 7591 §2). Without it such
+   * clients get `invalid_client` (logged detail); clients with inline `jwks` never need it.
+   */
+  readonly jwksFetcher?: JwksFetcher;
 }
 
 /** What authentication reads: the same shape as a grant's `GrantContext`. */
@@ -133,11 +140,19 @@ const checkCredentials = (client: Client, presented: PresentedCredentials, ctx: 
   }
 };
 
+/**
+ * RFC 7523 §2.2: the key a client assertion is verified with — the client's `jwks`, its `jwks_uri` (through
+ * `ports.jwksFetcher`) for `private_key_jwt`, or the clear secret for `client_secret_jwt`.
+ */
 const assertionKey = (client: Client, ports: ClientAuthPorts): TaskEither<OAuthError, AssertionKey> => {
   if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
-    return client.jwks === undefined
-      ? TE.left(invalidClient('Client authentication failed.', `client ${client.clientId} has no registered jwks (jwks_uri is not fetched by the core)`))
-      : TE.right({ _tag: 'Jwks', keys: client.jwks.keys });
+    return pipe(
+      clientKeysOf(client, ports.jwksFetcher),
+      E.match(
+        (detail): TaskEither<OAuthError, AssertionKey> => TE.left(invalidClient('Client authentication failed.', detail)),
+        (keys) => TE.right(keys._tag === 'Inline' ? { _tag: 'Jwks', keys: keys.keys } : keys),
+      ),
+    );
   }
   const source = ports.clientSecretJwtKeys;
   if (source === undefined) return TE.left(invalidClient('Client authentication failed.', 'client_secret_jwt needs the clientSecretJwtKeys port'));

@@ -42,6 +42,14 @@ describe('decodeClientMetadata (RFC 7591 §2)', () => {
     expect(c).toMatchObject({ clientId: 'svc', clientName: 'Service', scope: ['openid', 'api:read'], tokenEndpointAuthMethod: 'private_key_jwt', jwks, accessTokenFormat: 'jwt', secretHashes: [] });
   });
 
+  it('accepts jwks_uri instead of jwks for private_key_jwt (RFC 7591 §2), never both', () => {
+    const c = clientFromMetadata({ client_id: 'svc', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://svc.test/jwks.json' }, hash);
+    expect(c).toMatchObject({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://svc.test/jwks.json', secretHashes: [] });
+    expect(c.jwks).toBeUndefined();
+    const both = { client_id: 'svc', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://svc.test/jwks.json', jwks: { keys: [] } };
+    expect(decodeClientMetadata(both, hash)).toEqual(E.left('jwks_uri: must not be used together with jwks (RFC 7591 §2)'));
+  });
+
   it('keeps client_secret_expires_at as the secret expiry', () => {
     const c = clientFromMetadata({ client_id: 'a', client_secret: 'x', client_secret_expires_at: 1_900_000_000, grant_types: ['client_credentials'] }, hash);
     expect(c.secretHashes).toEqual([{ hash: 'h(x)', expiresAt: 1_900_000_000 }]);

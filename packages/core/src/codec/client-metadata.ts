@@ -94,10 +94,15 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
     ),
     E.flatMap((d) => {
       if (secretMethods.includes(d.method) && d.secret === undefined) return E.left(`client_secret: required for token_endpoint_auth_method ${d.method}`);
+      if (d.method === 'client_secret_jwt' && d.secret === undefined) {
+        return E.left('client_secret: required for token_endpoint_auth_method client_secret_jwt (the HMAC key, RFC 7523 §2.2)');
+      }
       if ((d.method === 'none' || d.method === 'private_key_jwt') && d.secret !== undefined) {
         return E.left(`client_secret: not allowed for token_endpoint_auth_method ${d.method}`);
       }
-      if (d.method === 'private_key_jwt' && d.jwks === undefined) return E.left('jwks: required for token_endpoint_auth_method private_key_jwt');
+      if (d.method === 'private_key_jwt' && d.jwks === undefined && d.jwksUri === undefined) {
+        return E.left('jwks: jwks or jwks_uri required for token_endpoint_auth_method private_key_jwt');
+      }
       if (d.jwks !== undefined && d.jwksUri !== undefined) return E.left('jwks_uri: must not be used together with jwks (RFC 7591 §2)');
       if (d.grantTypes.includes('authorization_code') && d.redirectUris.length === 0) return E.left('redirect_uris: required for the authorization_code grant');
       const secretHashes: readonly ClientSecretHash[] =
@@ -119,6 +124,17 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
       return E.right(client);
     }),
   );
+};
+
+/**
+ * The clear secret a `client_secret_jwt` client signs its assertions with (RFC 7523 §2.2, HMAC): the metadata's
+ * `client_secret` when `token_endpoint_auth_method` is `client_secret_jwt`, else `undefined`. The host hands it to a
+ * `ClientSecretJwtKeyStore` (`decodeClientMetadata` keeps only its hash in the `Client`).
+ */
+export const clientSecretJwtKeyOf = (input: unknown): string | undefined => {
+  if (!isRecord(input) || input['token_endpoint_auth_method'] !== 'client_secret_jwt') return undefined;
+  const secret = input['client_secret'];
+  return isNonEmptyString(secret) ? secret : undefined;
 };
 
 /** {@link decodeClientMetadata} for seeding at startup: throws a `TypeError` naming the member. */

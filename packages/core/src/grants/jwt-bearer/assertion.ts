@@ -2,9 +2,12 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { privateKeyJwtAlgorithms } from '../../client-auth/assertion.js';
-import type { Client } from '../../domain/client.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { clientKeysOf, verifyWithClientKeys, type ClientKeysFailure } from '../../client-auth/client-keys.js';
+import type { Client, PublicJwk } from '../../domain/client.js';
 import { invalidGrant, type OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
+import type { JwksFetcher } from '../../ports/jwks-fetcher.js';
 import type { ReplayCache } from '../../ports/stores.js';
 import type { ServerConfig } from '../../server/config.js';
 
@@ -14,6 +17,8 @@ export interface GrantAssertionCheck {
   readonly replay: ReplayCache;
   /** Epoch seconds of the request. */
   readonly now: number;
+  /** Fetches the keys of clients registered with `jwks_uri` (absent: such clients' assertions are refused). */
+  readonly jwksFetcher?: JwksFetcher;
 }
 
 /** A verified RFC 7523 authorization grant: who the token is for, and the single-use identifier it consumed. */
@@ -53,6 +58,17 @@ const describeJoseFailure = (cause: unknown): OAuthError => {
   return rejected('The assertion is malformed.', detail);
 };
 
+/**
+ * RFC 7523 §3.1: a rejected assertion is `invalid_grant`, and so is a `jwks_uri` that answers garbage; a transient
+ * fetch fault (timeout, network, 5xx) is `temporarily_unavailable`, the request may simply be retried.
+ */
+const keysFailure = (failure: ClientKeysFailure): OAuthError =>
+  failure._tag === 'Rejected'
+    ? describeJoseFailure(failure.cause)
+    : failure.error.transient
+      ? fromStoreError({ ...failure.error, detail: `jwks_uri fetch failed: ${failure.error.detail}` })
+      : rejected("The client's keys could not be obtained from its jwks_uri.", `jwks_uri fetch failed: ${failure.error.detail}`);
+
 const nonEmpty = (u: unknown): u is string => typeof u === 'string' && u !== '';
 
 /**
@@ -75,8 +91,9 @@ const checkClaims = (payload: JWTPayload, check: GrantAssertionCheck): TE.TaskEi
 
 /**
  * RFC 7523 §3 / §3.1: verifies an authorization grant assertion presented by `client`:
- * - signature with the client's registered `jwks` (asymmetric algorithms only, matched by `kid`/`alg`; the core
- *   never fetches `jwks_uri`);
+ * - signature with the client's registered `jwks`, or the set at its `jwks_uri` through the `jwksFetcher` port
+ *   (refetched once, bypassing the cache, when no key matches the header: key rollover); asymmetric algorithms only,
+ *   matched by `kid`/`alg`;
  * - `iss` = the client's `client_id` (no third-party issuers);
  * - `aud` contains the issuer or the token endpoint URL;
  * - `exp` required, not past and at most `config.assertions.maxLifetimeSeconds` ahead; `nbf` and `iat` respected;
@@ -89,11 +106,11 @@ const checkClaims = (payload: JWTPayload, check: GrantAssertionCheck): TE.TaskEi
  */
 export const verifyGrantAssertion = (client: Client, assertion: string, check: GrantAssertionCheck): TE.TaskEither<OAuthError, VerifiedGrantAssertion> => {
   const { config, now } = check;
-  const keys = client.jwks?.keys;
-  if (keys === undefined || keys.length === 0) {
-    return TE.left(rejected('The client has no registered keys to verify the assertion with.', `client ${client.clientId} has no jwks`));
+  const source = clientKeysOf(client, check.jwksFetcher);
+  if (E.isLeft(source) || (source.right._tag === 'Inline' && source.right.keys.length === 0)) {
+    return TE.left(rejected('The client has no registered keys to verify the assertion with.', E.isLeft(source) ? source.left : `client ${client.clientId} has an empty jwks`));
   }
-  const verify = () =>
+  const verify = (keys: readonly PublicJwk[]) =>
     jwtVerify(assertion, createLocalJWKSet({ keys: keys as unknown as JWK[] }), {
       issuer: client.clientId,
       audience: [...grantAssertionAudiences(config)],
@@ -103,7 +120,8 @@ export const verifyGrantAssertion = (client: Client, assertion: string, check: G
       algorithms: [...privateKeyJwtAlgorithms],
     });
   return pipe(
-    TE.tryCatch(verify, describeJoseFailure),
+    verifyWithClientKeys(source.right, verify),
+    TE.mapLeft(keysFailure),
     TE.flatMap(({ payload }) => checkClaims(payload, check)),
     TE.tap((verified) =>
       pipe(

@@ -5,6 +5,7 @@ import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import type { Scope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
+import type { JwksFetcher } from '../../ports/jwks-fetcher.js';
 import type { ReplayCache } from '../../ports/stores.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
@@ -15,8 +16,11 @@ import type { JwtBearerParams } from './codec.js';
 /** RFC 7523 §2.1 grant type. */
 export const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/** The ports the JWT bearer grant uses: token issuance (never a refresh token) and the replay cache for `jti`s. */
-export type JwtBearerPorts = Omit<IssuePorts, 'refreshTokens'> & { readonly replay: ReplayCache };
+/**
+ * The ports the JWT bearer grant uses: token issuance (never a refresh token), the replay cache for `jti`s and,
+ * optionally, the `jwksFetcher` for clients registered with `jwks_uri`.
+ */
+export type JwtBearerPorts = Omit<IssuePorts, 'refreshTokens'> & { readonly replay: ReplayCache; readonly jwksFetcher?: JwksFetcher };
 
 /** Scopes that need an end-user login at this server (ID tokens) or a refresh token: never from an assertion. */
 const interactiveScopes: readonly string[] = ['openid', 'offline_access'];
@@ -48,7 +52,12 @@ export const handleJwtBearer =
     return pipe(
       TE.fromEither(jwtBearerScope(params.scope, client)),
       TE.bindTo('scope'),
-      TE.bind('assertion', () => verifyGrantAssertion(client, params.assertion, { config: ctx.config, replay: ctx.ports.replay, now: ctx.now })),
+      TE.bind('assertion', () => verifyGrantAssertion(client, params.assertion, {
+          config: ctx.config,
+          replay: ctx.ports.replay,
+          now: ctx.now,
+          ...(ctx.ports.jwksFetcher === undefined ? {} : { jwksFetcher: ctx.ports.jwksFetcher }),
+        }),),
       TE.flatMap(({ scope, assertion }) =>
         issueTokens({
           client,
