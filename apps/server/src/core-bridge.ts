@@ -7,7 +7,7 @@ import {
   type SessionPort,
   type UserClaimsSource,
 } from '@grantor/core';
-import { nodeRuntime, nodeSigner } from '@grantor/node';
+import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
@@ -160,6 +160,8 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     ...runtime,
     ...store,
     signer,
+    // private_key_jwt clients registered with jwks_uri: HTTPS only; JWKS_ALLOW_HTTP=1 admits http:// on loopback hosts.
+    jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
     claims: input.claims,
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
   });

@@ -1,6 +1,6 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, LOG_LEVEL.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, LOG_LEVEL.
  */
 export type Framework = 'express' | 'koa' | 'fastify';
 
@@ -18,6 +18,8 @@ export interface ServerEnv {
   readonly keyEncryptionSecret?: string;
   /** Rotate the signing keys every this many days (KEY_ROTATION_DAYS; absent: never on a schedule). */
   readonly keyRotationDays?: number;
+  /** JWKS_ALLOW_HTTP=1: clients' `jwks_uri` may be plain http on loopback hosts (tests, local development). */
+  readonly jwksAllowHttp?: boolean;
 }
 
 const frameworks: readonly Framework[] = ['express', 'koa', 'fastify'];
@@ -58,6 +60,9 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (rotationDays !== undefined && !(Number.isFinite(rotationDays) && rotationDays > 0 && /^\d+(\.\d+)?$/.test(rotationText ?? ''))) {
     throw new Error(`KEY_ROTATION_DAYS must be a positive number of days (or 0 / off), got ${JSON.stringify(rotationText)}`);
   }
+  const jwksHttpText = nonEmpty(env['JWKS_ALLOW_HTTP']);
+  if (jwksHttpText !== undefined && !/^(0|1|true|false)$/i.test(jwksHttpText)) throw new Error(`JWKS_ALLOW_HTTP must be 1 or 0, got ${JSON.stringify(jwksHttpText)}`);
+  const jwksAllowHttp = jwksHttpText !== undefined && /^(1|true)$/i.test(jwksHttpText);
   const store: ServerEnv['store'] =
     databaseUrl !== undefined
       ? { kind: 'url', url: databaseUrl }
@@ -76,5 +81,6 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(secret === undefined ? {} : { keyEncryptionSecret: secret }),
     ...(rotationDays === undefined ? {} : { keyRotationDays: rotationDays }),
+    ...(jwksAllowHttp ? { jwksAllowHttp: true } : {}),
   };
 };

@@ -64,4 +64,16 @@ describe('environment', () => {
     expect(() => readEnv({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => readEnv({ FRAMEWORK: 'hapi' })).toThrow(/FRAMEWORK/);
   });
+
+  it('JWKS_ALLOW_HTTP=1 admits http jwks_uri on loopback; off by default; other values refused', () => {
+    expect(readEnv({ JWKS_ALLOW_HTTP: '1' }).jwksAllowHttp).toBe(true);
+    expect(readEnv({ JWKS_ALLOW_HTTP: '0' }).jwksAllowHttp).toBeUndefined();
+    expect(readEnv({}).jwksAllowHttp).toBeUndefined();
+    expect(() => readEnv({ JWKS_ALLOW_HTTP: 'yes please' })).toThrow(/JWKS_ALLOW_HTTP/);
+  });
+
+  it('a seed client may register jwks_uri instead of jwks for private_key_jwt', () => {
+    const seed = parseSeed({ clients: [{ client_id: 'r', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://r.example.test/jwks.json' }] });
+    expect(clientFromMetadata(seed.clients[0]!)).toMatchObject({ clientId: 'r', tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://r.example.test/jwks.json' });
+  });
 });
