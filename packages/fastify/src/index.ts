@@ -58,7 +58,7 @@ export const sendHttpResponse = (reply: FastifyReply, r: HttpResponse): FastifyR
   };
   if (Object.entries(headers).some(([name, value]) => headerProblem(name, value))) return sendHttpResponse(reply, internalError());
   reply.code(r.status).headers(headers);
-  return r._tag === 'Json' || r._tag === 'Html' ? reply.send(bodyText(r)) : reply.send();
+  return contentType !== undefined ? reply.send(bodyText(r)) : reply.send();
 };
 
 /** Fastify's own errors in Grantor's context, as RFC 6749 §5.2-shaped JSON. */

@@ -14,6 +14,8 @@ export interface DiscoveryOptions {
   readonly tokenEndpointAuthMethods?: readonly ClientAuthMethod[];
   /** Algorithms the server signs ID tokens with (`Signer.algorithms()`); RS256 is always listed first. */
   readonly idTokenSigningAlgs: readonly SigningAlg[];
+  /** RFC 9701 §7 `introspection_signing_alg_values_supported`: algorithms of JWT introspection responses (omitted when absent). */
+  readonly introspectionSigningAlgs?: readonly SigningAlg[];
   /** `claims_supported` (default: `sub` and the OpenID Connect Core §5.4 standard claims). */
   readonly claimsSupported?: readonly string[];
   /** Route paths that exist: an endpoint whose route is not registered is not advertised (default: all). */
@@ -77,6 +79,9 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     ...(signingAlgs.length === 0 ? {} : { token_endpoint_auth_signing_alg_values_supported: signingAlgs }),
     introspection_endpoint_auth_methods_supported: confidentialMethods,
     ...(signingAlgs.length === 0 ? {} : { introspection_endpoint_auth_signing_alg_values_supported: signingAlgs }),
+    ...(options.introspectionSigningAlgs === undefined || options.introspectionSigningAlgs.length === 0 || !has(r.introspection)
+      ? {}
+      : { introspection_signing_alg_values_supported: options.introspectionSigningAlgs }),
     revocation_endpoint_auth_methods_supported: authMethods,
     ...(signingAlgs.length === 0 ? {} : { revocation_endpoint_auth_signing_alg_values_supported: signingAlgs }),
     subject_types_supported: ['public'],

@@ -10,7 +10,8 @@ import { invalidRequest, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import { readFormBody } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
-import { json, noStore, type HttpResponse } from '../http/http-response.js';
+import { json, noStore, text, type HttpResponse } from '../http/http-response.js';
+import type { Signer, SigningAlg } from '../ports/keys.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../server/authorization-server.js';
 import { runHook, type ClaimHooks } from '../tokens/claim-hooks.js';
@@ -23,7 +24,49 @@ export interface IntrospectionDeps extends TokenLookupDeps {
   /** Client authentication, exactly as at the token endpoint. */
   readonly clientAuth: ClientAuthPorts;
   readonly claimHooks?: ClaimHooks;
+  /** Signs RFC 9701 JWT responses (and verifies JWT access tokens through `publicJwks`). */
+  readonly signer: Pick<Signer, 'publicJwks' | 'sign' | 'algorithms'>;
+  /** `alg` of RFC 9701 JWT responses (default RS256 when the signer has it, else its first algorithm). */
+  readonly introspectionSigningAlg?: SigningAlg;
 }
+
+/** RFC 9701 §4 / §5: the media type a client asks for (Accept) and the server answers with (Content-Type). */
+export const introspectionJwtMediaType = 'application/token-introspection+jwt';
+
+/**
+ * RFC 9701 §4: the client requests a JWT response with `Accept: application/token-introspection+jwt`. A media range
+ * of the header matches when its type is exactly that (case-insensitive, parameters ignored) and its `q` is not 0
+ * (RFC 9110 §12.5.1). Wildcards do not ask for a JWT: the plain JSON response stays the default.
+ */
+export const wantsIntrospectionJwt = (accept: string | undefined): boolean =>
+  accept !== undefined &&
+  accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    return type === introspectionJwtMediaType && !params.some((p) => /^q\s*=\s*0(\.0{0,3})?$/.test(p));
+  });
+
+/** The `alg` of JWT introspection responses: the configured one, else RS256 when available, else the first. */
+export const introspectionSigningAlg = (deps: Pick<IntrospectionDeps, 'signer' | 'introspectionSigningAlg'>): SigningAlg => {
+  if (deps.introspectionSigningAlg !== undefined) return deps.introspectionSigningAlg;
+  const algs = deps.signer.algorithms();
+  return algs.includes('RS256') ? 'RS256' : (algs[0] ?? 'RS256');
+};
+
+/**
+ * RFC 9701 §5: the introspection result as a signed JWT — header `typ: token-introspection+jwt`, claims `iss` (this
+ * server), `aud` (the calling client's `client_id`), `iat` and `token_introspection` (the RFC 7662 §2.2 object,
+ * `{"active": false}` included) — served as `application/token-introspection+jwt`. A signing failure is a
+ * `server_error` (or `temporarily_unavailable`) like any store fault.
+ */
+const jwtResponse = (deps: IntrospectionDeps, caller: AuthenticatedClient, now: number, body: Readonly<Record<string, unknown>>): TE.TaskEither<OAuthError, HttpResponse> =>
+  pipe(
+    deps.signer.sign(
+      { iss: deps.config.issuer, aud: caller.client.clientId, iat: Math.floor(now), token_introspection: body },
+      { alg: introspectionSigningAlg(deps), typ: 'token-introspection+jwt' },
+    ),
+    TE.mapError(fromStoreError),
+    TE.map((jwt): HttpResponse => text(200, jwt, introspectionJwtMediaType, noStore)),
+  );
 
 /** RFC 7662 §2.2: "If the introspection call is properly authorized but the token is not active … `{"active": false}`". */
 export const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: false });
@@ -68,7 +111,9 @@ const describe = (deps: IntrospectionDeps, found: FoundToken, caller: Authentica
  * RFC 7662 §2.1 token introspection: POST with an `application/x-www-form-urlencoded` body; the caller authenticates
  * as at the token endpoint (RFC 6749 §2.3) and must be a confidential client (§2.1 "some form of authorization", §4
  * token scanning); `token` is required (`invalid_request`), `token_type_hint` only orders the lookup. Expired,
- * revoked, rotated, unknown and other clients' tokens all answer exactly `{"active": false}`. Never rejects.
+ * revoked, rotated, unknown and other clients' tokens all answer exactly `{"active": false}`. With
+ * `Accept: application/token-introspection+jwt` the answer is an RFC 9701 signed JWT (errors stay RFC 6749 §5.2
+ * JSON). Never rejects.
  */
 export const introspectionRoute = (deps: IntrospectionDeps): Route => ({
   path: deps.config.routes.introspection,
@@ -84,14 +129,17 @@ export const introspectionRoute = (deps: IntrospectionDeps): Route => ({
         isPublicClient(caller.client) ? TE.left(invalidClient('Public clients may not use the introspection endpoint.', `public client ${caller.client.clientId}`)) : TE.right(undefined),
       ),
       TE.bind('token', ({ form }) => TE.fromEither(E.fromNullable(invalidRequest('The token parameter is missing.', 'missing token'))(form['token']))),
-      TE.flatMap(({ form, caller, token }) =>
+      TE.bind('body', ({ form, caller, token }) =>
         pipe(
           findPresentedToken(deps, token, form['token_type_hint']),
           TE.mapLeft(fromStoreError),
           TE.flatMap(O.match(() => TE.right(inactive), (found) => describe(deps, found, caller, now))),
         ),
       ),
+      TE.flatMap(({ caller, body }) =>
+        wantsIntrospectionJwt(req.headers['accept']) ? jwtResponse(deps, caller, now, body) : TE.right<OAuthError, HttpResponse>(json(200, body, noStore)),
+      ),
     )();
-    return E.isLeft(result) ? failWith(deps.logger, 'introspection', result.left) : json(200, result.right, noStore);
+    return E.isLeft(result) ? failWith(deps.logger, 'introspection', result.left) : result.right;
   }),
 });

@@ -32,7 +32,19 @@ export interface EmptyResponse {
   readonly headers: HttpHeaders;
 }
 
-export type HttpResponse = JsonResponse | RedirectResponse | HtmlResponse | EmptyResponse;
+/**
+ * A text body with its own media type, written as is (e.g. an RFC 9701 `application/token-introspection+jwt` JWT).
+ * Adapters set `content-type: contentType` and write `text` as UTF-8.
+ */
+export interface TextResponse {
+  readonly _tag: 'Text';
+  readonly status: number;
+  readonly headers: HttpHeaders;
+  readonly contentType: string;
+  readonly text: string;
+}
+
+export type HttpResponse = JsonResponse | RedirectResponse | HtmlResponse | EmptyResponse | TextResponse;
 
 /** RFC 6749 §5.1: token responses and their errors must not be cached. */
 export const noStore: HttpHeaders = Object.freeze({ 'cache-control': 'no-store', pragma: 'no-cache' });
@@ -48,10 +60,13 @@ export const html = (status: number, page: string, headers: HttpHeaders = {}): H
 
 export const empty = (status: number, headers: HttpHeaders = noStore): EmptyResponse => ({ _tag: 'Empty', status, headers });
 
+export const text = (status: number, body: string, contentType: string, headers: HttpHeaders = noStore): TextResponse =>
+  ({ _tag: 'Text', status, headers, contentType, text: body });
+
 /** The content type an adapter writes for a response. */
 export const contentTypeOf = (r: HttpResponse): string | undefined =>
-  r._tag === 'Json' ? 'application/json; charset=utf-8' : r._tag === 'Html' ? 'text/html; charset=utf-8' : undefined;
+  r._tag === 'Json' ? 'application/json; charset=utf-8' : r._tag === 'Html' ? 'text/html; charset=utf-8' : r._tag === 'Text' ? r.contentType : undefined;
 
 /** Serialises a response body to a string (adapters call this once). */
 export const bodyText = (r: HttpResponse): string =>
-  r._tag === 'Json' ? JSON.stringify(r.body) : r._tag === 'Html' ? r.html : '';
+  r._tag === 'Json' ? JSON.stringify(r.body) : r._tag === 'Html' ? r.html : r._tag === 'Text' ? r.text : '';

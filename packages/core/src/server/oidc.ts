@@ -3,7 +3,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { discoveryRoutes } from '../endpoints/discovery.js';
 import { endSessionRoute } from '../endpoints/end-session.js';
-import { introspectionRoute } from '../endpoints/introspection.js';
+import { introspectionRoute, introspectionSigningAlg } from '../endpoints/introspection.js';
 import { jwksRoute } from '../endpoints/jwks.js';
 import { revocationRoute } from '../endpoints/revocation.js';
 import { userinfoRoute } from '../endpoints/userinfo.js';
@@ -155,6 +155,7 @@ const discovery = (config: ServerConfig, ports: AuthorizationServerPorts): reado
   const signer = signerOf(config, ports);
   return discoveryRoutes(config, ports.logger, () => ({
     idTokenSigningAlgs: signer.algorithms(),
+    introspectionSigningAlgs: [introspectionSigningAlg({ signer })],
     hasRoute: mounted(config, ports),
     tokenEndpointAuthMethods:
       ports.tokenEndpointAuthMethods ??
