@@ -1,4 +1,4 @@
-import { clientFromMetadata, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
+import { clientFromMetadata, clientSecretJwtKeyOf, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createCore } from './core-bridge.js';
@@ -63,7 +63,12 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   const users = await createUserDirectory(seed.users);
   const prefix = issuerPrefix(env.issuer);
   const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' });
-  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix, sessions: sessionPort(sessions, logger) });
+  // client_secret_jwt clients: the secret itself is the HMAC key (RFC 7523 §2.2), so the store keeps it recoverable.
+  const clientSecretJwtKeys = new Map(seed.clients.flatMap((c) => {
+    const secret = clientSecretJwtKeyOf(c.metadata);
+    return secret === undefined ? [] : [[c.client_id, secret] as const];
+  }));
+  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix, sessions: sessionPort(sessions, logger), clientSecretJwtKeys });
   const pages = createPages({
     server: core.server,
     users,

@@ -27,6 +27,11 @@ export interface CoreInput {
   readonly prefix: string;
   /** The host's login sessions, ended by the end-session endpoint (RP-Initiated Logout). */
   readonly sessions?: SessionPort;
+  /**
+   * Clear secrets of the `client_secret_jwt` clients by client id (RFC 7523 §2.2 HMAC keys), kept in the store's
+   * `clientSecretJwtKeys` (SQL: sealed with the key encryption secret when there is one, else in clear).
+   */
+  readonly clientSecretJwtKeys?: ReadonlyMap<string, string>;
 }
 
 export interface Core {
@@ -147,6 +152,10 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
   for (const client of input.clients) {
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
+  }
+  for (const [clientId, secret] of input.clientSecretJwtKeys ?? []) {
+    const saved = await store.clientSecretJwtKeys.save(clientId, secret)();
+    if (saved._tag === 'Left') throw new Error(`could not save the client_secret_jwt key of ${clientId}: ${saved.left.detail}`);
   }
   const config = serverConfig(input);
   const decoded = decodeServerConfig(config);

@@ -10,6 +10,7 @@ export * from './ports/stores.js';
 export * from './ports/identity.js';
 export * from './ports/keys.js';
 export * from './ports/jwks-fetcher.js';
+export type { ClientSecretJwtKeyStore } from './ports/client-secret-jwt-keys.js';
 export * from './server/config.js';
 export * from './server/authorization-server.js';
 export * from './grants/grant.js';
@@ -38,7 +39,7 @@ export {
 export { parseForm, parseFormBytes, parseFormText, readFormBody, requireFormContentType, isFormContentType, decodeFormComponent, type FormParams } from './http/form-urlencoded.js';
 export { base64Decode, base64Encode, utf8Decode, utf8Encode } from './http/encoding.js';
 export { decodeServerConfig, defaultGrantTypes, defaultRoutes, defaultScopesSupported, type ServerConfigInput } from './codec/config.js';
-export { clientFromMetadata, decodeClientMetadata, type ClientMetadata } from './codec/client-metadata.js';
+export { clientFromMetadata, clientSecretJwtKeyOf, decodeClientMetadata, type ClientMetadata } from './codec/client-metadata.js';
 export type { Rejection, RevokeGrant } from './lifecycle/rejection.js';
 export {
   authenticateClient,

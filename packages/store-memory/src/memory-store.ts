@@ -1,6 +1,7 @@
 import type {
   AccessTokenStore,
   AuthorizationCodeStore,
+  ClientSecretJwtKeyStore,
   ClientStore,
   Clock,
   ConsentStore,
@@ -11,6 +12,7 @@ import type {
   ReplayCache,
   Sweeper,
 } from '@grantor/core';
+import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
 import { accessTokenTable } from './tables/access-tokens.js';
@@ -58,6 +60,11 @@ export interface MemoryStore {
   readonly sweeper: Sweeper;
   /** The signing key set (frozen copy in memory). */
   readonly keys: KeyStore;
+  /**
+   * Clear secrets of `client_secret_jwt` clients (RFC 7523 §2.2 HMAC keys; the core's `clientSecretJwtKeys` port):
+   * `save` them when registering such a client. Prefer `private_key_jwt`: this secret must stay recoverable.
+   */
+  readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -142,6 +149,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     replay: replay.port,
     sweeper,
     keys: keys.port,
+    clientSecretJwtKeys: memoryClientSecretJwtKeys(),
     startSweeper,
     stats: () => ({
       clients: clients.size(),

@@ -2,6 +2,7 @@ import { Kysely } from 'kysely';
 import type {
   AccessTokenStore,
   AuthorizationCodeStore,
+  ClientSecretJwtKeyStore,
   ClientStore,
   ConsentStore,
   DeviceCodeStore,
@@ -18,6 +19,7 @@ import { migrate, type MigrateResult } from './migrate.js';
 import type { GrantorDatabase } from './schema.js';
 import { sqlAccessTokenStore } from './stores/access-tokens.js';
 import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
+import { sqlClientSecretJwtKeys } from './stores/client-secret-jwt-keys.js';
 import { sqlClientStore } from './stores/clients.js';
 import { sqlConsentStore } from './stores/consents.js';
 import { sqlDeviceCodeStore } from './stores/device-codes.js';
@@ -25,7 +27,7 @@ import { sqlInteractionStore } from './stores/interactions.js';
 import { sqlRefreshTokenStore } from './stores/refresh-tokens.js';
 import { sqlReplayCache } from './stores/replay-cache.js';
 import { sqlSweeper } from './stores/sweeper.js';
-import { sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
+import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
   /**
@@ -43,7 +45,10 @@ export interface SqlStoreOptions<DB = GrantorDatabase> {
   readonly sweepBatchSize?: number;
   /** Sweeper statements per table per `sweep` call (default 20). */
   readonly sweepMaxBatches?: number;
-  /** How `keys` keeps private JWKs at rest (default: JSON; pass an encrypting sealer to keep them encrypted). */
+  /**
+   * How `keys` keeps private JWKs at rest (default: JSON; pass an encrypting sealer to keep them encrypted). The same
+   * sealer keeps the secrets of `client_secret_jwt` clients (`clientSecretJwtKeys`): without one they are in clear.
+   */
   readonly privateKeySealer?: PrivateKeySealer;
 }
 
@@ -60,6 +65,11 @@ export interface SqlStore {
   readonly sweeper: Sweeper;
   /** The signing key set, one row per key (the core's `KeyStore` port). */
   readonly keys: SqlKeyStore;
+  /**
+   * Secrets of `client_secret_jwt` clients (RFC 7523 §2.2 HMAC keys; the core's `clientSecretJwtKeys` port), sealed
+   * with `privateKeySealer` — stored in clear without one, which is why `client_secret_jwt` is discouraged.
+   */
+  readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -98,6 +108,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     replay: sqlReplayCache(context),
     sweeper: sqlSweeper(context),
     keys: sqlKeyStore(context, options.privateKeySealer),
+    clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

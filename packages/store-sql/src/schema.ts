@@ -144,6 +144,13 @@ export interface SigningKeysTable {
   readonly retired_at: NullableEpoch;
 }
 
+/** Migration `0002_client_secret_jwt`: the `client_secret_jwt` secret of a client, as a sealed `oct` JWK. */
+export interface ClientSecretJwtKeysTable {
+  readonly client_id: string;
+  /** `privateKeySealer.seal({ kty: 'oct', k }, 'client_secret_jwt:<client_id>')`: clear JSON without a sealer. */
+  readonly sealed_key: string;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -160,6 +167,7 @@ export interface GrantorDatabase {
   readonly grantor_device_codes: DeviceCodesTable;
   readonly grantor_replay_cache: ReplayCacheTable;
   readonly grantor_signing_keys: SigningKeysTable;
+  readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
   readonly grantor_migrations: MigrationsTable;
 }
 
