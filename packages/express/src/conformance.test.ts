@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAuthorizationServer } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
-import { createMemoryStore } from '@grantor/store-memory';
+import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
 import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { bearer, grantorRouter } from './index.js';
 
@@ -39,6 +39,7 @@ runHttpConformance(
   conformanceServerFactory({
     createAuthorizationServer,
     createStore: () => createMemoryStore(),
+    createLoginThrottle: () => createMemoryLoginThrottle(),
     runtime: nodeRuntime({ logger: { log: () => undefined } }),
   }),
 );

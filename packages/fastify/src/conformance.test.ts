@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { createAuthorizationServer } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
-import { createMemoryStore } from '@grantor/store-memory';
+import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
 import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { grantorFastify } from './index.js';
 
@@ -28,6 +28,7 @@ runHttpConformance(
   conformanceServerFactory({
     createAuthorizationServer,
     createStore: () => createMemoryStore(),
+    createLoginThrottle: () => createMemoryLoginThrottle(),
     runtime: nodeRuntime({ logger: { log: () => undefined } }),
   }),
 );

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthorizationServer, type AuthorizationServer } from '@grantor/core';
-import { createMemoryStore } from '@grantor/store-memory';
+import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
 import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { bearerHttpRequest, createNodeHandler, nodeRuntime, writeHttpResponse } from './index.js';
 
@@ -35,6 +35,7 @@ runHttpConformance(
   conformanceServerFactory({
     createAuthorizationServer,
     createStore: () => createMemoryStore(),
+    createLoginThrottle: () => createMemoryLoginThrottle(),
     runtime: nodeRuntime({ logger: { log: () => undefined } }),
   }),
 );

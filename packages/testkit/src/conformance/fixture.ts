@@ -1,4 +1,5 @@
-import type { AccessTokenInfo, AuthorizationServer, Client, Clock, Logger, Random, SecretHasher } from '@grantor/core';
+import type { EcPrivateJwk } from './jws.js';
+import type { AccessTokenInfo, AuthorizationServer, Client, Clock, Logger, LoginThrottle, PasswordVerifier, PublicJwk, Random, SecretHasher } from '@grantor/core';
 
 /** The test route every conformance mount serves, guarded by the adapter's bearer middleware. */
 export const conformanceProtected = Object.freeze({
@@ -25,6 +26,21 @@ export interface ConformanceSeed {
   /** Public client (`none`), PKCE. */
   readonly publicClient: { readonly clientId: string; readonly redirectUri: string };
   readonly subject: string;
+  /** The clients of the "more grants" checks (`more-grants.ts`). */
+  readonly more: MoreGrantsSeed;
+}
+
+/** Clients and a user for the device, JWT bearer, token exchange and password grants and the JWT client auth methods. */
+export interface MoreGrantsSeed {
+  /** `private_key_jwt` (ES256, inline `jwks`); client_credentials and the JWT bearer grant with the same key. */
+  readonly jwtClient: { readonly clientId: string; readonly kid: string; readonly privateJwk: EcPrivateJwk };
+  /** `client_secret_jwt` (HS256 with the secret, kept by the store's `clientSecretJwtKeys`); client_credentials. */
+  readonly hmacClient: { readonly clientId: string; readonly secret: string };
+  /** `client_secret_basic`; client_credentials and token exchange (RFC 8693). */
+  readonly exchangeClient: { readonly clientId: string; readonly secret: string };
+  /** `client_secret_basic`; the password grant only (legacy), with `user`. */
+  readonly passwordClient: { readonly clientId: string; readonly secret: string };
+  readonly user: { readonly username: string; readonly password: string; readonly subject: string };
 }
 
 export interface ConformanceServer {
@@ -37,7 +53,34 @@ export const conformanceSeed: ConformanceSeed = Object.freeze({
   postClient: { clientId: 'conformance-post', secret: 'conformance-post-secret-0123456789' },
   publicClient: { clientId: 'conformance-public', redirectUri: 'https://public.example/cb' },
   subject: 'alice',
+  more: {
+    jwtClient: {
+      clientId: 'conformance-jwt',
+      kid: 'conformance-es256',
+      // A test-only key (never use it anywhere else).
+      privateJwk: {
+        kty: 'EC' as const,
+        crv: 'P-256' as const,
+        x: 'fElxYbApS7Mome7QdVKdlOJL_TG1INBGrOfWty6e4yk',
+        y: '2s478AIpSowkPn6RAUlph3I5qonA5b9z8JCRQVaSbEQ',
+        d: 'nGLTf2PK73UxEHTNUC41z2qozjKm65YAPkUoKVNfQpw',
+      },
+    },
+    hmacClient: { clientId: 'conformance-hmac', secret: 'conformance-hmac-secret-0123456789abcdef0123' },
+    exchangeClient: { clientId: 'conformance-exchange', secret: 'conformance-exchange-secret-0123456789' },
+    passwordClient: { clientId: 'conformance-password', secret: 'conformance-password-client-0123456789' },
+    user: { username: 'Bob', password: 'correct horse battery staple', subject: 'bob' },
+  },
 });
+
+const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const tokenExchangeGrantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The public half of the `private_key_jwt` client's key, as registered (`jwks`). */
+const publicJwk = (seed: ConformanceSeed): PublicJwk => {
+  const { kty, crv, x, y } = seed.more.jwtClient.privateJwk;
+  return { kty, crv, x, y, kid: seed.more.jwtClient.kid, alg: 'ES256', use: 'sig' };
+};
 
 /** The registered clients of the seed, secrets hashed with `hash`. */
 export const conformanceClients = (hash: (secret: string) => string, seed: ConformanceSeed = conformanceSeed): readonly Client[] => [
@@ -71,22 +114,90 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
     scope: ['openid', 'offline_access', 'read'],
     tokenEndpointAuthMethod: 'none',
   },
+  {
+    clientId: seed.more.jwtClient.clientId,
+    secretHashes: [],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    grantTypes: ['client_credentials', jwtBearerGrantType],
+    responseTypes: [],
+    scope: ['read', 'write'],
+    tokenEndpointAuthMethod: 'private_key_jwt',
+    jwks: { keys: [publicJwk(seed)] },
+  },
+  {
+    clientId: seed.more.hmacClient.clientId,
+    secretHashes: [{ hash: hash(seed.more.hmacClient.secret) }],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    grantTypes: ['client_credentials'],
+    responseTypes: [],
+    scope: ['read'],
+    tokenEndpointAuthMethod: 'client_secret_jwt',
+  },
+  {
+    clientId: seed.more.exchangeClient.clientId,
+    secretHashes: [{ hash: hash(seed.more.exchangeClient.secret) }],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    grantTypes: ['client_credentials', tokenExchangeGrantType],
+    responseTypes: [],
+    scope: ['read', 'write'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+  },
+  {
+    clientId: seed.more.passwordClient.clientId,
+    secretHashes: [{ hash: hash(seed.more.passwordClient.secret) }],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    grantTypes: ['password'],
+    responseTypes: [],
+    scope: ['read'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+  },
 ];
+
+/** The host's password check of the conformance user (the core never sees a password hash). */
+export const conformancePasswords = (seed: ConformanceSeed = conformanceSeed): PasswordVerifier => ({
+  verify: (username, password) => async () => ({
+    _tag: 'Right' as const,
+    right:
+      username.toLowerCase() === seed.more.user.username.toLowerCase() && password === seed.more.user.password
+        ? { _tag: 'Some' as const, value: { subject: seed.more.user.subject } }
+        : { _tag: 'None' as const },
+  }),
+});
 
 /** The configuration input of the conformance server: mounted under `/oauth`. */
 export const conformanceConfig = {
   issuer: 'http://127.0.0.1/oauth',
   interactionUrl: '/interaction/{id}',
   scopesSupported: ['openid', 'offline_access', 'profile', 'email', 'read', 'write'],
-  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+  grantTypes: [
+    'authorization_code',
+    'refresh_token',
+    'client_credentials',
+    'urn:ietf:params:oauth:grant-type:device_code',
+    'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    'urn:ietf:params:oauth:grant-type:token-exchange',
+    'password',
+  ],
   refreshTokens: { reuseGraceSeconds: 0 },
 } as const;
 
 /** The pieces a conformance server is built from (injected: the testkit depends on neither a store nor Node). */
-export interface ConformanceDeps<S extends { readonly clients: { readonly save: (c: Client) => () => Promise<unknown> } }> {
+/** What the suite needs of a store: saving clients and the `client_secret_jwt` secrets (`ClientSecretJwtKeyStore`). */
+export interface ConformanceStore {
+  readonly clients: { readonly save: (c: Client) => () => Promise<unknown> };
+  readonly clientSecretJwtKeys: { readonly save: (clientId: string, secret: string) => () => Promise<unknown> };
+}
+
+export interface ConformanceDeps<S extends ConformanceStore> {
   readonly createAuthorizationServer: (config: typeof conformanceConfig, ports: never) => AuthorizationServer | Promise<AuthorizationServer>;
   readonly createStore: () => S;
   readonly runtime: { readonly clock: Clock; readonly random: Random; readonly secrets: SecretHasher; readonly logger: Logger };
+  /** The password grant's attempt throttle (e.g. `createMemoryLoginThrottle()` of `@grantor/store-memory`). */
+  readonly createLoginThrottle: () => LoginThrottle;
   /** Ports beyond runtime and store (keys, claims…), merged last. */
   readonly extraPorts?: Readonly<Record<string, unknown>>;
 }
@@ -96,15 +207,25 @@ const defaultClaims = {
 };
 
 /**
- * `makeServer` for `runHttpConformance`: a fresh store seeded with the conformance clients, the runtime ports, a
- * claims source, and the core built over them (`{ ...runtime, ...store, claims, ...extraPorts }`).
+ * `makeServer` for `runHttpConformance`: a fresh store seeded with the conformance clients (and the `client_secret_jwt`
+ * secret), the runtime ports, a claims source, the password grant's verifier and throttle, and the core built over
+ * them (`{ ...runtime, ...store, claims, passwords, loginThrottle, ...extraPorts }`).
  */
 export const conformanceServerFactory =
-  <S extends { readonly clients: { readonly save: (c: Client) => () => Promise<unknown> } }>(deps: ConformanceDeps<S>) =>
+  <S extends ConformanceStore>(deps: ConformanceDeps<S>) =>
   async (): Promise<ConformanceServer> => {
     const store = deps.createStore();
     for (const client of conformanceClients(deps.runtime.secrets.hash)) await store.clients.save(client)();
-    const ports = { ...deps.runtime, ...store, claims: defaultClaims, ...deps.extraPorts };
+    const hmac = conformanceSeed.more.hmacClient;
+    await store.clientSecretJwtKeys.save(hmac.clientId, hmac.secret)();
+    const ports = {
+      ...deps.runtime,
+      ...store,
+      claims: defaultClaims,
+      passwords: conformancePasswords(),
+      loginThrottle: deps.createLoginThrottle(),
+      ...deps.extraPorts,
+    };
     const server = await deps.createAuthorizationServer(conformanceConfig, ports as never);
     return { server, seed: conformanceSeed };
   };

@@ -9,7 +9,9 @@ export {
   conformanceClients,
   conformanceConfig,
   conformanceServerFactory,
+  conformancePasswords,
 } from './fixture.js';
-export type { ConformanceSeed, ConformanceServer, ConformanceDeps } from './fixture.js';
+export type { ConformanceSeed, ConformanceServer, ConformanceDeps, ConformanceStore, MoreGrantsSeed } from './fixture.js';
+export { signJws, assertionClaims, type JwsKey } from './jws.js';
 export { observeCore, observeFetch, isRfcErrorBody, comparedHeaders } from './http.js';
 export type { Observed, Probe } from './http.js';

@@ -3,6 +3,7 @@ import type { AuthorizationServer } from '@grantor/core';
 import { conformanceProtected, type ConformanceServer } from './fixture.js';
 import { basic, form, formHeaders, isRfcErrorBody, observeCore, observeFetch, probeRequest, s256, sendProbe, type Observed, type Probe } from './http.js';
 import { generatedRequests } from './generated.js';
+import { moreGrantsChecks } from './more-grants.js';
 
 /** A running adapter: `baseUrl` is where `server.config.baseUrl` is served (origin + mount path). */
 export interface Mounted {
@@ -306,6 +307,8 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         expect((await http({ method: 'GET', path: routes().token })).status).toBe(405);
       });
     });
+
+    moreGrantsChecks(() => ctx);
 
     generatedRequests(() => ctx, options.generatedRuns ?? 2000);
   });
