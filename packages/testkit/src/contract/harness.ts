@@ -7,6 +7,7 @@ import type {
   AuthorizationCodeRecord,
   AuthorizationCodeStore,
   Client,
+  ClientSecretJwtKeyStore,
   ClientStore,
   ConsentStore,
   DeviceCodeRecord,
@@ -34,6 +35,8 @@ export interface StorePorts {
   readonly sweeper: Sweeper;
   /** The signing key set; its contract tests are skipped when a store does not provide one. */
   readonly keys?: KeyStore;
+  /** `client_secret_jwt` secrets; its contract tests are skipped when a store does not provide them. */
+  readonly clientSecretJwtKeys?: ClientSecretJwtKeyStore;
 }
 
 /** What a store factory hands the contract: the ports and, if the store holds resources, how to release them. */

@@ -9,6 +9,7 @@ import { clientContract, consentContract, deviceCodeContract, interactionContrac
 import { sweepContract } from './sweep.js';
 import { concurrencyContract } from './concurrency.js';
 import { keyStoreContract } from './keys.js';
+import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -55,6 +56,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     deviceCodeContract(ctx);
     replayContract(ctx);
     keyStoreContract(ctx);
+    clientSecretJwtKeysContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
   });
