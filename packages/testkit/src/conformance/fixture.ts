@@ -194,7 +194,8 @@ export interface ConformanceStore {
 
 export interface ConformanceDeps<S extends ConformanceStore> {
   readonly createAuthorizationServer: (config: typeof conformanceConfig, ports: never) => AuthorizationServer | Promise<AuthorizationServer>;
-  readonly createStore: () => S;
+  /** A fresh store (may be async, e.g. a SQL store that migrates first). */
+  readonly createStore: () => S | Promise<S>;
   readonly runtime: { readonly clock: Clock; readonly random: Random; readonly secrets: SecretHasher; readonly logger: Logger };
   /** The password grant's attempt throttle (e.g. `createMemoryLoginThrottle()` of `@grantor/store-memory`). */
   readonly createLoginThrottle: () => LoginThrottle;
@@ -214,7 +215,7 @@ const defaultClaims = {
 export const conformanceServerFactory =
   <S extends ConformanceStore>(deps: ConformanceDeps<S>) =>
   async (): Promise<ConformanceServer> => {
-    const store = deps.createStore();
+    const store = await deps.createStore();
     for (const client of conformanceClients(deps.runtime.secrets.hash)) await store.clients.save(client)();
     const hmac = conformanceSeed.more.hmacClient;
     await store.clientSecretJwtKeys.save(hmac.clientId, hmac.secret)();

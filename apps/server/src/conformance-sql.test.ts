@@ -1,0 +1,117 @@
+/**
+ * The HTTP conformance suite (every grant, both JWT client authentication methods, bearer middleware, malformed and
+ * generated requests) through each adapter — Express, Koa, Fastify, plain Node — on `@grantor/store-sql` (SQLite in
+ * memory), the store this server runs on with DATA_DIR / DATABASE_URL. The adapters' own suites run it on
+ * `@grantor/store-memory`; together they cover every adapter on both stores.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll } from 'vitest';
+import express from 'express';
+import Koa, { type Middleware } from 'koa';
+import Fastify from 'fastify';
+import { createAuthorizationServer, type AuthorizationServer } from '@grantor/core';
+import { bearer as expressBearer, grantorRouter } from '@grantor/express';
+import { grantorFastify } from '@grantor/fastify';
+import { bearer as koaBearer, grantorMiddleware } from '@grantor/koa';
+import { bearerHttpRequest, createNodeHandler, nodeRuntime, writeHttpResponse } from '@grantor/node';
+import { createMemoryLoginThrottle } from '@grantor/store-memory';
+import { openSqlStore } from '@grantor/store-sql';
+import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount, type Mounted } from '@grantor/testkit';
+
+const requiredScopes = conformanceProtected.requiredScopes;
+const basePath = (server: AuthorizationServer) => new URL(server.config.baseUrl).pathname.replace(/\/$/, '');
+
+const onPort = async (listening: Server, server: AuthorizationServer): Promise<Mounted> => {
+  if (!listening.listening) await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  const { port } = listening.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}${basePath(server)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        listening.close(() => resolve());
+        listening.closeAllConnections();
+      }),
+  };
+};
+
+const expressMount: Mount = async (server) => {
+  const app = express();
+  app.use(grantorRouter(server));
+  app.use(express.urlencoded({ extended: false }), express.json());
+  app.all(conformanceProtected.path, expressBearer(server, { requiredScopes }), (req, res) => void res.json(protectedResponseBody(req.auth)));
+  app.all(conformanceProtected.queryPath, expressBearer(server, { requiredScopes, allowQuery: true }), (req, res) => void res.json(protectedResponseBody(req.auth)));
+  return onPort(createServer(app), server);
+};
+
+const koaMount: Mount = async (server) => {
+  const app = new Koa();
+  app.use(grantorMiddleware(server));
+  const guards: Readonly<Record<string, Middleware | undefined>> = {
+    [conformanceProtected.path]: koaBearer(server, { requiredScopes }),
+    [conformanceProtected.queryPath]: koaBearer(server, { requiredScopes, allowQuery: true }),
+  };
+  app.use(async (ctx, next) => {
+    const guard = guards[ctx.path];
+    if (guard === undefined) return next();
+    await guard(ctx, async () => {
+      ctx.body = protectedResponseBody(ctx.state.auth);
+    });
+  });
+  return onPort(createServer(app.callback()), server);
+};
+
+const fastifyMount: Mount = async (server) => {
+  const app = Fastify({ logger: false });
+  await app.register(grantorFastify, { server });
+  app.all(conformanceProtected.path, { preHandler: app.grantorBearer({ requiredScopes }) }, async (request) => protectedResponseBody(request.auth));
+  app.all(conformanceProtected.queryPath, { preHandler: app.grantorBearer({ requiredScopes, allowQuery: true }) }, async (request) => protectedResponseBody(request.auth));
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    baseUrl: `${address}${basePath(server)}`,
+    close: async () => {
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
+    },
+  };
+};
+
+const nodeMount: Mount = async (server) => {
+  const protectedRoutes = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const allowQuery = path === conformanceProtected.queryPath;
+    if (path !== conformanceProtected.path && !allowQuery) return writeHttpResponse(res, { _tag: 'Json', status: 404, headers: {}, body: { error: 'not_found' } });
+    void server.bearer(bearerHttpRequest(req, undefined), { requiredScopes, allowQuery }).then((result) =>
+      writeHttpResponse(res, result._tag === 'Rejected' ? result.response : { _tag: 'Json', status: 200, headers: {}, body: protectedResponseBody(result.auth) }),
+    );
+  };
+  return onPort(createServer(createNodeHandler(server, { fallback: protectedRoutes })), server);
+};
+
+const stores: { close: () => Promise<void> }[] = [];
+afterAll(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+const factory = () =>
+  conformanceServerFactory({
+    createAuthorizationServer,
+    createStore: async () => {
+      const store = await openSqlStore({ sqliteFile: ':memory:' });
+      stores.push(store);
+      return store;
+    },
+    createLoginThrottle: () => createMemoryLoginThrottle(),
+    runtime: nodeRuntime({ logger: { log: () => undefined } }),
+  });
+
+// Fewer generated requests than the adapters' own runs: this pass is about the store under each adapter.
+const options = { generatedRuns: 150 };
+for (const [name, mount] of [
+  ['express', expressMount],
+  ['koa', koaMount],
+  ['fastify', fastifyMount],
+  ['node', nodeMount],
+] as const) {
+  runHttpConformance(`${name} on store-sql (SQLite)`, mount, factory(), options);
+}
