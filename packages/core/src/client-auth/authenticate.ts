@@ -21,7 +21,8 @@ import { basicChallenge, invalidClient, presentedCredentials, type PresentedCred
 /**
  * `client_secret_jwt` (RFC 7523 §2.2 with an HMAC key) needs the client's secret in clear, which Grantor never
  * stores (only SHA-256 hashes). A host that wants `client_secret_jwt` provides this port (e.g. from a vault); without
- * it, `client_secret_jwt` clients always get `invalid_client`.
+ * it, `client_secret_jwt` clients always get `invalid_client`. `@grantor/store-memory` and `@grantor/store-sql` provide
+ * it as `store.clientSecretJwtKeys` (a `ClientSecretJwtKeyStore`, `ports/client-secret-jwt-keys.ts`).
  */
 export interface ClientSecretJwtKeys {
   readonly secretFor: (client: Client) => TaskEither<StoreError, Option<string>>;
