@@ -142,6 +142,14 @@ export const startServer = async (seed: unknown, issuerFor: (port: number) => st
       resolve({ code, signal });
     }),
   );
+  const groupAlive = (): boolean => {
+    try {
+      if (proc.pid !== undefined) process.kill(-proc.pid, 0);
+      return proc.pid !== undefined;
+    } catch {
+      return false;
+    }
+  };
   const killGroup = (sig: NodeJS.Signals) => {
     try {
       if (proc.pid !== undefined) process.kill(-proc.pid, sig);
@@ -180,6 +188,8 @@ export const startServer = async (seed: unknown, issuerFor: (port: number) => st
       if (!exited) killGroup('SIGTERM');
       const k = setTimeout(() => killGroup('SIGKILL'), 10_000);
       const r = await exit;
+      // `sh` may run the command as a child (dash does): the server is stopped when the whole group is gone.
+      while (groupAlive() && Date.now() - t0 < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
       clearTimeout(k);
       return { ...r, ms: Date.now() - t0 };
     },
