@@ -23,24 +23,9 @@ export interface RunningTarget {
  * Starts a FRESH Node process for one target (`entry` is a compiled file under dist/targets), pinned to `cpu` with
  * `taskset -c` when available (taskset execs node, so the pid is node's), and waits for its ready message.
  */
-/**
- * True when Grantor's built packages only load with the fp-ts resolve hook (esm-hooks.ts). The hook (a loader worker
- * thread) is then given to EVERY target, floors and peers too, so its cost is the same on both sides of a ratio.
- */
-export const needsFpTsHook = async (): Promise<boolean> => {
-  try {
-    await import('@grantor/core');
-    return false;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_UNSUPPORTED_DIR_IMPORT') return true;
-    throw e;
-  }
-};
-
-export const startTarget = (entry: string, args: readonly string[], env: Readonly<Record<string, string>>, cpu: number, withHook: boolean, timeoutMs = 120_000): Promise<RunningTarget> =>
+export const startTarget = (entry: string, args: readonly string[], env: Readonly<Record<string, string>>, cpu: number, timeoutMs = 120_000): Promise<RunningTarget> =>
   new Promise((resolve, reject) => {
-    const hooks = withHook ? ['--import', new URL('./register-hooks.js', import.meta.url).href] : [];
-    const nodeArgs = [...hooks, ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), entry, ...args];
+    const nodeArgs = [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), entry, ...args];
     const [cmd, argv] = hasTaskset() ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]] as const : [process.execPath, nodeArgs] as const;
     const child = spawn(cmd, argv, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { select, type Target } from './catalog.js';
 import { preissueCount, settings, type BenchSettings } from './env.js';
-import { cpuSeconds, hasTaskset, needsFpTsHook, peakRss, pinSelf, startTarget, stopTarget } from './proc.js';
+import { cpuSeconds, hasTaskset, peakRss, pinSelf, startTarget, stopTarget } from './proc.js';
 import { goalsTable, peersTable } from './report.js';
 import { loadOptions, requestFor, smokeTest } from './scenarios.js';
 import { rowOf, sampleOf, type Row, type Sample } from './stats.js';
@@ -20,10 +20,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One measured run: fresh process, smoke test, warm-up, measurement, peak RSS, stop. */
-const runOnce = async (t: Target, s: BenchSettings, withHook: boolean): Promise<Sample> => {
+const runOnce = async (t: Target, s: BenchSettings): Promise<Sample> => {
   const entry = join(here, 'targets', t.entry);
   if (!existsSync(entry)) throw new Error(`${t.entry} is not built (its adapter has not landed yet?)`);
-  const running = await startTarget(entry, t.args, { BENCH_PREISSUE: String(preissueCount(s)) }, s.serverCpu, withHook);
+  const running = await startTarget(entry, t.args, { BENCH_PREISSUE: String(preissueCount(s)) }, s.serverCpu);
   try {
     const req = await requestFor(t.scenario, running.ready);
     await smokeTest(running.ready.port, req);
@@ -71,18 +71,16 @@ const main = async (): Promise<void> => {
   const s = settings();
   const pinned = hasTaskset() && pinSelf(s.loadCpu);
   const targets = select(s.only);
-  const withHook = await needsFpTsHook();
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.platform}`;
   console.log(`grantor bench: ${targets.length} targets × ${s.rounds} rounds, ${s.duration} s (+${s.warmup} s warm-up), ${s.connections} connections, pipelining 1`);
   console.log(`machine: ${machine}; server pinned to CPU ${s.serverCpu}: ${hasTaskset()}; load generator pinned to CPU ${s.loadCpu}: ${pinned}`);
-  if (withHook) console.log('note: @grantor/core does not load in plain Node ESM (fp-ts directory imports); every target runs with the bench resolve hook');
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
   const failures = new Map<string, string>();
   for (let round = 1; round <= s.rounds; round++) {
     for (const t of targets) {
       if (failures.has(t.name)) continue;
       try {
-        const sample = await runOnce(t, s, withHook);
+        const sample = await runOnce(t, s);
         samples.get(t.name)!.push(sample);
         console.log(`[round ${round}] ${t.name}: ${sample.reqPerSec.toFixed(0)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms, peak RSS ${((sample.peakRss ?? NaN) / 1048576).toFixed(1)} MiB, server CPU ${((sample.serverCpu ?? NaN) * 100).toFixed(0)} %, non-2xx ${sample.non2xx}, errors ${sample.errors}`);
       } catch (e) {
