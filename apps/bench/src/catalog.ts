@@ -40,6 +40,8 @@ const adapterOnly: readonly Target[] = frameworks.map((fw): Target => ({
 const grantorSql: readonly Target[] = [
   { name: 'fastify grantor client_credentials sqlite', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['sqlite'], scenario: 'client_credentials', floor: floorPost('fastify') },
   { name: 'fastify grantor client_credentials postgres', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['postgres'], scenario: 'client_credentials', floor: floorPost('fastify') },
+  // RFC 9068 access tokens signed ES256 by @grantor/node's nodeSigner (issue target: ≥ 0.4 × the Fastify floor).
+  { name: 'fastify grantor client_credentials jwt', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['memory', 'none', 'jwt'], scenario: 'client_credentials', floor: floorPost('fastify') },
 ];
 
 const peers: readonly Target[] = [

@@ -7,8 +7,8 @@ import { exitOnSignal } from './listen.js';
 
 const main = async (): Promise<void> => {
   exitOnSignal();
-  const { store, preissue, stub } = parseArgs(process.argv.slice(2));
-  const { server, extra } = await setupGrantor(store, preissue, Number(process.env['BENCH_PREISSUE'] ?? 0), stub);
+  const { store, preissue, stub, jwt } = parseArgs(process.argv.slice(2));
+  const { server, extra } = await setupGrantor(store, preissue, Number(process.env['BENCH_PREISSUE'] ?? 0), stub, jwt);
   const app = Fastify({ logger: false });
   await app.register(grantorFastify, { server });
   app.get(PROTECTED_PATH, { preHandler: bearer(server) }, async () => FIXED_BODY);

@@ -8,8 +8,8 @@ import { exitOnSignal, listen } from './listen.js';
 
 const main = async (): Promise<void> => {
   exitOnSignal();
-  const { store, preissue, stub } = parseArgs(process.argv.slice(2));
-  const { server, extra } = await setupGrantor(store, preissue, Number(process.env['BENCH_PREISSUE'] ?? 0), stub);
+  const { store, preissue, stub, jwt } = parseArgs(process.argv.slice(2));
+  const { server, extra } = await setupGrantor(store, preissue, Number(process.env['BENCH_PREISSUE'] ?? 0), stub, jwt);
   const app = new Koa();
   app.use(grantorMiddleware(server));
   const protect = bearer(server);

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createAuthorizationServer, json, type AuthorizationServer, type Client } from '@grantor/core';
-import { nodeRuntime } from '@grantor/node';
+import { nodeRuntime, nodeSigner } from '@grantor/node';
 import { CLIENT_ID, CLIENT_SECRET, CODE_VERIFIER, REDIRECT_URI, SCOPE, type ReadyMessage } from '../protocol.js';
 import { openStore, type StoreKind } from './stores.js';
 
@@ -17,13 +17,13 @@ export interface GrantorSetup {
   readonly extra: Omit<ReadyMessage, 'type' | 'port'>;
 }
 
-/** Reads `<store> [codes|refresh|none] [stub]` from argv. */
-export const parseArgs = (argv: readonly string[]): { readonly store: StoreKind; readonly preissue: Preissue; readonly stub: boolean } => {
+/** Reads `<store> [codes|refresh|none] [stub|jwt]` from argv (`jwt`: RFC 9068 ES256 access tokens). */
+export const parseArgs = (argv: readonly string[]): { readonly store: StoreKind; readonly preissue: Preissue; readonly stub: boolean; readonly jwt: boolean } => {
   const store = (argv[0] ?? 'memory') as StoreKind;
   const preissue = (argv[1] ?? 'none') as Preissue;
   if (!['memory', 'sqlite', 'postgres'].includes(store)) throw new TypeError(`unknown store ${store}`);
   if (!['none', 'codes', 'refresh'].includes(preissue)) throw new TypeError(`unknown pre-issue kind ${preissue}`);
-  return { store, preissue, stub: argv[2] === 'stub' };
+  return { store, preissue, stub: argv[2] === 'stub', jwt: argv[2] === 'jwt' };
 };
 
 /** A fixed token response, the size of a real one. */
@@ -45,7 +45,7 @@ const unwrap = async <A>(task: () => Promise<{ readonly _tag: 'Left'; readonly l
   return r.right;
 };
 
-export const setupGrantor = async (store: StoreKind, preissue: Preissue, count: number, stub = false): Promise<GrantorSetup> => {
+export const setupGrantor = async (store: StoreKind, preissue: Preissue, count: number, stub = false, jwt = false): Promise<GrantorSetup> => {
   const runtime = nodeRuntime({ log: { level: 'error' } });
   const stores = await openStore(store);
   const client: Client = {
@@ -61,8 +61,8 @@ export const setupGrantor = async (store: StoreKind, preissue: Preissue, count: 
   await unwrap(stores.clients.save(client));
 
   const real = createAuthorizationServer(
-    { issuer: 'http://127.0.0.1', scopesSupported: ['openid', 'offline_access', SCOPE], accessTokenFormat: 'opaque' },
-    { ...runtime, ...stores },
+    { issuer: 'http://127.0.0.1', scopesSupported: ['openid', 'offline_access', SCOPE], accessTokenFormat: jwt ? 'jwt' : 'opaque' },
+    { ...runtime, ...stores, signer: nodeSigner({ keys: stores.keys, clock: runtime.clock, maxTokenLifetime: 3600 + 60 }) },
   );
   const server = stub ? stubbed(real) : real;
 

@@ -57,17 +57,18 @@ describe('server.keys', () => {
     const before = await token();
     const oldKid = decodeProtectedHeader(before).kid;
     const rotated = done(await server.keys?.rotate());
-    const newRs256 = rotated.active.find((k) => k.alg === 'RS256');
-    expect(newRs256?.kid).toBeDefined();
-    expect(newRs256?.kid).not.toBe(oldKid);
+    // JWT access tokens are signed ES256 by default.
+    const newEs256 = rotated.active.find((k) => k.alg === 'ES256');
+    expect(newEs256?.kid).toBeDefined();
+    expect(newEs256?.kid).not.toBe(oldKid);
     const published = await jwks();
     expect(published.keys.map((k) => k['kid'])).toContain(oldKid);
-    expect(published.keys.map((k) => k['kid'])).toContain(newRs256?.kid);
+    expect(published.keys.map((k) => k['kid'])).toContain(newEs256?.kid);
     expect(rotated.jwks.keys.map((k) => k['kid']).sort()).toEqual(published.keys.map((k) => k['kid']).sort());
     expect(E.isRight(await verifyJws(before, published)())).toBe(true);
     expect((await server.bearer(httpRequest({ method: 'GET', path: '/api', headers: { authorization: `Bearer ${before}` } })))._tag).toBe('Authorized');
     const after = await token();
-    expect(decodeProtectedHeader(after).kid).toBe(newRs256?.kid);
+    expect(decodeProtectedHeader(after).kid).toBe(newEs256?.kid);
     expect(E.isRight(await verifyJws(after, await jwks())())).toBe(true);
   });
 
@@ -87,7 +88,7 @@ describe('server.keys', () => {
     await a.token();
     await b.token();
     const rotated = done(await a.server.keys?.rotate());
-    const newKid = rotated.active.find((k) => k.alg === 'RS256')?.kid;
+    const newKid = rotated.active.find((k) => k.alg === 'ES256')?.kid;
     expect(decodeProtectedHeader(await b.token()).kid).not.toBe(newKid);
     const reloaded = done(await b.server.keys?.reload());
     expect(reloaded.active).toEqual(rotated.active);
