@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AccessTokenInfo, AuthorizationServer, BearerOptions, HttpRequest, Logger } from '@grantor/core';
+import type { AccessTokenInfo, AuthorizationServer, BearerOptions, HttpRequest } from '@grantor/core';
 import {
   bearerHttpRequest,
   defaultBodyLimit,
@@ -14,6 +14,7 @@ import {
   toHttpRequest,
   unreadableBody,
   writeHttpResponse,
+  type AdapterOptions,
 } from '@grantor/node';
 
 declare global {
@@ -28,14 +29,8 @@ declare global {
 
 export { encodeForm, reconstructBody, streamConsumed } from '@grantor/node';
 
-export interface GrantorRouterOptions {
-  /** Public path prefix of the routes (default: the path of `server.config.baseUrl`); matched against `req.originalUrl`. */
-  readonly mountPath?: string;
-  /** Maximum request body in bytes (default 64 KiB); larger → 413 RFC JSON. */
-  readonly bodyLimit?: number;
-  /** Receives adapter faults (a rejected `handle`, which the core promises never happens). */
-  readonly logger?: Logger;
-}
+/** `mountPath` is matched against the `req.originalUrl`. */
+export type GrantorRouterOptions = AdapterOptions;
 
 export type ExpressBearerOptions = BearerOptions;
 

@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from 'koa';
-import { bodyText, contentTypeOf, type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
+import { bodyText, contentTypeOf, type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse } from '@grantor/core';
 import {
   bearerHttpRequest,
   defaultBodyLimit,
@@ -13,6 +13,7 @@ import {
   streamConsumed,
   toHttpRequest,
   unreadableBody,
+  type AdapterOptions,
 } from '@grantor/node';
 
 declare module 'koa' {
@@ -22,14 +23,8 @@ declare module 'koa' {
   }
 }
 
-export interface GrantorKoaOptions {
-  /** Public path prefix of the routes (default: the path of `server.config.baseUrl`); matched against `ctx.originalUrl`. */
-  readonly mountPath?: string;
-  /** Maximum request body in bytes (default 64 KiB); larger → 413 RFC JSON. */
-  readonly bodyLimit?: number;
-  /** Receives adapter faults (a rejected `handle`, which the core promises never happens). */
-  readonly logger?: Logger;
-}
+/** `mountPath` is matched against the `ctx.originalUrl`. */
+export type GrantorKoaOptions = AdapterOptions;
 
 export type KoaBearerOptions = BearerOptions;
 

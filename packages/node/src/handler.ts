@@ -3,15 +3,19 @@ import type { AuthorizationServer, Logger } from '@grantor/core';
 import { defaultBodyLimit, defaultMountPath, internalError, notFound, payloadTooLarge, readRawBody, requestTarget, toHttpRequest, unreadableBody } from './request.js';
 import { safeHandle, writeHttpResponse } from './response.js';
 
-export interface NodeHandlerOptions {
-  /** Public path prefix of the routes (default: the path of `server.config.baseUrl`). */
+/** The options every adapter takes (each adds its own). */
+export interface AdapterOptions {
+  /** Public path prefix of the routes (default: the path of `server.config.baseUrl`), matched against the request URL. */
   readonly mountPath?: string;
-  /** Maximum request body in bytes (default 64 KiB); larger → 413. */
+  /** Maximum request body in bytes (default 64 KiB); larger → 413 RFC JSON. */
   readonly bodyLimit?: number;
+  /** Receives adapter faults (a rejected `handle`, which the core promises never happens). */
+  readonly logger?: Logger;
+}
+
+export interface NodeHandlerOptions extends AdapterOptions {
   /** Requests outside Grantor's routes (default: RFC-shaped 404). */
   readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Receives handler faults (a rejected `handle`, which the core promises never happens). */
-  readonly logger?: Logger;
 }
 
 /**

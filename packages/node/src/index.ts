@@ -18,7 +18,7 @@ export {
 export type { RawBodyResult, RequestTarget, RequestConversion } from './request.js';
 export { writeHttpResponse, safeHandle } from './response.js';
 export { createNodeHandler } from './handler.js';
-export type { NodeHandlerOptions } from './handler.js';
+export type { AdapterOptions, NodeHandlerOptions } from './handler.js';
 export { streamConsumed, encodeForm, reconstructBody, readOrReconstructBody } from './parsed-body.js';
 export { httpJwksFetcher, cacheMaxAge, parseJwkSet } from './jwks-fetcher.js';
 export type { HttpJwksFetcherOptions } from './jwks-fetcher.js';
