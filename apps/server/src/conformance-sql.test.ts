@@ -4,8 +4,7 @@
  * memory), the store this server runs on with DATA_DIR / DATABASE_URL. The adapters' own suites run it on
  * `@grantor/store-memory`; together they cover every adapter on both stores.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll } from 'vitest';
 import express from 'express';
 import Koa, { type Middleware } from 'koa';
@@ -17,23 +16,10 @@ import { bearer as koaBearer, grantorMiddleware } from '@grantor/koa';
 import { bearerHttpRequest, createNodeHandler, nodeRuntime, writeHttpResponse } from '@grantor/node';
 import { createMemoryLoginThrottle } from '@grantor/store-memory';
 import { openSqlStore } from '@grantor/store-sql';
-import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount, type Mounted } from '@grantor/testkit';
+import { conformanceProtected, conformanceServerFactory, mountedOn, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 
 const requiredScopes = conformanceProtected.requiredScopes;
 const basePath = (server: AuthorizationServer) => new URL(server.config.baseUrl).pathname.replace(/\/$/, '');
-
-const onPort = async (listening: Server, server: AuthorizationServer): Promise<Mounted> => {
-  if (!listening.listening) await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-  const { port } = listening.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${basePath(server)}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.close(() => resolve());
-        listening.closeAllConnections();
-      }),
-  };
-};
 
 const expressMount: Mount = async (server) => {
   const app = express();
@@ -41,7 +27,7 @@ const expressMount: Mount = async (server) => {
   app.use(express.urlencoded({ extended: false }), express.json());
   app.all(conformanceProtected.path, expressBearer(server, { requiredScopes }), (req, res) => void res.json(protectedResponseBody(req.auth)));
   app.all(conformanceProtected.queryPath, expressBearer(server, { requiredScopes, allowQuery: true }), (req, res) => void res.json(protectedResponseBody(req.auth)));
-  return onPort(createServer(app), server);
+  return mountedOn(createServer(app), server);
 };
 
 const koaMount: Mount = async (server) => {
@@ -58,7 +44,7 @@ const koaMount: Mount = async (server) => {
       ctx.body = protectedResponseBody(ctx.state.auth);
     });
   });
-  return onPort(createServer(app.callback()), server);
+  return mountedOn(createServer(app.callback()), server);
 };
 
 const fastifyMount: Mount = async (server) => {
@@ -86,7 +72,7 @@ const nodeMount: Mount = async (server) => {
       writeHttpResponse(res, result._tag === 'Rejected' ? result.response : { _tag: 'Json', status: 200, headers: {}, body: protectedResponseBody(result.auth) }),
     );
   };
-  return onPort(createServer(createNodeHandler(server, { fallback: protectedRoutes })), server);
+  return mountedOn(createServer(createNodeHandler(server, { fallback: protectedRoutes })), server);
 };
 
 const stores: { close: () => Promise<void> }[] = [];

@@ -1,10 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import express from 'express';
 import { createAuthorizationServer } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
-import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
+import { conformanceProtected, conformanceServerFactory, protectedResponseBody, mountedOn, runHttpConformance, type Mount } from '@grantor/testkit';
 import { bearer, grantorRouter } from './index.js';
 
 const mount: Mount = async (server) => {
@@ -19,18 +18,7 @@ const mount: Mount = async (server) => {
   app.all(conformanceProtected.queryPath, bearer(server, { requiredScopes, allowQuery: true }), (req, res) => {
     res.json(protectedResponseBody(req.auth));
   });
-  const listening = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = listening.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${new URL(server.config.baseUrl).pathname.replace(/\/$/, '')}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.close(() => resolve());
-        listening.closeAllConnections();
-      }),
-  };
+  return mountedOn(createServer(app), server);
 };
 
 runHttpConformance(

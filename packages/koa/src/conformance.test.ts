@@ -1,10 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import Koa, { type Middleware } from 'koa';
 import { createAuthorizationServer } from '@grantor/core';
 import { nodeRuntime } from '@grantor/node';
 import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
-import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
+import { conformanceProtected, conformanceServerFactory, mountedOn, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { bearer, grantorMiddleware } from './index.js';
 
 const mount: Mount = async (server) => {
@@ -22,18 +21,7 @@ const mount: Mount = async (server) => {
       ctx.body = protectedResponseBody(ctx.state.auth);
     });
   });
-  const listening = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = listening.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${new URL(server.config.baseUrl).pathname.replace(/\/$/, '')}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.close(() => resolve());
-        listening.closeAllConnections();
-      }),
-  };
+  return mountedOn(createServer(app.callback()), server);
 };
 
 runHttpConformance(

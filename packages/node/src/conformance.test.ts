@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAuthorizationServer, type AuthorizationServer } from '@grantor/core';
 import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
-import { conformanceProtected, conformanceServerFactory, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
+import { conformanceProtected, conformanceServerFactory, mountedOn, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 import { bearerHttpRequest, createNodeHandler, nodeRuntime, writeHttpResponse } from './index.js';
 
 /** The protected test routes, by hand: `server.bearer` + `writeHttpResponse` (no framework). */
@@ -15,19 +14,7 @@ const protectedRoutes = (server: AuthorizationServer) => (req: IncomingMessage, 
   );
 };
 
-const mount: Mount = async (server) => {
-  const listening = createServer(createNodeHandler(server, { fallback: protectedRoutes(server) }));
-  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-  const { port } = listening.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${new URL(server.config.baseUrl).pathname.replace(/\/$/, '')}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.close(() => resolve());
-        listening.closeAllConnections();
-      }),
-  };
-};
+const mount: Mount = (server) => mountedOn(createServer(createNodeHandler(server, { fallback: protectedRoutes(server) })), server);
 
 runHttpConformance(
   'node (createNodeHandler)',

@@ -1,6 +1,6 @@
 export { fakeAuthorizationServer, fakeServerConfig, fakeBearerToken } from './fake-server.js';
 export type { EchoBody } from './fake-server.js';
-export { runHttpConformance } from './suite.js';
+export { mountedOn, runHttpConformance } from './suite.js';
 export type { Mount, Mounted, ConformanceOptions, SuiteContext } from './suite.js';
 export {
   conformanceProtected,

@@ -313,3 +313,20 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
     generatedRequests(() => ctx, options.generatedRuns ?? 2000);
   });
 };
+
+/**
+ * The `Mounted` of a Node `http.Server` serving `server`'s routes: listens on a free 127.0.0.1 port when it does not
+ * listen yet, and closes with every keep-alive connection.
+ */
+export const mountedOn = async (listening: import('node:http').Server, server: { readonly config: { readonly baseUrl: string } }): Promise<Mounted> => {
+  if (!listening.listening) await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  const { port } = listening.address() as import('node:net').AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}${new URL(server.config.baseUrl).pathname.replace(/\/$/, '')}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        listening.close(() => resolve());
+        listening.closeAllConnections();
+      }),
+  };
+};
