@@ -15,6 +15,12 @@ function workspaceAliases() {
       const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
       const entry = path.join(dir, name, 'src', 'index.ts');
       if (pkg.name && fs.existsSync(entry)) aliases.push({ find: new RegExp(`^${pkg.name}$`), replacement: entry });
+      // Subpath exports (`@grantor/core/extend` → src/extend.ts).
+      for (const key of Object.keys(pkg.exports ?? {})) {
+        const sub = key.replace(/^\.\//, '');
+        const source = path.join(dir, name, 'src', `${sub}.ts`);
+        if (key.startsWith('./') && fs.existsSync(source)) aliases.push({ find: new RegExp(`^${pkg.name}/${sub}$`), replacement: source });
+      }
     }
   }
   return aliases;

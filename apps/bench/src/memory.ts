@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createMemoryStore } from '@grantor/store-memory';
-import type { AccessTokenRecord, AccessTokenStore } from '@grantor/core';
+import type { AccessTokenRecord, AccessTokenStore } from '@grantor/core/extend';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {

@@ -1,4 +1,5 @@
-import { clientFromMetadata, clientSecretJwtKeyOf, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
+import { clientFromMetadata, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
+import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createCore } from './core-bridge.js';

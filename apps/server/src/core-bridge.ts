@@ -1,12 +1,5 @@
-import {
-  createAuthorizationServer,
-  decodeServerConfig,
-  type AuthorizationServer,
-  type Client,
-  type Logger,
-  type SessionPort,
-  type UserClaimsSource,
-} from '@grantor/core';
+import { createAuthorizationServer, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { decodeServerConfig } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';

@@ -1,4 +1,5 @@
-import { readFormBody, type HttpRequest } from '@grantor/core';
+import { type HttpRequest } from '@grantor/core';
+import { readFormBody } from '@grantor/core/extend';
 
 /**
  * The fields of a page's form POST, parsed by the core (`application/x-www-form-urlencoded` only; a repeated field,

@@ -1,7 +1,8 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { bodyText, contentTypeOf, json, noStore, type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
+import { type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
+import { bodyText, contentTypeOf, json, noStore } from '@grantor/core/extend';
 import {
   bearerHttpRequest,
   defaultBodyLimit,

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { text } from '@grantor/core';
+import { text } from '@grantor/core/extend';
 import { sendHttpResponse } from './index.js';
 
 const app = Fastify();

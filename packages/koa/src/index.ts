@@ -1,5 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
-import { bodyText, contentTypeOf, type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse } from '@grantor/core';
+import { type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse } from '@grantor/core';
+import { bodyText, contentTypeOf } from '@grantor/core/extend';
 import {
   bearerHttpRequest,
   defaultBodyLimit,

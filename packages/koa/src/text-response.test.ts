@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { text } from '@grantor/core';
+import { text } from '@grantor/core/extend';
 import { respond } from './index.js';
 
 let server: Server | undefined;

@@ -2,7 +2,8 @@
 // Not a test. Needs the builds: `npx tsc -p tsconfig.build.json` in packages/core and packages/node, then
 // `node bench/signer.mjs [seconds per case, default 2]` from packages/node. One core: each case runs alone, sequentially.
 import { cpus } from 'node:os';
-import { joseSigner, memoryKeyStore } from '@grantor/core';
+import { memoryKeyStore } from '@grantor/core';
+import { joseSigner } from '@grantor/core/extend';
 import { nodeSigner } from '../dist/index.js';
 
 const seconds = Number(process.argv[2] ?? 2);

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthorizationServer, verifyJws, type JwkSet } from '@grantor/core';
+import { createAuthorizationServer } from '@grantor/core';
+import { verifyJws, type JwkSet } from '@grantor/core/extend';
 import { createMemoryStore } from '@grantor/store-memory';
 import { createNodeHandler, nodeRuntime, nodeSigner } from './index.js';
 

@@ -1,4 +1,5 @@
-import { privateJwkMembers, storeError, type JwksFetcher, type PublicJwk, type StoreError } from '@grantor/core';
+import { type JwksFetcher, type StoreError } from '@grantor/core';
+import { privateJwkMembers, storeError, type PublicJwk } from '@grantor/core/extend';
 
 /** Options of {@link httpJwksFetcher}. */
 export interface HttpJwksFetcherOptions {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { json, noStore, type AuthorizationServer, type HttpRequest, type HttpResponse } from '@grantor/core';
+import { type AuthorizationServer, type HttpRequest, type HttpResponse } from '@grantor/core';
+import { json, noStore } from '@grantor/core/extend';
 
 /** Default limit on request bodies: 64 KiB (OAuth requests are small; RFC 6749 sets no limit). */
 export const defaultBodyLimit = 64 * 1024;

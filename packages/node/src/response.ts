@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { bodyText, contentTypeOf, type AuthorizationServer, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
+import { type AuthorizationServer, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
+import { bodyText, contentTypeOf } from '@grantor/core/extend';
 import { internalError } from './request.js';
 
 const writeOnce = (res: ServerResponse, r: HttpResponse): void => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { joseSigner, memoryKeyStore, privateJwkMembers, signingAlgs, verifyJws, type Clock } from '@grantor/core';
+import { memoryKeyStore, type Clock } from '@grantor/core';
+import { joseSigner, privateJwkMembers, signingAlgs, verifyJws } from '@grantor/core/extend';
 import { nodeSigner } from './signer.js';
 
 type Result<A> = { readonly _tag: 'Left'; readonly left: unknown } | { readonly _tag: 'Right'; readonly right: A };

@@ -1,5 +1,6 @@
 import { constants, createPrivateKey, sign as cryptoSign, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { defaultSigningAlgorithms, keyringSigner, type JwsSigningFunction, type Keyring, type KeyringOptions, type KeyStore, type Clock, type SigningAlg } from '@grantor/core';
+import { type KeyStore, type Clock } from '@grantor/core';
+import { defaultSigningAlgorithms, keyringSigner, type JwsSigningFunction, type Keyring, type KeyringOptions, type SigningAlg } from '@grantor/core/extend';
 
 export interface NodeSignerOptions {
   /** Where the key set is kept (load at first use, save after generation and rotation). */

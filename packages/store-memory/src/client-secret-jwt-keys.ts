@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { ClientSecretJwtKeyStore } from '@grantor/core';
+import type { ClientSecretJwtKeyStore } from '@grantor/core/extend';
 import { atomically } from './compact.js';
 
 /**

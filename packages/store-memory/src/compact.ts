@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { storeError, type StoreError } from '@grantor/core';
+import { type StoreError } from '@grantor/core';
+import { storeError } from '@grantor/core/extend';
 
 /** Epoch seconds are stored relative to 2020-09-13 so they fit a 31-bit small integer until 2054. */
 const base = 1_600_000_000;

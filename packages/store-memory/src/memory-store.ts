@@ -1,17 +1,5 @@
-import type {
-  AccessTokenStore,
-  AuthorizationCodeStore,
-  ClientSecretJwtKeyStore,
-  ClientStore,
-  Clock,
-  ConsentStore,
-  DeviceCodeStore,
-  InteractionStore,
-  KeyStore,
-  RefreshTokenStore,
-  ReplayCache,
-  Sweeper,
-} from '@grantor/core';
+import type { Clock, KeyStore } from '@grantor/core';
+import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';

@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
 import pg from 'pg';
 import type { Connection as MysqlConnection } from 'mysql2/promise';
-import type { RefreshTokenRecord } from '@grantor/core';
+import type { RefreshTokenRecord } from '@grantor/core/extend';
 import { createSqlStore, migrations, openSqlStore, type SqlStore } from './index.js';
 import {
   createMysqlDatabase,

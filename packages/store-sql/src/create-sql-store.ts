@@ -1,16 +1,5 @@
 import { Kysely } from 'kysely';
-import type {
-  AccessTokenStore,
-  AuthorizationCodeStore,
-  ClientSecretJwtKeyStore,
-  ClientStore,
-  ConsentStore,
-  DeviceCodeStore,
-  InteractionStore,
-  RefreshTokenStore,
-  ReplayCache,
-  Sweeper,
-} from '@grantor/core';
+import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { openConnection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
 import { inTransaction, requireDialect, type SqlDialect } from './dialect.js';

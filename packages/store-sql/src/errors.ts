@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { storeError, type StoreError } from '@grantor/core';
+import { type StoreError } from '@grantor/core';
+import { storeError } from '@grantor/core/extend';
 
 /**
  * Driver errors → `StoreError` values. Classification is by the drivers' stable codes: PostgreSQL SQLSTATE,

@@ -1,15 +1,5 @@
-import type {
-  AccessTokenRecord,
-  AuthorizationCodeRecord,
-  Client,
-  ClientSecretHash,
-  ConsentRecord,
-  DeviceCodeRecord,
-  DeviceCodeStatus,
-  InteractionRecord,
-  PkceChallenge,
-  RefreshTokenRecord,
-} from '@grantor/core';
+import type { Client } from '@grantor/core';
+import type { AccessTokenRecord, AuthorizationCodeRecord, ClientSecretHash, ConsentRecord, DeviceCodeRecord, DeviceCodeStatus, InteractionRecord, PkceChallenge, RefreshTokenRecord } from '@grantor/core/extend';
 import type { NewRow, Row } from './schema.js';
 
 /** Row ↔ record mapping. Optional record members are SQL NULLs; absent members never become `undefined`. */

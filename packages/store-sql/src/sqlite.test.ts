@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
 import Database from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
-import type { AccessTokenRecord } from '@grantor/core';
+import type { AccessTokenRecord } from '@grantor/core/extend';
 import { createSqlStore, migrate, migrations, openSqlStore, type SqlStore } from './index.js';
 
 const t0 = 1_800_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isSubset, parseScope } from '@grantor/core';
+import { isSubset, parseScope } from '@grantor/core/extend';
 import {
   accessTokenRecordArb,
   authorizationCodeRecordArb,

@@ -4,7 +4,8 @@
  * tokens saved through the store ports before the run (the parent rebuilds their values from `${prefix}${i}`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createAuthorizationServer, json, type AuthorizationServer, type Client } from '@grantor/core';
+import { createAuthorizationServer, type AuthorizationServer, type Client } from '@grantor/core';
+import { json } from '@grantor/core/extend';
 import { nodeRuntime, nodeSigner } from '@grantor/node';
 import { CLIENT_ID, CLIENT_SECRET, CODE_VERIFIER, REDIRECT_URI, SCOPE, type ReadyMessage } from '../protocol.js';
 import { openStore, type StoreKind } from './stores.js';

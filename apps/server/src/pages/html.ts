@@ -1,4 +1,4 @@
-import { html, type HtmlResponse } from '@grantor/core';
+import { html, type HtmlResponse } from '@grantor/core/extend';
 
 /** Escapes a value for HTML text and double-quoted attribute contexts. */
 export const escapeHtml = (value: unknown): string =>

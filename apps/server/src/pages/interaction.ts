@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, InteractionDetails } from '@grantor/core';
-import { redirect } from '@grantor/core';
+import { redirect } from '@grantor/core/extend';
 import { readForm } from '../forms.js';
 import type { Session } from '../session.js';
 import { asSeeOther, checkLogin, failInteraction, isSignedIn, withHeaders, type PagesDeps } from './deps.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, redirect, type AuthorizationServer, type Client, type InteractionRecord, type InteractionResult, type Logger } from '@grantor/core';
+import { type AuthorizationServer, type Client, type InteractionResult, type Logger } from '@grantor/core';
+import { json, redirect, type InteractionRecord } from '@grantor/core/extend';
 import { createBrowser, formsOf, type Page } from '../e2e/browser.js';
 import { withPages } from '../http/host.js';
 import { listen, type Listening } from '../http/listen.js';

@@ -1,4 +1,4 @@
-import type { HtmlResponse } from '@grantor/core';
+import type { HtmlResponse } from '@grantor/core/extend';
 import { h, page, type Markup } from './html.js';
 
 const scopeText: Readonly<Record<string, string>> = {

@@ -8,7 +8,7 @@ import { fromStoreError } from '../errors/store-error.js';
 import { utf8Encode } from '../http/encoding.js';
 import type { JwksFetcher } from '../ports/jwks-fetcher.js';
 import type { ReplayCache } from '../ports/stores.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { verifyWithClientKeys, type ClientKeysFailure } from './client-keys.js';
 import { invalidClient } from './credentials.js';
 

@@ -13,7 +13,7 @@ import type { HttpRequest } from '../http/http-request.js';
 import type { JwksFetcher } from '../ports/jwks-fetcher.js';
 import type { SecretHasher } from '../ports/runtime.js';
 import type { ClientStore, ReplayCache } from '../ports/stores.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { assertionClientId, verifyClientAssertion, type AssertionKey } from './assertion.js';
 import { clientKeysOf } from './client-keys.js';
 import { basicChallenge, invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';

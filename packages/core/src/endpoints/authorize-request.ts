@@ -4,7 +4,7 @@ import { isPublicClient, type Client } from '../domain/client.js';
 import type { PkceChallenge } from '../domain/records.js';
 import { isSubset, parseScope, scopeDifference } from '../domain/scope.js';
 import { fatalAuthorizeError, invalidRequest, oauthError, unauthorizedClient, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { decodeFormComponent } from '../http/form-urlencoded.js';
 
 /** Raw request parameters, each name with every value it was sent with (empty values dropped). */

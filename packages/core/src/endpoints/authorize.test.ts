@@ -18,7 +18,7 @@ import {
 import { handleAuthorize } from './authorize.js';
 import { appendQuery } from './authorization-response.js';
 import { formEncode, splitUrl, utf8 } from '../test/http-helpers.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGUSfAHcCw'; // 43 chars
 

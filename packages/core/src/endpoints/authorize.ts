@@ -10,8 +10,8 @@ import { utf8Decode } from '../http/encoding.js';
 import { isFormContentType } from '../http/form-urlencoded.js';
 import type { Clock, Logger, Random } from '../ports/runtime.js';
 import type { ClientStore, InteractionStore } from '../ports/stores.js';
-import type { Route } from '../server/authorization-server.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import type { ServerConfig } from '../config/server-config.js';
 import {
   echoState,
   parseMultiParams,

@@ -13,8 +13,8 @@ import { formatUserCode, generateUserCode, normalizeUserCode } from '../grants/d
 import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { DeviceCodeStore } from '../ports/stores.js';
-import type { Route } from '../server/authorization-server.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/index.js';
 import { appendQuery } from './authorization-response.js';
 import { failWith, methodNotAllowed } from './render-error.js';

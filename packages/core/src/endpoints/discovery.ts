@@ -4,8 +4,8 @@ import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
 import type { SigningAlg } from '../ports/keys.js';
 import type { Logger } from '../ports/runtime.js';
-import type { Route } from '../server/authorization-server.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { failWith, guarded, methodNotAllowed } from './render-error.js';
 import { standardClaims } from './userinfo.js';
 

@@ -5,12 +5,11 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { storeError } from '../errors/store-error.js';
 import { httpRequest } from '../http/http-request.js';
 import type { HttpResponse } from '../http/http-response.js';
-import { joseSigner } from '../keys/jose-signer.js';
+import { defaultSigningAlgorithms, joseSigner } from '../keys/jose-signer.js';
 import { memoryKeyStore } from '../keys/key-stores.js';
 import type { Signer } from '../ports/keys.js';
 import type { SessionPort } from '../ports/sessions.js';
 import { createAuthorizationServer } from '../server/create-authorization-server.js';
-import { signerOf } from '../server/oidc.js';
 import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryDeviceCodes, memoryInteractions, testClock, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { formEncode, splitUrl, utf8 } from '../test/http-helpers.js';
 import { memoryAccessTokens, memoryRefreshTokens, memoryReplay } from '../test/token-fakes.js';
@@ -43,11 +42,11 @@ const setup = (sessions: 'recording' | 'failing' | 'none' = 'recording') => {
     interactions: memoryInteractions(),
     consents: memoryConsents(),
     deviceCodes: memoryDeviceCodes(),
-    keys: memoryKeyStore(),
+    signer: joseSigner({ store: memoryKeyStore(), clock, algorithms: defaultSigningAlgorithms, maxTokenLifetime: 3600 }),
     ...(sessions === 'none' ? {} : { sessions: sessions === 'recording' ? recording : failingPort }),
   };
   const server = createAuthorizationServer({ issuer }, ports);
-  const signer = signerOf(server.config, ports);
+  const signer = ports.signer;
   return { server, clock, calls, signer };
 };
 

@@ -13,13 +13,13 @@ import type { Signer } from '../ports/keys.js';
 import type { Logger } from '../ports/runtime.js';
 import type { SessionPort } from '../ports/sessions.js';
 import type { ClientStore } from '../ports/stores.js';
-import type { Route } from '../server/authorization-server.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { appendQuery } from './authorization-response.js';
 import { errorPage } from './error-page.js';
 import { guarded, logError } from './render-error.js';
 
-export interface EndSessionDeps {
+export interface EndSessionPorts {
   readonly config: ServerConfig;
   readonly clients: ClientStore;
   readonly signer: Pick<Signer, 'publicJwks'>;
@@ -81,7 +81,7 @@ const audienceOf = (aud: unknown): readonly string[] | undefined =>
  * lifetime; §2: "the OP SHOULD accept ID Tokens ... even when expired"), a bad signature or another issuer is not. An
  * RFC 9068 access token (`typ: at+jwt`), signed with the same keys, is not an ID token.
  */
-const verifyHint = (deps: EndSessionDeps, token: string): TE.TaskEither<OAuthError, Hint> =>
+const verifyHint = (deps: EndSessionPorts, token: string): TE.TaskEither<OAuthError, Hint> =>
   pipe(
     deps.signer.publicJwks(),
     TE.mapLeft(fromStoreError),
@@ -109,7 +109,7 @@ const verifyHint = (deps: EndSessionDeps, token: string): TE.TaskEither<OAuthErr
  * RP-Initiated Logout 1.0 §2: when both are given, `client_id` must be an audience of the ID token. An unknown client
  * is an error (never a redirect).
  */
-const clientOf = (deps: EndSessionDeps, params: LogoutParams, hint: Hint | undefined): TE.TaskEither<OAuthError, Client | undefined> => {
+const clientOf = (deps: EndSessionPorts, params: LogoutParams, hint: Hint | undefined): TE.TaskEither<OAuthError, Client | undefined> => {
   if (params.clientId !== undefined && hint !== undefined && !hint.audience.includes(params.clientId)) {
     return TE.left(invalidRequest('The client_id does not match the id_token_hint.', 'client_id not in aud'));
   }
@@ -137,7 +137,7 @@ const redirectTarget = (params: LogoutParams, client: Client | undefined): E.Eit
 };
 
 /** Validates a logout request (every step of RP-Initiated Logout 1.0 §2–§3); nothing is ended yet. */
-const validate = (deps: EndSessionDeps, req: HttpRequest): TE.TaskEither<OAuthError, Logout> =>
+const validate = (deps: EndSessionPorts, req: HttpRequest): TE.TaskEither<OAuthError, Logout> =>
   pipe(
     TE.fromEither(readParams(req)),
     TE.bindTo('params'),
@@ -153,7 +153,7 @@ const validate = (deps: EndSessionDeps, req: HttpRequest): TE.TaskEither<OAuthEr
   );
 
 /** Tells the host's session port (when there is one) that this user's session ends. */
-const endHostSession = (deps: EndSessionDeps, req: HttpRequest, logout: Logout): TE.TaskEither<OAuthError, Logout> => {
+const endHostSession = (deps: EndSessionPorts, req: HttpRequest, logout: Logout): TE.TaskEither<OAuthError, Logout> => {
   const sessions = deps.sessions;
   if (sessions === undefined) return TE.right(logout);
   return pipe(
@@ -200,7 +200,7 @@ const logoutErrorPage = (error: OAuthError): HttpResponse =>
  * cannot end the host's login session itself) and answers with a 303 to the post-logout URI (with `state`) or an HTML
  * "signed out" page. Any invalid request is an HTML error page (§4), never a redirect; nothing is ended then.
  */
-export const endSessionRoute = (deps: EndSessionDeps): Route => ({
+export const endSessionRoute = (deps: EndSessionPorts): Route => ({
   path: deps.config.routes.endSession,
   methods: ['GET', 'POST'],
   handle: guarded(deps.logger, 'end_session', async (req: HttpRequest): Promise<HttpResponse> => {

@@ -13,12 +13,12 @@ import type { HttpRequest } from '../http/http-request.js';
 import { json, noStore, text, type HttpResponse } from '../http/http-response.js';
 import type { Signer, SigningAlg } from '../ports/keys.js';
 import type { Clock, Logger } from '../ports/runtime.js';
-import type { Route } from '../server/authorization-server.js';
+import type { Route } from '../http/route.js';
 import { runHook, type ClaimHooks } from '../tokens/claim-hooks.js';
-import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type FoundToken, type TokenLookupDeps } from '../tokens/lookup.js';
+import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
 import { failWith, guarded, methodNotAllowed } from './render-error.js';
 
-export interface IntrospectionDeps extends TokenLookupDeps {
+export interface IntrospectionPorts extends TokenLookupPorts {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Client authentication, exactly as at the token endpoint. */
@@ -46,7 +46,7 @@ export const wantsIntrospectionJwt = (accept: string | undefined): boolean =>
   });
 
 /** The `alg` of JWT introspection responses: the configured one, else RS256 when available, else the first. */
-export const introspectionSigningAlg = (deps: Pick<IntrospectionDeps, 'signer' | 'introspectionSigningAlg'>): SigningAlg => {
+export const introspectionSigningAlg = (deps: Pick<IntrospectionPorts, 'signer' | 'introspectionSigningAlg'>): SigningAlg => {
   if (deps.introspectionSigningAlg !== undefined) return deps.introspectionSigningAlg;
   const algs = deps.signer.algorithms();
   return algs.includes('RS256') ? 'RS256' : (algs[0] ?? 'RS256');
@@ -58,7 +58,7 @@ export const introspectionSigningAlg = (deps: Pick<IntrospectionDeps, 'signer' |
  * `{"active": false}` included) — served as `application/token-introspection+jwt`. A signing failure is a
  * `server_error` (or `temporarily_unavailable`) like any store fault.
  */
-const jwtResponse = (deps: IntrospectionDeps, caller: AuthenticatedClient, now: number, body: Readonly<Record<string, unknown>>): TE.TaskEither<OAuthError, HttpResponse> =>
+const jwtResponse = (deps: IntrospectionPorts, caller: AuthenticatedClient, now: number, body: Readonly<Record<string, unknown>>): TE.TaskEither<OAuthError, HttpResponse> =>
   pipe(
     deps.signer.sign(
       { iss: deps.config.issuer, aud: caller.client.clientId, iat: Math.floor(now), token_introspection: body },
@@ -79,7 +79,7 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
  * `token_type` Bearer, `exp`, `iat`, `sub`, `aud`, `iss`, `jti` (JWTs), hook claims; refresh tokens: `scope`,
  * `client_id`, `exp`, `iat`, `sub`, `iss`.
  */
-const describe = (deps: IntrospectionDeps, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<OAuthError, Readonly<Record<string, unknown>>> => {
+const describe = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<OAuthError, Readonly<Record<string, unknown>>> => {
   const record = found.record;
   if (record.clientId !== caller.client.clientId) return TE.right(inactive);
   const common = {
@@ -115,7 +115,7 @@ const describe = (deps: IntrospectionDeps, found: FoundToken, caller: Authentica
  * `Accept: application/token-introspection+jwt` the answer is an RFC 9701 signed JWT (errors stay RFC 6749 §5.2
  * JSON). Never rejects.
  */
-export const introspectionRoute = (deps: IntrospectionDeps): Route => ({
+export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
   path: deps.config.routes.introspection,
   methods: ['POST'],
   handle: guarded(deps.logger, 'introspection', async (req: HttpRequest): Promise<HttpResponse> => {

@@ -5,11 +5,11 @@ import { json, type HttpResponse } from '../http/http-response.js';
 import { publicPart } from '../keys/lifecycle.js';
 import type { Signer } from '../ports/keys.js';
 import type { Logger } from '../ports/runtime.js';
-import type { Route } from '../server/authorization-server.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { failWith, guarded, methodNotAllowed } from './render-error.js';
 
-export interface JwksDeps {
+export interface JwksPorts {
   readonly config: ServerConfig;
   readonly signer: Pick<Signer, 'publicJwks'>;
   readonly logger: Logger;
@@ -22,7 +22,7 @@ export interface JwksDeps {
  * keys with `kid`, `alg` and `use: "sig"`, public members only — private members are stripped again here, so a
  * custom `Signer` cannot leak them. GET (and HEAD); cacheable for `maxAge` seconds.
  */
-export const jwksRoute = (deps: JwksDeps): Route => ({
+export const jwksRoute = (deps: JwksPorts): Route => ({
   path: deps.config.routes.jwks,
   methods: ['GET', 'HEAD'],
   handle: guarded(deps.logger, 'jwks', async (req: HttpRequest): Promise<HttpResponse> => {

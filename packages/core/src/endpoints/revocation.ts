@@ -10,11 +10,11 @@ import { readFormBody } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { empty, type HttpResponse } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
-import type { Route } from '../server/authorization-server.js';
-import { findPresentedToken, type FoundToken, type TokenLookupDeps } from '../tokens/lookup.js';
+import type { Route } from '../http/route.js';
+import { findPresentedToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
 import { failWith, guarded, methodNotAllowed } from './render-error.js';
 
-export interface RevocationDeps extends TokenLookupDeps {
+export interface RevocationPorts extends TokenLookupPorts {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Client authentication, exactly as at the token endpoint. */
@@ -27,7 +27,7 @@ export interface RevocationDeps extends TokenLookupDeps {
  * same authorization grant"); an access token is revoked alone (a JWT by its `jti`: the record is the deny list).
  * Another client's token is left alone (§2.1: the server "verifies whether the token was issued to the client").
  */
-const revoke = (deps: RevocationDeps, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<StoreError, void> => {
+const revoke = (deps: RevocationPorts, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<StoreError, void> => {
   if (found.record.clientId !== caller.client.clientId) return TE.right(undefined);
   if (found._tag === 'Access') return deps.accessTokens.revoke(found.record.id, now);
   const grantId = found.record.grantId;
@@ -45,7 +45,7 @@ const revoke = (deps: RevocationDeps, found: FoundToken, caller: AuthenticatedCl
  * token, and another client's token all answer 200 (§2.2). Store faults: 503 `temporarily_unavailable` (§2.2.1) or
  * 500. Never rejects.
  */
-export const revocationRoute = (deps: RevocationDeps): Route => ({
+export const revocationRoute = (deps: RevocationPorts): Route => ({
   path: deps.config.routes.revocation,
   methods: ['POST'],
   handle: guarded(deps.logger, 'revocation', async (req: HttpRequest): Promise<HttpResponse> => {

@@ -10,8 +10,8 @@ import { readFormBody, type FormParams } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
-import type { Route } from '../server/authorization-server.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { failWith, guarded, methodNotAllowed } from './render-error.js';
 
 /** The ports the token endpoint itself uses (each grant adds its own). */

@@ -10,9 +10,9 @@ import type { HttpRequest } from '../http/http-request.js';
 import { json, noStore, type HttpResponse } from '../http/http-response.js';
 import type { UserClaimsSource } from '../ports/identity.js';
 import type { Logger } from '../ports/runtime.js';
-import type { BearerOptions, BearerResult, Route } from '../server/authorization-server.js';
-import { bearerChallenge } from '../server/bearer.js';
-import type { ServerConfig } from '../server/config.js';
+import type { Route } from '../http/route.js';
+import { bearerChallenge, type BearerOptions, type BearerResult } from './bearer.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { failWith, guarded, methodNotAllowed } from './render-error.js';
 
 /** OpenID Connect Core §5.4: the claims each standard scope releases. */
@@ -62,7 +62,7 @@ export const idTokenUserClaims =
           ),
         );
 
-export interface UserinfoDeps {
+export interface UserinfoPorts {
   readonly config: ServerConfig;
   readonly claims: UserClaimsSource;
   readonly logger: Logger;
@@ -80,7 +80,7 @@ const invalidTokenResponse = (realm: string, description: string): HttpResponse 
  * unknown/expired/revoked token is 401 `invalid_token`, no token 401 with a bare `Bearer` challenge. Success: 200
  * JSON with `sub` and the claims of the granted scopes (§5.3.2, §5.4), not cacheable.
  */
-export const userinfoRoute = (deps: UserinfoDeps): Route => ({
+export const userinfoRoute = (deps: UserinfoPorts): Route => ({
   path: deps.config.routes.userinfo,
   methods: ['GET', 'POST'],
   handle: guarded(deps.logger, 'userinfo', async (req: HttpRequest): Promise<HttpResponse> => {

@@ -23,7 +23,7 @@ export const requestedScope = (raw: string | undefined, client: Client, fallback
 };
 
 /** The ports that revoking a grant needs. */
-export interface RevocationPorts {
+export interface GrantRevocationPorts {
   readonly accessTokens: AccessTokenStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly logger: Logger;
@@ -34,7 +34,7 @@ export interface RevocationPorts {
  * refresh token of the grant), then fails with the rejection's error. A store fault while revoking wins (the
  * client must retry rather than believe the grant was revoked), and is logged.
  */
-export const rejectWithEffects = <A>(rejection: Rejection, ports: RevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
+export const rejectWithEffects = <A>(rejection: Rejection, ports: GrantRevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
   pipe(
     rejection.effects,
     TE.traverseSeqArray((effect) => {

@@ -1,143 +1,89 @@
 import { decodeServerConfig, type ServerConfigInput } from '../codec/config.js';
-import { authorizeRoute } from '../endpoints/authorize.js';
-import { deviceAuthorizationRoute } from '../endpoints/device-authorization.js';
-import { failWith, guarded, methodNotAllowed, renderError } from '../endpoints/render-error.js';
-import { tokenRoute } from '../endpoints/token.js';
+import type { ServerConfig } from '../config/server-config.js';
+import { renderError } from '../endpoints/render-error.js';
+import { routeTable } from '../endpoints/route-table.js';
 import { oauthError } from '../errors/oauth-error.js';
-import { authorizationCodeGrant } from '../grants/authorization-code/index.js';
-import { clientCredentialsGrant } from '../grants/client-credentials/index.js';
-import { deviceCodeGrant, deviceCodeGrantType } from '../grants/device-code/index.js';
-import { refreshTokenGrant } from '../grants/refresh-token/index.js';
+import { builtInGrants, type PortsFor } from '../grants/built-in.js';
+import type { Grant } from '../grants/grant.js';
 import { registerGrant, type RegisteredGrant } from '../grants/registry.js';
-import type { HttpRequest } from '../http/http-request.js';
-import type { HttpResponse } from '../http/http-response.js';
-import type { TokenHooks } from '../tokens/issue.js';
-import type { AuthorizationServer, BearerResult, Route } from './authorization-server.js';
-import type { ServerConfig } from './config.js';
-import { createDeviceVerificationApi } from './device-verification.js';
-import { createInteractionApi } from './interactions.js';
-import { oidcBearer, oidcKeys, oidcRouteBuilders as signingRouteBuilders, oidcTokenHooks } from './oidc.js';
-import type { AuthorizationServerPorts } from './ports.js';
-import { checkGrantPorts, type PortsFor } from './more-grant-ports.js';
-import { moreGrants } from './more-grants.js';
+import { createDeviceVerificationApi } from '../host/device-verification.js';
+import { createInteractionApi } from '../host/interactions.js';
+import { keyRotationApi } from '../host/key-rotation.js';
+import { defaultSigningAlgorithms, joseSigner } from '../keys/jose-signer.js';
+import { memoryKeyStore } from '../keys/key-stores.js';
+import type { Signer } from '../ports/keys.js';
+import { signedTokenHooks } from '../tokens/signed-tokens.js';
+import type { AuthorizationServer } from './authorization-server.js';
+import type { AuthorizationServerPorts, BasePorts, ComposedPorts } from './ports.js';
+import { serverBearer, serverRoutes } from './routes.js';
 
-/** Builds one route from the decoded config and the ports; `undefined` when its feature is disabled. */
-export type RouteBuilder = (config: ServerConfig, ports: AuthorizationServerPorts) => Route | undefined;
+const basePorts: readonly (keyof BasePorts)[] = ['clock', 'random', 'secrets', 'logger', 'clients', 'accessTokens', 'replay'];
 
-/** Builds token-format hooks (merged under the host's own `ports.tokens`, which win). */
-export type TokenHooksBuilder = (config: ServerConfig, ports: AuthorizationServerPorts) => TokenHooks;
+/** The server's one signer: `ports.signer`, else the default jose signer over `ports.keys` (in memory without). */
+const buildSigner = (config: ServerConfig, ports: AuthorizationServerPorts): Signer => {
+  if (ports.signer !== undefined) return ports.signer;
+  const signing = ports.signing ?? {};
+  return joseSigner({
+    store: ports.keys ?? memoryKeyStore(),
+    clock: ports.clock,
+    algorithms: signing.algorithms ?? defaultSigningAlgorithms,
+    maxTokenLifetime: signing.maxTokenLifetime ?? Math.max(config.lifetimes.accessToken, config.lifetimes.idToken) + config.assertions.clockSkewSeconds,
+  });
+};
 
-/** Builds the RFC 6750 bearer check for resource servers. */
-export type BearerBuilder = (config: ServerConfig, ports: AuthorizationServerPorts) => AuthorizationServer['bearer'];
+/** The signer and the token formats built once, passed explicitly to every feature (the host's `tokens` win). */
+const compose = (config: ServerConfig, ports: AuthorizationServerPorts): ComposedPorts => {
+  const signer = buildSigner(config, ports);
+  // RFC 9068 access tokens are ES256 unless configured: the fastest to sign; ID tokens stay RS256 for interoperability.
+  const tokens = { ...signedTokenHooks(config, signer, { accessTokenAlg: 'ES256', ...ports.signing }, ports.claimHooks), ...ports.tokens };
+  return { ...ports, signer, tokens };
+};
 
-/** Every grant the token endpoint knows; `config.grantTypes` picks the enabled ones. */
-export const grantRegistry: readonly RegisteredGrant<AuthorizationServerPorts>[] = [
-  registerGrant(authorizationCodeGrant),
-  registerGrant(refreshTokenGrant),
-  registerGrant(clientCredentialsGrant),
-  registerGrant(deviceCodeGrant),
-  // RFC 7523 §2.1 jwt-bearer, RFC 8693 token exchange, RFC 6749 §4.3 password (legacy): `server/more-grants.ts`.
-  ...moreGrants,
-];
-
-// ─── REGISTRATION POINTS ─────────────────────────────────────────────────────────────────────────────────────────
-// Add a builder to the array of your feature; nothing else in this file needs to change.
-
-/** Authorization endpoint and device flow routes (RFC 6749 §4.1, RFC 8628 §3.1). */
-export const authorizationRouteBuilders: readonly RouteBuilder[] = [
-  (config, ports) => (config.grantTypes.includes('authorization_code') ? authorizeRoute(config, ports) : undefined),
-  (config, ports) => (config.grantTypes.includes(deviceCodeGrantType) ? deviceAuthorizationRoute(config, ports) : undefined),
-];
-
-/** OpenID Connect / token-introspection routes: jwks, discovery, userinfo, introspection, revocation, end session. */
-export const oidcRouteBuilders: readonly RouteBuilder[] = [...signingRouteBuilders];
-
-/** Token-format hooks (RFC 9068 JWT access tokens, ID tokens). */
-export const tokenHooksBuilders: readonly TokenHooksBuilder[] = [oidcTokenHooks];
-
-/** The bearer check (`server/bearer.ts`); the first one wins. */
-export const bearerBuilders: readonly BearerBuilder[] = [oidcBearer];
-// ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-
-const requiredPorts: readonly (keyof AuthorizationServerPorts)[] = ['clock', 'random', 'secrets', 'logger', 'clients', 'accessTokens', 'replay'];
-
-const notEnabled = (what: string) => oauthError('server_error', `${what} is not enabled on this server.`, { detail: `${what} not configured` });
-
-/** `bearer` never rejects: an unexpected failure is a logged 500 `Rejected` result. */
-const guardedBearer =
-  (ports: AuthorizationServerPorts, bearer: AuthorizationServer['bearer']): AuthorizationServer['bearer'] =>
-  async (req, options) => {
-    try {
-      return await bearer(req, options);
-    } catch (cause) {
-      try {
-        ports.logger.log('error', 'bearer: unexpected failure', { cause });
-      } catch {
-        // A failing logger must not turn the 500 into a rejection.
-      }
-      return { _tag: 'Rejected', response: renderError(oauthError('server_error', 'The authorization server encountered an unexpected condition.')) };
-    }
-  };
-
-/** `AuthorizationServer.keys` only when the server's signer can rotate (exactOptionalPropertyTypes: no `undefined`). */
-const keysApi = (keys: AuthorizationServer['keys']): Pick<AuthorizationServer, 'keys'> => (keys === undefined ? {} : { keys });
+/** The enabled grants: a `TypeError` for a grant type without implementation, or one whose ports are missing. */
+const enabledGrants = (config: ServerConfig, ports: object): readonly RegisteredGrant<ComposedPorts>[] =>
+  config.grantTypes.map((grantType) => {
+    const grant = (builtInGrants as readonly Grant<unknown>[]).find((g) => g.grantType === grantType);
+    if (grant === undefined) throw new TypeError(`Invalid server config: grantTypes contains ${JSON.stringify(grantType)}, which has no implementation`);
+    const missing = (grant.ports as readonly string[]).find((name) => (ports as Readonly<Record<string, unknown>>)[name] === undefined);
+    if (missing !== undefined) throw new TypeError(`createAuthorizationServer: ports.${missing} is required by the ${grantType} grant`);
+    // The grant's ports were checked just above, so the composed ports satisfy them.
+    return registerGrant(grant as Grant<ComposedPorts, unknown>);
+  });
 
 /**
- * Composes the authorization server: decodes the config (a `TypeError` naming the bad field), enables the grants of
- * `config.grantTypes` (a `TypeError` for a grant type without implementation), builds the route table and the
- * host-facing APIs. `handle` dispatches by path: 404 JSON for an unknown path, 405 with `Allow` for a wrong method,
- * and a last-resort guard turning any unexpected rejection into a logged `server_error` 500 (no stack traces).
+ * Composes the authorization server: decodes the config (a `TypeError` naming the bad field), checks the ports (a
+ * `TypeError` naming the first missing one), builds the one signer and the token formats, enables the grants of
+ * `config.grantTypes`, builds the route table (every route behind one never-throw guard) and the host-facing APIs.
+ * Synchronous: keys are loaded (or generated) on first use.
  */
 export const createAuthorizationServer = <const G extends readonly string[] = readonly string[]>(
   configInput: ServerConfigInput & { readonly grantTypes?: G },
   ports: AuthorizationServerPorts & PortsFor<G[number]>,
 ): AuthorizationServer => {
   const config = decodeServerConfig(configInput);
-  for (const name of requiredPorts) {
+  for (const name of basePorts) {
     if (typeof ports !== 'object' || ports === null || ports[name] === undefined) throw new TypeError(`createAuthorizationServer: ports.${name} is required`);
   }
-  const hooks = tokenHooksBuilders.reduce<TokenHooks>((acc, build) => ({ ...acc, ...build(config, ports) }), {});
-  const effective: AuthorizationServerPorts = { ...ports, tokens: { ...hooks, ...ports.tokens } };
-
-  const grants = config.grantTypes.map((grantType) => {
-    const grant = grantRegistry.find((g) => g.grantType === grantType);
-    if (grant === undefined) throw new TypeError(`Invalid server config: grantTypes contains ${JSON.stringify(grantType)}, which has no implementation`);
-    return grant;
-  });
-  checkGrantPorts(config.grantTypes, ports);
-
-  // Every route's handler is guarded too: adapters may call `routes[i].handle` directly.
-  const routes: readonly Route[] = [
-    tokenRoute(config, effective, grants),
-    ...[...authorizationRouteBuilders, ...oidcRouteBuilders].map((build) => build(config, effective)).filter((r): r is Route => r !== undefined),
-  ].map((route) => ({ ...route, handle: guarded(ports.logger, route.path, route.handle) }));
-  const byPath = new Map<string, Route>();
-  for (const route of routes) {
-    if (byPath.has(route.path)) throw new TypeError(`Invalid server config: two routes share the path ${route.path}`);
-    byPath.set(route.path, route);
-  }
-
-  const handle = guarded(ports.logger, 'router', async (req: HttpRequest): Promise<HttpResponse> => {
-    const route = byPath.get(req.path);
-    if (route === undefined) return renderError(oauthError('not_found', 'No such endpoint.'));
-    if (!route.methods.includes(req.method)) return failWith(ports.logger, req.path, methodNotAllowed(route.methods));
-    return route.handle(req);
-  });
-
-  const bearerBuilder = bearerBuilders[0];
-  const bearer: AuthorizationServer['bearer'] =
-    bearerBuilder === undefined
-      ? async (): Promise<BearerResult> => ({ _tag: 'Rejected', response: renderError(notEnabled('Bearer token verification')) })
-      : guardedBearer(ports, bearerBuilder(config, effective));
-
+  const grants = enabledGrants(config, ports);
+  const composed = compose(config, ports);
+  const table = routeTable(composed.logger, serverRoutes(config, composed, grants));
+  const bearer = serverBearer(config, composed);
+  const keys = keyRotationApi(composed.signer);
   return {
     config,
-    routes,
-    matches: (path) => byPath.has(path),
-    handle,
-    bearer,
-    interactions: createInteractionApi(config, effective),
-    device: createDeviceVerificationApi(effective),
-    ...keysApi(oidcKeys(config, effective)),
+    routes: table.routes,
+    matches: table.matches,
+    handle: table.handle,
+    bearer: async (req, options) => {
+      try {
+        return await bearer(req, options);
+      } catch (cause) {
+        composed.logger.log('error', 'bearer: unexpected failure', { cause });
+        return { _tag: 'Rejected', response: renderError(oauthError('server_error', 'The authorization server encountered an unexpected condition.')) };
+      }
+    },
+    interactions: createInteractionApi(config, composed),
+    device: createDeviceVerificationApi(composed),
+    ...(keys === undefined ? {} : { keys }),
   };
 };

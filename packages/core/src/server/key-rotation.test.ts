@@ -12,7 +12,7 @@ import type { JwkSet, KeyStore, Signer } from '../ports/keys.js';
 import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryDeviceCodes, memoryInteractions, testClock, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { basic, formPost } from '../test/token-service-fixture.js';
 import { memoryAccessTokens, memoryRefreshTokens, memoryReplay } from '../test/token-fakes.js';
-import type { KeyOperationResult } from './authorization-server.js';
+import type { KeyOperationResult } from '../host/key-rotation.js';
 import { createAuthorizationServer } from './create-authorization-server.js';
 
 const issuer = 'https://as.example.test';

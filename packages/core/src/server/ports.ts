@@ -1,17 +1,23 @@
 import type { ClientAuthPorts } from '../client-auth/authenticate.js';
+import type { ClientAuthMethod } from '../domain/client.js';
 import type { AuthorizePorts } from '../endpoints/authorize.js';
 import type { DeviceAuthorizationPorts } from '../endpoints/device-authorization.js';
 import type { AuthorizationCodePorts } from '../grants/authorization-code/handler.js';
 import type { ClientCredentialsPorts } from '../grants/client-credentials/handler.js';
 import type { DeviceCodePorts } from '../grants/device-code/handler.js';
 import type { RefreshTokenGrantPorts } from '../grants/refresh-token/handler.js';
+import type { TokenExchangePolicy } from '../grants/token-exchange/policy.js';
+import type { DeviceVerificationPorts } from '../host/device-verification.js';
+import type { InteractionPorts } from '../host/interactions.js';
+import type { UserClaimsSource } from '../ports/identity.js';
+import type { KeyStore, Signer } from '../ports/keys.js';
+import type { LoginThrottle, PasswordVerifier } from '../ports/password.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
-import type { AccessTokenStore, ClientStore, ReplayCache } from '../ports/stores.js';
+import type { SessionPort } from '../ports/sessions.js';
+import type { AccessTokenStore, ClientStore, RefreshTokenStore, ReplayCache } from '../ports/stores.js';
+import type { ClaimHooks } from '../tokens/claim-hooks.js';
 import type { TokenHooks } from '../tokens/issue.js';
-import type { DeviceVerificationPorts } from './device-verification.js';
-import type { InteractionPorts } from './interactions.js';
-import type { MoreGrantPorts } from './more-grant-ports.js';
-import type { OidcPorts } from './oidc.js';
+import type { SigningOptions } from '../tokens/signed-tokens.js';
 
 /** What every server needs: the runtime, clients, access tokens and the replay cache (client assertions). */
 export interface BasePorts {
@@ -22,21 +28,52 @@ export interface BasePorts {
   readonly clients: ClientStore;
   readonly accessTokens: AccessTokenStore;
   readonly replay: ReplayCache;
-  /** Token-format hooks (RFC 9068 JWT access tokens, ID tokens); see `tokens/issue.ts`. */
-  readonly tokens?: TokenHooks;
 }
 
-/** The built-in grants' ports (the token endpoint dispatches to them). */
-export type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & ClientCredentialsPorts & DeviceCodePorts & MoreGrantPorts;
+/** The optional grants' ports (required, at the type level and at construction, when their grant is enabled). */
+export interface OptionalGrantPorts {
+  /** RFC 6749 §4.3 (legacy password grant): the host's password check. */
+  readonly passwords?: PasswordVerifier;
+  /** RFC 6749 §4.3 / RFC 9700 §2.4: the password grant's attempt throttle. */
+  readonly loginThrottle?: LoginThrottle;
+  /** RFC 8693: what may be exchanged (default `ownTokensPolicy()`). */
+  readonly tokenExchangePolicy?: TokenExchangePolicy;
+}
+
+/** Keys, ID tokens, userinfo, introspection, revocation and logout. All optional. */
+export interface SigningPorts {
+  /** Where the signing key set is kept; default: in memory (new keys on every restart). */
+  readonly keys?: KeyStore;
+  /** A custom signer (KMS/HSM); replaces the default jose signer over `keys`. */
+  readonly signer?: Signer;
+  /** End-user claims (OIDC Core §5.1): the userinfo endpoint is mounted only with this port. */
+  readonly claims?: UserClaimsSource;
+  readonly refreshTokens?: RefreshTokenStore;
+  /** Extra claims for access tokens, ID tokens and introspection responses. */
+  readonly claimHooks?: ClaimHooks;
+  readonly signing?: SigningOptions;
+  /**
+   * Client authentication methods to advertise (default: basic, post, private_key_jwt, none, and client_secret_jwt
+   * when the `clientSecretJwtKeys` port is present).
+   */
+  readonly tokenEndpointAuthMethods?: readonly ClientAuthMethod[];
+  /** The host's login sessions: the end-session endpoint tells it about every accepted logout. */
+  readonly sessions?: SessionPort;
+  /** Overrides of the token formats the server builds from its signer (the host's hooks win). */
+  readonly tokens?: Partial<TokenHooks>;
+}
+
+/** The always-on grants' ports (the token endpoint dispatches to them). */
+export type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & ClientCredentialsPorts & DeviceCodePorts;
+
+/** The ports of the authorization endpoint, the interaction contract and the device flow. */
+export type FeaturePorts = AuthorizePorts & InteractionPorts & DeviceAuthorizationPorts & DeviceVerificationPorts;
 
 /**
- * The ports of the other features mounted by `createAuthorizationServer` (authorization endpoint, interaction
- * contract, device flow; OIDC adds its own here, additively).
+ * Every port `createAuthorizationServer` takes: one flat object, `{ ...runtime, ...store, ...extras }`.
+ * `@grantor/store-memory`'s store plus `@grantor/node`'s `nodeRuntime()` satisfies it.
  */
-export type FeaturePorts = AuthorizePorts & InteractionPorts & DeviceAuthorizationPorts & DeviceVerificationPorts & OidcPorts;
+export type AuthorizationServerPorts = BasePorts & ClientAuthPorts & Omit<GrantPorts, 'tokens'> & Omit<FeaturePorts, 'tokens'> & OptionalGrantPorts & SigningPorts;
 
-/**
- * Every port `createAuthorizationServer` takes: the base, the union of the grants' ports and the features' ports.
- * `@grantor/store-memory`'s store plus `{ clock, random, secrets, logger }` satisfies it.
- */
-export type AuthorizationServerPorts = BasePorts & ClientAuthPorts & GrantPorts & FeaturePorts;
+/** The ports after composition: the one signer and the token formats built from it, passed to every feature. */
+export type ComposedPorts = AuthorizationServerPorts & { readonly signer: Signer; readonly tokens: TokenHooks };

@@ -8,7 +8,7 @@ import type { Client } from '../domain/client.js';
 import type { AuthorizationCodeRecord, ConsentRecord, DeviceCodeRecord, InteractionRecord } from '../domain/records.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AuthorizationCodeStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore } from '../ports/stores.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 
 export const testIssuer = 'https://as.example.test';
 

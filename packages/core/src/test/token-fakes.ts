@@ -64,12 +64,23 @@ export const memoryReplay = (): ReplayCache & { readonly all: Map<string, number
 export const failing = <A>(transient = false) => (): TE.TaskEither<StoreError, A> => TE.left(storeError('store down', { transient }));
 
 import type { GrantContext } from '../grants/grant.js';
-import type { ServerConfig } from '../server/config.js';
+import type { TokenHooks } from '../tokens/issue.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { httpRequest } from '../http/http-request.js';
 import { memoryAuthorizationCodes, testConfig, testLogger, testRandom, testSecrets } from './fake-ports.js';
 
+/**
+ * Token formats for grant unit tests: readable stand-ins for the signed JWTs that `createAuthorizationServer` builds
+ * from its signer (the signing itself is tested in `tokens/` and through the composed server).
+ */
+export const testTokenHooks: TokenHooks = {
+  accessToken: (record) => TE.right(`jwt-access-token.${record.id}`),
+  idToken: (request) => TE.right(`id-token.${request.subject}.${request.client.clientId}`),
+};
+
 /** Every port the token-side grants use, in memory, plus a context builder at a fixed instant. */
 export const grantPorts = () => ({
+  tokens: testTokenHooks,
   random: testRandom(),
   secrets: testSecrets,
   logger: testLogger(),

@@ -4,7 +4,7 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { Signer, SigningAlg } from '../ports/keys.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { runHook, type ClaimHooks, type Claims } from './claim-hooks.js';
 import { leftHalfHash } from './hash.js';
 import type { IdTokenRequest } from './issue.js';

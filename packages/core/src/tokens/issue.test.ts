@@ -4,7 +4,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { GrantContext } from '../grants/grant.js';
 import { httpRequest } from '../http/http-request.js';
 import { testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
-import { failing, memoryAccessTokens, memoryRefreshTokens } from '../test/token-fakes.js';
+import { failing, memoryAccessTokens, memoryRefreshTokens, testTokenHooks } from '../test/token-fakes.js';
 import { issueTokens, type IssueFacts, type IssuePorts, type TokenHooks } from './issue.js';
 
 const now = 1_800_000_000;
@@ -12,7 +12,7 @@ const setup = (overrides: Partial<IssuePorts> = {}, config = testConfig()) => {
   const accessTokens = memoryAccessTokens();
   const refreshTokens = memoryRefreshTokens();
   const logger = testLogger();
-  const ports: IssuePorts = { random: testRandom(), secrets: testSecrets, accessTokens, refreshTokens, logger, ...overrides };
+  const ports: IssuePorts = { random: testRandom(), secrets: testSecrets, accessTokens, refreshTokens, logger, tokens: testTokenHooks, ...overrides };
   const ctx: GrantContext<IssuePorts> = { config, ports, now: now + 0.7, request: httpRequest({ method: 'POST', path: '/token' }) };
   return { ctx, accessTokens, refreshTokens, logger };
 };
@@ -30,7 +30,7 @@ describe('issueTokens (RFC 6749 §5.1)', () => {
   it('issues an opaque access token stored by hash, and a refresh token of the grant', async () => {
     const { ctx, accessTokens, refreshTokens } = setup();
     const r = await issueTokens(facts({ authTime: now - 5, nonce: 'n' }))(ctx)();
-    expect(r).toEqual(E.right({ access_token: 'tok1_32', token_type: 'Bearer', expires_in: 600, scope: 'openid profile', refresh_token: 'tok2_32' }));
+    expect(r).toEqual(E.right({ access_token: 'tok1_32', token_type: 'Bearer', expires_in: 600, scope: 'openid profile', refresh_token: 'tok2_32', id_token: 'id-token.alice.web' }));
     expect([...accessTokens.all.values()]).toEqual([
       { id: 'h(tok1_32)', format: 'opaque', clientId: 'web', subject: 'alice', scope: ['openid', 'profile'], grantId: 'g1', authTime: now - 5, issuedAt: now, expiresAt: now + 600 },
     ]);
@@ -69,18 +69,17 @@ describe('issueTokens (RFC 6749 §5.1)', () => {
     expect(seen).toEqual([expect.objectContaining({ subject: 'alice', nonce: 'n', accessToken: 'jwt.tok1_16', issuedAt: now, expiresAt: now + 600 })]);
   });
 
-  it('sends no id_token without openid or without the hook (logging a warning)', async () => {
-    const withoutOpenid = await issueTokens(facts({ scope: ['profile'] }))(setup({ tokens: { idToken: () => TE.right('x') } }).ctx)();
+  it('sends an id_token exactly when openid is granted to a subject', async () => {
+    const withoutOpenid = await issueTokens(facts({ scope: ['profile'] }))(setup().ctx)();
     expect(E.isRight(withoutOpenid) && withoutOpenid.right.id_token).toBeUndefined();
-    const { ctx, logger } = setup();
-    const r = await issueTokens(facts())(ctx)();
-    expect(E.isRight(r) && r.right.id_token).toBeUndefined();
-    expect(logger.entries.map((e) => e.level)).toEqual(['warn']);
+    const { subject: _subject, ...clientOnly } = facts();
+    const withoutSubject = await issueTokens(clientOnly)(setup().ctx)();
+    expect(E.isRight(withoutSubject) && withoutSubject.right.id_token).toBeUndefined();
+    const r = await issueTokens(facts())(setup().ctx)();
+    expect(E.isRight(r) && r.right.id_token).toBe('id-token.alice.web');
   });
 
-  it('fails with server_error for a JWT client without the hook, and maps store faults', async () => {
-    const jwt = await issueTokens(facts({ client: webClient({ accessTokenFormat: 'jwt' }) }))(setup().ctx)();
-    expect(E.isLeft(jwt) && jwt.left.code).toBe('server_error');
+  it('maps store faults (transient: temporarily_unavailable)', async () => {
     const down = setup({ accessTokens: { ...memoryAccessTokens(), save: failing<void>(true) } });
     const r = await issueTokens(facts())(down.ctx)();
     expect(E.isLeft(r) && r.left.code).toBe('temporarily_unavailable');

@@ -5,15 +5,15 @@
  * - Access tokens are opaque by default: `ports.random.token(32)`, stored as an `AccessTokenRecord` whose `id` is
  *   `ports.secrets.hash(token)` (only the hash is kept).
  * - When the format is `jwt` (the client's `accessTokenFormat`, else `config.accessTokenFormat`), the record's `id`
- *   is a fresh `jti` and the token string comes from the `ports.tokens.accessToken` hook (RFC 9068, provided by the
- *   OIDC/keys side). Without the hook a JWT-format client gets `server_error`.
+ *   is a fresh `jti` and the token string comes from `ports.tokens.accessToken` (RFC 9068), which
+ *   `createAuthorizationServer` builds once from the server's signer.
  * - A refresh token is minted for `refresh: { _tag: 'New' }` when the client's `grant_types` and the server's
  *   `grantTypes` both include `refresh_token` (grants decide whether they allow one at all: authorization_code and
  *   device_code do, client_credentials never does); the refresh grant passes the already-rotated value instead.
- * - An `id_token` is added when the scope contains `openid`, there is a subject and the `ports.tokens.idToken` hook
- *   exists (OpenID Connect Core §3.1.3.3). Without the hook, no `id_token` is sent and a warning is logged.
+ * - An `id_token` is added when the scope contains `openid` and there is a subject (OpenID Connect Core §3.1.3.3),
+ *   signed by `ports.tokens.idToken`.
  *
- * Extension point (the `tokens` port): `{ accessToken?(record, client), idToken?(request) }`, both returning a
+ * The `tokens` port: `{ accessToken(record, client), idToken(request) }`, both returning a
  * `TaskEither<OAuthError, string>` — the signed JWT. Everything else (claims, keys, `at_hash`) is theirs to decide.
  */
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -28,7 +28,7 @@ import { fromStoreError } from '../errors/store-error.js';
 import type { GrantContext, TokenResponse } from '../grants/grant.js';
 import type { Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 
 /** What the `idToken` hook is given (OpenID Connect Core §2, §3.1.3.6). */
 export interface IdTokenRequest {
@@ -46,12 +46,12 @@ export interface IdTokenRequest {
   readonly expiresAt: number;
 }
 
-/** Token-format hooks (the `tokens` port). Both optional; see the module comment. */
+/** Token formats (the `tokens` port), built once by `createAuthorizationServer`; see the module comment. */
 export interface TokenHooks {
   /** RFC 9068: the signed JWT for `record` (its `id` is the `jti`; claims from the record and client). */
-  readonly accessToken?: (record: AccessTokenRecord, client: Client) => TaskEither<OAuthError, string>;
+  readonly accessToken: (record: AccessTokenRecord, client: Client) => TaskEither<OAuthError, string>;
   /** OpenID Connect Core §2: the signed ID token. */
-  readonly idToken?: (request: IdTokenRequest) => TaskEither<OAuthError, string>;
+  readonly idToken: (request: IdTokenRequest) => TaskEither<OAuthError, string>;
   /** Extra access-token claims (token hooks): kept in the record's `extra`, put into JWTs, echoed by introspection. */
   readonly accessTokenClaims?: (ctx: {
     readonly client: Client;
@@ -68,7 +68,7 @@ export interface IssuePorts {
   readonly accessTokens: AccessTokenStore;
   readonly logger: Logger;
   readonly refreshTokens?: RefreshTokenStore;
-  readonly tokens?: TokenHooks;
+  readonly tokens: TokenHooks;
 }
 
 /** A grant's decision. */
@@ -103,7 +103,7 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
 
 /** RFC 6749 §1.4 / RFC 9068: mints, stores and returns an access token (opaque or JWT). */
 const accessToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {
-  const claims = ctx.ports.tokens?.accessTokenClaims;
+  const claims = ctx.ports.tokens.accessTokenClaims;
   if (claims === undefined) return accessTokenWith(facts, ctx, {});
   return pipe(
     claims({ client: facts.client, grantType: facts.grantType, scope: facts.scope, ...optional('subject', facts.subject) }),
@@ -137,11 +137,9 @@ const accessTokenWith = (
     const record: AccessTokenRecord = { id: ports.secrets.hash(token), ...base };
     return pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })));
   }
-  const sign = ports.tokens?.accessToken;
-  if (sign === undefined) return TE.left(serverError('JWT access tokens requested but no tokens.accessToken hook is configured'));
   const record: AccessTokenRecord = { id: ports.random.token(16), ...base };
   return pipe(
-    sign(record, facts.client),
+    ports.tokens.accessToken(record, facts.client),
     TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })))),
   );
 };
@@ -174,13 +172,8 @@ const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): Task
 /** OpenID Connect Core §3.1.3.3: an `id_token` accompanies the tokens of an `openid` request. */
 const idToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>, access: string): TaskEither<OAuthError, string | undefined> => {
   if (!facts.scope.includes('openid') || facts.subject === undefined) return TE.right(undefined);
-  const hook = ctx.ports.tokens?.idToken;
-  if (hook === undefined) {
-    ctx.ports.logger.log('warn', 'openid scope granted but no tokens.idToken hook is configured: no id_token issued', { clientId: facts.client.clientId });
-    return TE.right(undefined);
-  }
   const issuedAt = Math.floor(ctx.now);
-  return hook({
+  return ctx.ports.tokens.idToken({
     client: facts.client,
     subject: facts.subject,
     scope: facts.scope,

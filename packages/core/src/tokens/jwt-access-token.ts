@@ -7,7 +7,7 @@ import { formatScope } from '../domain/scope.js';
 import type { OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { Signer, SigningAlg } from '../ports/keys.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import type { Claims } from './claim-hooks.js';
 
 /** RFC 9068 §2.1 media type of JWT access tokens (`typ` header). */

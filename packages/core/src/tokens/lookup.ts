@@ -8,11 +8,11 @@ import { looksLikeJws, verifyJws } from '../keys/verify.js';
 import type { Signer } from '../ports/keys.js';
 import type { SecretHasher } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
-import type { ServerConfig } from '../server/config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import { accessTokenJwtType } from './jwt-access-token.js';
 
 /** What finding a presented token needs: the published keys (for JWTs), the hasher and the token stores. */
-export interface TokenLookupDeps {
+export interface TokenLookupPorts {
   readonly config: ServerConfig;
   readonly signer: Pick<Signer, 'publicJwks'>;
   readonly secrets: SecretHasher;
@@ -31,7 +31,7 @@ const isAccessTokenTyp = (typ: unknown): boolean =>
  * revocation are then judged from the record by the caller (the record is the deny list). A token that fails any
  * check is simply not found.
  */
-const findJwtAccessToken = (deps: TokenLookupDeps, token: string): TE.TaskEither<StoreError, O.Option<AccessTokenRecord>> =>
+const findJwtAccessToken = (deps: TokenLookupPorts, token: string): TE.TaskEither<StoreError, O.Option<AccessTokenRecord>> =>
   pipe(
     deps.signer.publicJwks(),
     TE.flatMap((jwks) => TE.fromTask(verifyJws(token, jwks))),
@@ -51,13 +51,13 @@ const findJwtAccessToken = (deps: TokenLookupDeps, token: string): TE.TaskEither
  * Finds the record of a presented access token: JWTs by verified `jti`, opaque tokens by `secrets.hash(token)`
  * (only hashes are stored). `None` for unknown, forged or malformed values; store faults are `Left`.
  */
-export const findAccessToken = (deps: TokenLookupDeps, token: string): TE.TaskEither<StoreError, O.Option<AccessTokenRecord>> =>
+export const findAccessToken = (deps: TokenLookupPorts, token: string): TE.TaskEither<StoreError, O.Option<AccessTokenRecord>> =>
   looksLikeJws(token)
     ? findJwtAccessToken(deps, token)
     : pipe(deps.accessTokens.find(deps.secrets.hash(token)), TE.map(O.filter((r) => r.format === 'opaque')));
 
 /** Finds a refresh token by hash (`None` without a refresh-token store). */
-export const findRefreshToken = (deps: TokenLookupDeps, token: string): TE.TaskEither<StoreError, O.Option<RefreshTokenRecord>> =>
+export const findRefreshToken = (deps: TokenLookupPorts, token: string): TE.TaskEither<StoreError, O.Option<RefreshTokenRecord>> =>
   deps.refreshTokens === undefined || looksLikeJws(token) ? TE.right(O.none) : deps.refreshTokens.find(deps.secrets.hash(token));
 
 /** An access token is usable while it is neither revoked nor expired (RFC 6750 §3.1 `invalid_token` otherwise). */
@@ -76,7 +76,7 @@ export type FoundToken =
  * Finds a presented token of either kind (RFC 7009 §2.1, RFC 7662 §2.1): `token_type_hint` only decides which store
  * is searched first; an unknown hint is ignored and a wrong hint still finds the token in the other store.
  */
-export const findPresentedToken = (deps: TokenLookupDeps, token: string, hint: string | undefined): TE.TaskEither<StoreError, O.Option<FoundToken>> => {
+export const findPresentedToken = (deps: TokenLookupPorts, token: string, hint: string | undefined): TE.TaskEither<StoreError, O.Option<FoundToken>> => {
   const access = pipe(findAccessToken(deps, token), TE.map(O.map((record): FoundToken => ({ _tag: 'Access', record }))));
   const refresh = pipe(findRefreshToken(deps, token), TE.map(O.map((record): FoundToken => ({ _tag: 'Refresh', record }))));
   const [first, second] = hint === 'refresh_token' ? [refresh, access] : [access, refresh];

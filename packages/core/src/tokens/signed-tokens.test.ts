@@ -27,7 +27,7 @@ describe('at_hash (OIDC Core §3.1.3.6)', () => {
 
 describe('ID tokens', () => {
   it('RS256 with iss, sub, aud, exp, iat, auth_time, nonce, azp, at_hash; hook claims cannot override them', async () => {
-    const hooks = signedTokenHooks(config, signer, { claims: { idToken: (ctx) => TE.right({ tenant: ctx.client.clientId, sub: 'evil', iss: 'evil' }) } });
+    const hooks = signedTokenHooks(config, signer, {}, { idToken: (ctx) => TE.right({ tenant: ctx.client.clientId, sub: 'evil', iss: 'evil' }) });
     const token = await right(
       hooks.idToken!({ client: webClient(), subject: 'alice', scope: ['openid'], nonce: 'n-0S6', authTime: 1_799_999_000.7, accessToken: 'abc', grantType: 'authorization_code', issuedAt: 1_800_000_000, expiresAt: 1_800_000_600 }),
     );
@@ -58,14 +58,14 @@ describe('JWT access tokens (RFC 9068)', () => {
 
   it('sub is the client id when no user is involved (client_credentials)', async () => {
     const record = { id: 'j2', format: 'jwt' as const, clientId: 'svc', scope: [], issuedAt: 10, expiresAt: 20, audience: ['https://api.example.test'] };
-    const token = await right(signedTokenHooks(config, signer, { accessToken: { alg: 'ES256' } }).accessToken!(record, webClient()));
+    const token = await right(signedTokenHooks(config, signer, { accessTokenAlg: 'ES256' }).accessToken!(record, webClient()));
     const { payload } = await right(verifyJws(token, await right(signer.publicJwks())));
     expect(payload).toMatchObject({ sub: 'svc', client_id: 'svc', aud: 'https://api.example.test' });
     expect(decodeProtectedHeader(token).alg).toBe('ES256');
   });
 
   it('the access-token claims hook drops reserved claims', async () => {
-    const hooks = signedTokenHooks(config, signer, { claims: { accessToken: () => TE.right({ scope: 'admin', role: 'reader' }) } });
+    const hooks = signedTokenHooks(config, signer, {}, { accessToken: () => TE.right({ scope: 'admin', role: 'reader' }) });
     expect(await right(hooks.accessTokenClaims!({ client: webClient(), grantType: 'client_credentials', scope: [] }))).toEqual({ role: 'reader' });
   });
 });

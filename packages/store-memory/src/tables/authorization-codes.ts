@@ -1,4 +1,4 @@
-import type { AuthorizationCodeRecord, AuthorizationCodeStore } from '@grantor/core';
+import type { AuthorizationCodeRecord, AuthorizationCodeStore } from '@grantor/core/extend';
 import { atomically, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { sweepMap, type Table } from './table.js';
 

@@ -1,5 +1,6 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { Client, ClientStore } from '@grantor/core';
+import type { Client } from '@grantor/core';
+import type { ClientStore } from '@grantor/core/extend';
 import { atomically } from '../compact.js';
 import type { Table } from './table.js';
 

@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { ConsentRecord, ConsentStore } from '@grantor/core';
+import type { ConsentRecord, ConsentStore } from '@grantor/core/extend';
 import { atomically, type Interner } from '../compact.js';
 import type { Table } from './table.js';
 

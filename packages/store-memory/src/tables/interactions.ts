@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { InteractionRecord, InteractionStore } from '@grantor/core';
+import type { InteractionRecord, InteractionStore } from '@grantor/core/extend';
 import { atomically, isExpired, encodeTime, type Time } from '../compact.js';
 import { sweepMap, type Table } from './table.js';
 

@@ -1,5 +1,6 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { KeySet, KeyStore } from '@grantor/core';
+import type { KeyStore } from '@grantor/core';
+import type { KeySet } from '@grantor/core/extend';
 import { atomically } from '../compact.js';
 
 const freezeKeySet = (set: KeySet): KeySet =>

@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { RefreshTokenRecord, RefreshTokenStore } from '@grantor/core';
+import type { RefreshTokenRecord, RefreshTokenStore } from '@grantor/core/extend';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';
 import { sweepMap, type Table } from './table.js';

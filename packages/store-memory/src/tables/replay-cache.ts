@@ -1,4 +1,4 @@
-import type { ReplayCache } from '@grantor/core';
+import type { ReplayCache } from '@grantor/core/extend';
 import { atomically, encodeTime, isExpired, type Time } from '../compact.js';
 import { sweepMap, type Table } from './table.js';
 

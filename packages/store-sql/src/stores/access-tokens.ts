@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { AccessTokenStore } from '@grantor/core';
+import type { AccessTokenStore } from '@grantor/core/extend';
 import type { SqlContext } from '../context.js';
 import { accessToRow, epoch, rowToAccess } from '../rows.js';
 

@@ -1,4 +1,4 @@
-import type { AuthorizationCodeRecord, AuthorizationCodeStore, ConsumeOutcome } from '@grantor/core';
+import type { AuthorizationCodeRecord, AuthorizationCodeStore, ConsumeOutcome } from '@grantor/core/extend';
 import { updated, type SqlContext } from '../context.js';
 import { codeToRow, epoch, rowToCode } from '../rows.js';
 import type { Row } from '../schema.js';

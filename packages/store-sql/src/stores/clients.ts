@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { ClientStore } from '@grantor/core';
+import type { ClientStore } from '@grantor/core/extend';
 import type { SqlContext } from '../context.js';
 import { clientToRow, rowToClient } from '../rows.js';
 

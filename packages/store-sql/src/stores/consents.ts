@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { ConsentStore } from '@grantor/core';
+import type { ConsentStore } from '@grantor/core/extend';
 import { lockRows, type SqlContext } from '../context.js';
 import { epoch, rowToConsent, scopeToText, textToScope } from '../rows.js';
 

@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { ConsumeOutcome, DeviceCodeRecord, DeviceCodeStore, PollOutcome } from '@grantor/core';
+import type { ConsumeOutcome, DeviceCodeRecord, DeviceCodeStore, PollOutcome } from '@grantor/core/extend';
 import { lockRows, updated, type SqlContext } from '../context.js';
 import { deviceToRow, epoch, rowToDevice, scopeToText } from '../rows.js';
 

@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { ConsumeOutcome, InteractionRecord, InteractionStore } from '@grantor/core';
+import type { ConsumeOutcome, InteractionRecord, InteractionStore } from '@grantor/core/extend';
 import { updated, type SqlContext } from '../context.js';
 import { epoch, interactionToRow, rowToInteraction } from '../rows.js';
 

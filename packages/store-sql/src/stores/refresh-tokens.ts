@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { RefreshTokenStore, RotateOutcome } from '@grantor/core';
+import type { RefreshTokenStore, RotateOutcome } from '@grantor/core/extend';
 import { updated, type SqlContext } from '../context.js';
 import { epoch, refreshToRow, rowToRefresh } from '../rows.js';
 

@@ -1,4 +1,4 @@
-import type { ReplayCache } from '@grantor/core';
+import type { ReplayCache } from '@grantor/core/extend';
 import type { SqlContext } from '../context.js';
 import { epoch } from '../rows.js';
 

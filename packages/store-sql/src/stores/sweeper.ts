@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Sweeper } from '@grantor/core';
+import type { Sweeper } from '@grantor/core/extend';
 import type { SqlContext } from '../context.js';
 import { epoch } from '../rows.js';
 

@@ -1,6 +1,6 @@
 /** Small building blocks shared by the record, client, lifecycle and HTTP arbitraries. */
 import fc from 'fast-check';
-import type { PkceChallenge } from '@grantor/core';
+import type { PkceChallenge } from '@grantor/core/extend';
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 

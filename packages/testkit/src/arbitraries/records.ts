@@ -1,15 +1,7 @@
 /** fast-check arbitraries for the records the stores keep (`@grantor/core` `domain/records.ts`) and for clients. */
 import fc from 'fast-check';
-import type {
-  AccessTokenRecord,
-  AuthorizationCodeRecord,
-  Client,
-  ClientAuthMethod,
-  ConsentRecord,
-  DeviceCodeRecord,
-  InteractionRecord,
-  RefreshTokenRecord,
-} from '@grantor/core';
+import type { Client } from '@grantor/core';
+import type { AccessTokenRecord, AuthorizationCodeRecord, ClientAuthMethod, ConsentRecord, DeviceCodeRecord, InteractionRecord, RefreshTokenRecord } from '@grantor/core/extend';
 import {
   clientIdArb,
   epochSecondsArb,

@@ -1,16 +1,5 @@
-import {
-  empty,
-  html,
-  json,
-  redirect,
-  type AccessTokenInfo,
-  type AuthorizationServer,
-  type BearerOptions,
-  type HttpRequest,
-  type HttpResponse,
-  type Route,
-  type ServerConfig,
-} from '@grantor/core';
+import { type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Route, type ServerConfig } from '@grantor/core';
+import { empty, html, json, redirect } from '@grantor/core/extend';
 
 /** A complete `ServerConfig` for fakes, rooted at `baseUrl`. */
 export const fakeServerConfig = (baseUrl = 'http://127.0.0.1/'): ServerConfig => ({

@@ -1,5 +1,6 @@
 import type { EcPrivateJwk } from './jws.js';
-import type { AccessTokenInfo, AuthorizationServer, Client, Clock, Logger, LoginThrottle, PasswordVerifier, PublicJwk, Random, SecretHasher } from '@grantor/core';
+import type { AccessTokenInfo, AuthorizationServer, Client, Clock, Logger, LoginThrottle, PasswordVerifier, Random, SecretHasher } from '@grantor/core';
+import type { PublicJwk } from '@grantor/core/extend';
 
 /** The test route every conformance mount serves, guarded by the adapter's bearer middleware. */
 export const conformanceProtected = Object.freeze({

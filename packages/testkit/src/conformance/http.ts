@@ -1,4 +1,5 @@
-import { bodyText, contentTypeOf, type HttpRequest, type HttpResponse } from '@grantor/core';
+import { type HttpRequest, type HttpResponse } from '@grantor/core';
+import { bodyText, contentTypeOf } from '@grantor/core/extend';
 
 /** The headers whose values the suite compares (RFC 6749 §5.1, RFC 6750 §3, RFC 9110 §15.5.6). */
 export const comparedHeaders = ['cache-control', 'pragma', 'www-authenticate', 'location', 'allow', 'content-type'] as const;

@@ -4,7 +4,7 @@
  * correct one.
  */
 import { describe, expect, it } from 'vitest';
-import type { AuthorizationCodeRecord, AuthorizationCodeStore, ConsumeOutcome } from '@grantor/core';
+import type { AuthorizationCodeRecord, AuthorizationCodeStore, ConsumeOutcome } from '@grantor/core/extend';
 import { codeRecord, countTags, ok, race, t0 } from './harness.js';
 
 /** Read, wait for I/O, then write: the classic lost-update bug the contract exists to catch. */

@@ -1,26 +1,8 @@
 /** Shared pieces of the store contract: the ports under test, fixtures with unique ids, and result unwrapping. */
 import { randomBytes } from 'node:crypto';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type {
-  AccessTokenRecord,
-  AccessTokenStore,
-  AuthorizationCodeRecord,
-  AuthorizationCodeStore,
-  Client,
-  ClientSecretJwtKeyStore,
-  ClientStore,
-  ConsentStore,
-  DeviceCodeRecord,
-  DeviceCodeStore,
-  InteractionRecord,
-  InteractionStore,
-  KeyStore,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  ReplayCache,
-  StoreError,
-  Sweeper,
-} from '@grantor/core';
+import type { Client, KeyStore, StoreError } from '@grantor/core';
+import type { AccessTokenRecord, AccessTokenStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 
 /** Every store port, under the names `@grantor/store-memory` uses. */
 export interface StorePorts {

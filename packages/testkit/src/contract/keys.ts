@@ -1,7 +1,7 @@
 /** Contract: the signing key set (`KeyStore`), when the store provides one. */
 import { describe, expect, it } from 'vitest';
 import * as O from 'fp-ts/lib/Option.js';
-import type { KeySet, SigningKey } from '@grantor/core';
+import type { KeySet, SigningKey } from '@grantor/core/extend';
 import { ok, t0, uniqueHash, uniqueId, type ContractContext } from './harness.js';
 
 /** A key with the members of an EC P-256 JWK (values are random: storage does not care). */

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
-import { codeLifecycle, refreshFamily, type AccessTokenRecord, type AuthorizationCodeRecord, type RefreshTokenRecord } from '@grantor/core';
+import { codeLifecycle, refreshFamily, type AccessTokenRecord, type AuthorizationCodeRecord, type RefreshTokenRecord } from '@grantor/core/extend';
 import { fakeClock, sha256Base64url, type FakeClock } from '../fakes.js';
 import { ok, t0, type StorePorts, type StoreUnderTest } from '../contract/harness.js';
 

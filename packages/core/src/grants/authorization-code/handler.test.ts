@@ -41,7 +41,7 @@ describe('authorization_code grant (RFC 6749 §4.1.3)', () => {
   it('redeems a code once into access, refresh tokens of the grant', async () => {
     const { ports, ctx } = await setup();
     const r = await authorizationCodeGrant.handle(params, web)(ctx)();
-    expect(r).toEqual(E.right({ access_token: 'tok1_32', token_type: 'Bearer', expires_in: 600, scope: 'openid profile', refresh_token: 'tok2_32' }));
+    expect(r).toEqual(E.right({ access_token: 'tok1_32', token_type: 'Bearer', expires_in: 600, scope: 'openid profile', refresh_token: 'tok2_32', id_token: 'id-token.alice.web' }));
     expect(ports.accessTokens.all.get('h(tok1_32)')).toMatchObject({ grantId: 'g1', subject: 'alice', authTime: now - 30 });
     expect(ports.refreshTokens.all.get('h(tok2_32)')).toMatchObject({ grantId: 'g1', nonce: 'n-1', grantedScope: ['openid', 'profile'] });
   });

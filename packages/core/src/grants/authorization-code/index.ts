@@ -6,9 +6,10 @@ export { authorizationCodeParams, isCodeVerifier, type AuthorizationCodeParams }
 export { handleAuthorizationCode, type AuthorizationCodePorts } from './handler.js';
 
 /** RFC 6749 §4.1 authorization code grant (public clients too, with PKCE). */
-export const authorizationCodeGrant: Grant<AuthorizationCodePorts, AuthorizationCodeParams> = {
+export const authorizationCodeGrant: Grant<AuthorizationCodePorts, AuthorizationCodeParams, 'authorization_code'> = {
   grantType: 'authorization_code',
   params: authorizationCodeParams,
   clients: 'any',
+  ports: ['authorizationCodes', 'refreshTokens'],
   handle: handleAuthorizationCode,
 };

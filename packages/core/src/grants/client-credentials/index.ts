@@ -6,9 +6,10 @@ export { clientCredentialsParams, type ClientCredentialsParams } from './codec.j
 export { defaultClientCredentialsScope, handleClientCredentials, type ClientCredentialsPorts } from './handler.js';
 
 /** RFC 6749 §4.4 client credentials grant: confidential clients only. */
-export const clientCredentialsGrant: Grant<ClientCredentialsPorts, ClientCredentialsParams> = {
+export const clientCredentialsGrant: Grant<ClientCredentialsPorts, ClientCredentialsParams, 'client_credentials'> = {
   grantType: 'client_credentials',
   params: clientCredentialsParams,
   clients: 'confidential',
+  ports: [],
   handle: handleClientCredentials,
 };

@@ -6,6 +6,7 @@ import type { DeviceCodeRecord } from '../../domain/records.js';
 import { decodeParams } from '../../codec/decode.js';
 import { httpRequest } from '../../http/http-request.js';
 import type { GrantContext } from '../grant.js';
+import { testTokenHooks } from '../../test/token-fakes.js';
 import { memoryDeviceCodes, publicClient, testConfig, testLogger, testRandom, testSecrets } from '../../test/fake-ports.js';
 import { deviceCodeGrant, deviceCodeGrantType, makeDeviceCodeGrant, type DeviceCodePorts, type DeviceTokenRequest } from './index.js';
 
@@ -144,6 +145,7 @@ describe('deviceCodeGrant (with issueTokens)', () => {
       secrets: testSecrets,
       logger: testLogger(),
       random: testRandom(),
+      tokens: testTokenHooks,
       accessTokens: { save: (r: unknown) => TE.fromIO(() => void saved.push(r)), find: () => TE.right({ _tag: 'None' as const }), revoke: () => TE.right(undefined), revokeGrant: () => TE.right(undefined) },
       refreshTokens: { save: (r: unknown) => TE.fromIO(() => void saved.push(r)), find: () => TE.right({ _tag: 'None' as const }), rotate: () => TE.right({ _tag: 'NotFound' as const }), revokeGrant: () => TE.right(undefined) },
     };

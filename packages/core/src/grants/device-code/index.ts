@@ -11,10 +11,11 @@ export { formatUserCode, generateUserCode, normalizeUserCode, userCodeAlphabets 
  * The RFC 8628 device authorization grant (`urn:ietf:params:oauth:grant-type:device_code`), usable by public
  * clients too (RFC 8628 §3.4: devices are typically public clients). `issue` is token issuance.
  */
-export const makeDeviceCodeGrant = <P>(issue: IssueDeviceTokens<DeviceCodePorts & P>): Grant<DeviceCodePorts & P, DeviceCodeParams> => ({
+export const makeDeviceCodeGrant = <P>(issue: IssueDeviceTokens<DeviceCodePorts & P>): Grant<DeviceCodePorts & P, DeviceCodeParams, typeof deviceCodeGrantType> => ({
   grantType: deviceCodeGrantType,
   params: deviceCodeParamsCodec,
   clients: 'any',
+  ports: ['deviceCodes'],
   handle: handleDeviceCode(issue),
 });
 
@@ -31,4 +32,4 @@ const issueDeviceTokens: IssueDeviceTokens<DeviceCodePorts & IssuePorts> = (requ
   });
 
 /** The device grant with the core's token issuance (opaque or JWT access token, refresh token, ID token). */
-export const deviceCodeGrant: Grant<DeviceCodePorts & IssuePorts, DeviceCodeParams> = makeDeviceCodeGrant<IssuePorts>(issueDeviceTokens);
+export const deviceCodeGrant: Grant<DeviceCodePorts & IssuePorts, DeviceCodeParams, typeof deviceCodeGrantType> = makeDeviceCodeGrant<IssuePorts>(issueDeviceTokens);

@@ -1,5 +1,5 @@
 import type { Random } from '../../ports/runtime.js';
-import type { ServerConfig } from '../../server/config.js';
+import type { ServerConfig } from '../../config/server-config.js';
 
 /**
  * RFC 8628 §6.1: user codes are typed by people, so the alphabets avoid look-alikes. `consonants` is the RFC's

@@ -9,7 +9,7 @@ import { invalidGrant, type OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
 import type { JwksFetcher } from '../../ports/jwks-fetcher.js';
 import type { ReplayCache } from '../../ports/stores.js';
-import type { ServerConfig } from '../../server/config.js';
+import type { ServerConfig } from '../../config/server-config.js';
 
 /** What checking an authorization grant assertion reads. */
 export interface GrantAssertionCheck {

@@ -10,9 +10,10 @@ export { assertionReplayKey, grantAssertionAudiences, verifyGrantAssertion, type
  * RFC 7523 §2.1 JWT bearer authorization grant. Open to every client type (RFC 7523 §3.1 makes client
  * authentication optional): the assertion itself is signed with the client's registered key.
  */
-export const jwtBearerGrant: Grant<JwtBearerPorts, JwtBearerParams> = {
+export const jwtBearerGrant: Grant<JwtBearerPorts, JwtBearerParams, typeof jwtBearerGrantType> = {
   grantType: jwtBearerGrantType,
   params: jwtBearerParams,
   clients: 'any',
+  ports: ['replay'],
   handle: handleJwtBearer,
 };

@@ -9,9 +9,10 @@ export { handlePassword, passwordGrantType, throttleKeys, type PasswordGrantPort
  * RFC 6749 §4.3 resource owner password credentials — legacy (RFC 9700 §2.4: MUST NOT be used), off by default; see
  * `handler.ts`. Any client type (RFC 6749 §4.3.2 requires authentication only from confidential clients).
  */
-export const passwordGrant: Grant<PasswordGrantPorts, PasswordParams> = {
+export const passwordGrant: Grant<PasswordGrantPorts, PasswordParams, typeof passwordGrantType> = {
   grantType: passwordGrantType,
   params: passwordParams,
   clients: 'any',
+  ports: ['passwords', 'loginThrottle'],
   handle: handlePassword,
 };

@@ -31,7 +31,7 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
   it('rotates on every use and keeps the family', async () => {
     const { ports, at } = await setup();
     const r = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now))();
-    expect(r).toEqual(E.right({ access_token: 'tok2_32', token_type: 'Bearer', expires_in: 600, scope: 'openid profile', refresh_token: 'tok1_32' }));
+    expect(r).toEqual(E.right({ access_token: 'tok2_32', token_type: 'Bearer', expires_in: 600, scope: 'openid profile', refresh_token: 'tok1_32', id_token: 'id-token.alice.web' }));
     expect(ports.refreshTokens.all.get('h(rt0)')).toMatchObject({ rotatedAt: now, successorHash: 'h(tok1_32)' });
     expect(ports.refreshTokens.all.get('h(tok1_32)')).toMatchObject({ grantId: 'g1', subject: 'alice', authTime: now - 100, expiresAt: now + 86400 });
     const next = await refreshTokenGrant.handle({ refresh_token: 'tok1_32' }, web)(at(now + 1))();

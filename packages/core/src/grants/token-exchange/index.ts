@@ -13,13 +13,14 @@ export {
   type TokenExchangePolicy,
   type TokenExchangeRequest,
 } from './policy.js';
-export { resolvePresentedToken, type PresentedTokenDeps } from './presented-token.js';
+export { resolvePresentedToken, type PresentedTokenPorts } from './presented-token.js';
 export { acceptedInputTokenTypes, tokenExchangeGrantType, tokenTypes } from './token-types.js';
 
 /** RFC 8693 token exchange. Any client type; what may be exchanged is the `TokenExchangePolicy`'s call. */
-export const tokenExchangeGrant: Grant<TokenExchangePorts, TokenExchangeParams> = {
+export const tokenExchangeGrant: Grant<TokenExchangePorts, TokenExchangeParams, typeof tokenExchangeGrantType> = {
   grantType: tokenExchangeGrantType,
   params: tokenExchangeParams,
   clients: 'any',
+  ports: [],
   handle: handleTokenExchange,
 };

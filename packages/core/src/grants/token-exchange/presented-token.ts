@@ -8,12 +8,12 @@ import { looksLikeJws } from '../../keys/verify.js';
 import type { Signer } from '../../ports/keys.js';
 import type { SecretHasher } from '../../ports/runtime.js';
 import type { AccessTokenStore } from '../../ports/stores.js';
-import type { ServerConfig } from '../../server/config.js';
+import type { ServerConfig } from '../../config/server-config.js';
 import { findAccessToken, isActiveAccessToken } from '../../tokens/lookup.js';
 import { acceptedInputTokenTypes, tokenTypes } from './token-types.js';
 
 /** What resolving a presented subject or actor token reads. */
-export interface PresentedTokenDeps {
+export interface PresentedTokenPorts {
   readonly config: ServerConfig;
   readonly secrets: SecretHasher;
   readonly accessTokens: AccessTokenStore;
@@ -31,7 +31,7 @@ const noKeys: Pick<Signer, 'publicJwks'> = { publicJwks: () => TE.right({ keys: 
  * code MUST be used"). Store faults are `server_error`/`temporarily_unavailable`.
  */
 export const resolvePresentedToken = (
-  deps: PresentedTokenDeps,
+  deps: PresentedTokenPorts,
   which: 'subject' | 'actor',
   token: string,
   tokenType: string,

@@ -8,10 +8,12 @@ import { generateSigningKey } from '../keys/generate.js';
 import type { Jwk, SigningAlg } from '../ports/keys.js';
 import type { Clock, Random, SecretHasher } from '../ports/runtime.js';
 import type { ClientStore } from '../ports/stores.js';
+import { settle, type Settled } from './settle.js';
 
 /**
  * Operator actions on registered clients, as plain functions over ports (call them from an admin UI, a CLI or a
- * schedule; `createAuthorizationServer`'s ports object satisfies these). Results are `TaskEither<OAuthError, _>`:
+ * schedule; `createAuthorizationServer`'s ports object satisfies these) through `clientAdmin(ports)`, whose Promises
+ * settle as `Done` or `Failed` and never reject:
  * an unknown client is `invalid_client`, a bad option `invalid_request`, a store fault `server_error` /
  * `temporarily_unavailable`. Secrets and private keys are returned once and never stored.
  */
@@ -143,8 +145,14 @@ export const generateClientKeyPair =
       }),
     );
 
-/** Both admin operations bound to one ports object (`clientAdmin(ports).rotateClientSecret(...)`). */
-export const clientAdmin = (ports: ClientAdminPorts) => ({
-  rotateClientSecret: rotateClientSecret(ports),
-  generateClientKeyPair: generateClientKeyPair(ports),
+/** The client operations for a host (admin UI, CLI, schedule); every Promise settles, none rejects. */
+export interface ClientAdmin {
+  readonly rotateClientSecret: (clientId: string, options?: RotateSecretOptions) => Promise<Settled<RotatedSecret>>;
+  readonly generateClientKeyPair: (clientId: string, options: KeyPairOptions) => Promise<Settled<GeneratedKeyPair>>;
+}
+
+/** Both admin operations bound to one ports object (`await clientAdmin(ports).rotateClientSecret('svc')`). */
+export const clientAdmin = (ports: ClientAdminPorts): ClientAdmin => ({
+  rotateClientSecret: (clientId, options) => settle(rotateClientSecret(ports)(clientId, options)),
+  generateClientKeyPair: (clientId, options) => settle(generateClientKeyPair(ports)(clientId, options)),
 });

@@ -14,8 +14,47 @@ import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AuthorizationCodeStore, ClientStore, ConsentStore, InteractionStore } from '../ports/stores.js';
 import { codeRedirect, errorRedirect } from '../endpoints/authorization-response.js';
 import { interactionErrorPage } from '../endpoints/error-page.js';
-import type { InteractionApi, InteractionDetails, InteractionFailure, InteractionResult } from './authorization-server.js';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from '../config/server-config.js';
+
+/** What the host's login/consent page needs to know about a pending authorization request. */
+export interface InteractionDetails {
+  readonly interaction: InteractionRecord;
+  readonly client: Client;
+  /** Scopes the subject has not yet granted this client (consent page lists these; empty → consent may be skipped). */
+  readonly scopesNeedingConsent: (subject: string) => Promise<readonly string[]>;
+}
+
+export interface InteractionResult {
+  readonly subject: string;
+  /** The scopes the user approved (a subset of the requested ones). */
+  readonly scope: readonly string[];
+  /** Epoch seconds of the user's authentication (OIDC `auth_time`). */
+  readonly authTime: number;
+  readonly acr?: string;
+  /** Remember the consent so later requests for the same scopes skip the consent page. Default true. */
+  readonly rememberConsent?: boolean;
+}
+
+/**
+ * The interaction contract (the embedding point): the authorization endpoint answers "interaction required" by
+ * redirecting to `config.interactionUrl`; the host authenticates the user however it likes, then finishes the
+ * interaction, which yields the redirect back to the client (RFC 6749 §4.1.2, RFC 9207 `iss`).
+ */
+export interface InteractionApi {
+  readonly details: (id: string) => Promise<{ readonly _tag: 'Found'; readonly details: InteractionDetails } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+  readonly finish: (id: string, result: InteractionResult) => Promise<HttpResponse>;
+  readonly deny: (id: string) => Promise<HttpResponse>;
+  /**
+   * Ends the interaction with an OpenID Connect Core §3.1.2.6 error sent to the client's redirect URI, e.g. for
+   * `prompt=none` when the user has no session (`login_required`) or has not consented (`consent_required`).
+   * Always present on the server `createAuthorizationServer` returns (optional only so that hand-made fakes of this
+   * interface stay valid).
+   */
+  readonly fail?: (id: string, error: InteractionFailure) => Promise<HttpResponse>;
+}
+
+/** The errors a host may end an interaction with (OpenID Connect Core §3.1.2.6; RFC 6749 §4.1.2.1). */
+export type InteractionFailure = 'login_required' | 'consent_required' | 'interaction_required' | 'access_denied';
 
 /** The ports the interaction contract uses. */
 export interface InteractionPorts {

@@ -160,7 +160,7 @@ describe('property: an issued JWT verifies against the published JWKS until its 
       fc.asyncProperty(fc.array(fc.record({ wait: fc.integer({ min: 0, max: 900 }), rotate: fc.boolean() }), { minLength: 1, maxLength: 6 }), async (steps) => {
         const clock = testClock();
         const signer = joseSigner({ store: memoryKeyStore(), clock, algorithms: ['ES256'], maxTokenLifetime: lifetime });
-        const hooks = signedTokenHooks(testConfig(), signer, { accessToken: { alg: 'ES256' } });
+        const hooks = signedTokenHooks(testConfig(), signer, { accessTokenAlg: 'ES256' });
         const issued: { token: string; exp: number }[] = [];
         for (const step of steps) {
           const now = Math.floor(clock.now());

@@ -8,11 +8,40 @@ import { utf8Decode } from '../http/encoding.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { empty, json, noStore } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
-import { logError } from '../endpoints/render-error.js';
-import { findAccessToken, isActiveAccessToken, type TokenLookupDeps } from '../tokens/lookup.js';
-import type { AccessTokenInfo, BearerOptions, BearerResult } from './authorization-server.js';
+import { logError } from './render-error.js';
+import type { HttpResponse } from '../http/http-response.js';
+import { findAccessToken, isActiveAccessToken, type TokenLookupPorts } from '../tokens/lookup.js';
 
-export interface BearerDeps extends TokenLookupDeps {
+/** What a resource server learns from a valid access token (RFC 6750, RFC 7662 vocabulary). */
+export interface AccessTokenInfo {
+  readonly clientId: string;
+  readonly subject?: string;
+  readonly scope: readonly string[];
+  readonly expiresAt: number;
+  readonly issuedAt: number;
+  readonly audience?: readonly string[];
+  readonly tokenId: string;
+  readonly format: 'opaque' | 'jwt';
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+export type BearerResult =
+  | { readonly _tag: 'Authorized'; readonly auth: AccessTokenInfo }
+  /** `response` is the RFC 6750 §3 error (401/403/400 with `WWW-Authenticate`) to send as is. */
+  | { readonly _tag: 'Rejected'; readonly response: HttpResponse };
+
+export interface BearerOptions {
+  /** Every one of these scopes must be granted (RFC 6750 §3.1 `insufficient_scope` otherwise). */
+  readonly requiredScopes?: readonly string[];
+  /** RFC 6750 §2.3 URI query parameter: off unless enabled. */
+  readonly allowQuery?: boolean;
+  /** RFC 6750 §2.2 form-encoded body parameter (on by default). */
+  readonly allowBody?: boolean;
+  /** `realm` in `WWW-Authenticate`. */
+  readonly realm?: string;
+}
+
+export interface BearerPorts extends TokenLookupPorts {
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -125,7 +154,7 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
  * Store faults → 503/500 JSON. Never rejects.
  */
 export const bearerCheck =
-  (deps: BearerDeps) =>
+  (deps: BearerPorts) =>
   async (req: HttpRequest, options: BearerOptions = {}): Promise<BearerResult> => {
     const realm = options.realm ?? deps.config.issuer;
     try {

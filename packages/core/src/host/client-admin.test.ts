@@ -12,7 +12,8 @@ import { createAuthorizationServer } from '../server/create-authorization-server
 import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryDeviceCodes, memoryInteractions, testClock, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { basic, formPost } from '../test/token-service-fixture.js';
 import { memoryAccessTokens, memoryRefreshTokens, memoryReplay } from '../test/token-fakes.js';
-import { clientAdmin, generateClientKeyPair, rotateClientSecret, rotatedSecretHashes } from './clients.js';
+import type { Settled } from './settle.js';
+import { clientAdmin, generateClientKeyPair, rotateClientSecret, rotatedSecretHashes } from './client-admin.js';
 
 const issuer = 'https://as.example.test';
 
@@ -46,17 +47,17 @@ const setup = () => {
   return { server, ports, clock, clients, tokenSizes, withSecret };
 };
 
-const right = <A>(r: E.Either<OAuthError, A>): A => {
-  if (E.isLeft(r)) throw new Error(`unexpected ${r.left.code}: ${r.left.detail ?? r.left.description}`);
-  return r.right;
+const right = <A>(r: Settled<A>): A => {
+  if (r._tag === 'Failed') throw new Error(`unexpected ${r.error.code}: ${r.error.detail ?? r.error.description}`);
+  return r.value;
 };
-const leftCode = <A>(r: E.Either<OAuthError, A>): string => (E.isLeft(r) ? r.left.code : 'right');
+const leftCode = <A>(r: Settled<A>): string => (r._tag === 'Failed' ? r.error.code : 'right');
 const ok = (r: HttpResponse) => r.status === 200;
 
 describe('rotateClientSecret', () => {
   it('with an overlap both secrets authenticate until it ends, then only the new one', async () => {
     const { ports, clock, withSecret, tokenSizes, clients } = setup();
-    const rotated = right(await rotateClientSecret(ports)('svc', { overlapSeconds: 3600 })());
+    const rotated = right(await clientAdmin(ports).rotateClientSecret('svc', { overlapSeconds: 3600 }));
     expect(tokenSizes).toEqual([32]);
     expect(rotated.previousExpiresAt).toBe(1_800_000_000 + 3600);
     expect(clients.all.get('svc')?.secretHashes).toEqual([{ hash: testSecrets.hash(rotated.clientSecret) }, { hash: testSecrets.hash('first'), expiresAt: 1_800_003_600 }]);
@@ -69,7 +70,7 @@ describe('rotateClientSecret', () => {
 
   it('without an overlap the old secret stops at once; the clear secret is never stored', async () => {
     const { ports, withSecret, clients } = setup();
-    const rotated = right(await rotateClientSecret(ports)('svc')());
+    const rotated = right(await clientAdmin(ports).rotateClientSecret('svc'));
     expect(rotated.previousExpiresAt).toBeUndefined();
     expect((await withSecret('first')).status).toBe(401);
     expect(ok(await withSecret(rotated.clientSecret))).toBe(true);
@@ -78,9 +79,9 @@ describe('rotateClientSecret', () => {
 
   it('two rotations in an overlap: the first new secret keeps working with the latest', async () => {
     const { ports, clock, withSecret } = setup();
-    const a = right(await rotateClientSecret(ports)('svc', { overlapSeconds: 600 })());
+    const a = right(await clientAdmin(ports).rotateClientSecret('svc', { overlapSeconds: 600 }));
     clock.advance(100);
-    const b = right(await rotateClientSecret(ports)('svc', { overlapSeconds: 600 })());
+    const b = right(await clientAdmin(ports).rotateClientSecret('svc', { overlapSeconds: 600 }));
     clock.advance(550);
     expect((await withSecret('first')).status).toBe(401);
     expect(ok(await withSecret(a.clientSecret))).toBe(true);
@@ -90,10 +91,10 @@ describe('rotateClientSecret', () => {
   it('unknown client, a client without a secret, a bad overlap: errors, nothing saved', async () => {
     const { ports, clients } = setup();
     const before = new Map(clients.all);
-    expect(leftCode(await rotateClientSecret(ports)('nobody')())).toBe('invalid_client');
-    expect(leftCode(await rotateClientSecret(ports)('spa')())).toBe('invalid_request');
-    expect(leftCode(await rotateClientSecret(ports)('pk')())).toBe('invalid_request');
-    for (const overlapSeconds of [-1, 1.5, Number.NaN]) expect(leftCode(await rotateClientSecret(ports)('svc', { overlapSeconds })())).toBe('invalid_request');
+    expect(leftCode(await clientAdmin(ports).rotateClientSecret('nobody'))).toBe('invalid_client');
+    expect(leftCode(await clientAdmin(ports).rotateClientSecret('spa'))).toBe('invalid_request');
+    expect(leftCode(await clientAdmin(ports).rotateClientSecret('pk'))).toBe('invalid_request');
+    for (const overlapSeconds of [-1, 1.5, Number.NaN]) expect(leftCode(await clientAdmin(ports).rotateClientSecret('svc', { overlapSeconds }))).toBe('invalid_request');
     expect(clients.all).toEqual(before);
   });
 
@@ -141,7 +142,7 @@ const pkToken = (server: ReturnType<typeof setup>['server'], assertion: string) 
 describe('generateClientKeyPair', () => {
   it('ES256: the private key signs private_key_jwt assertions the token endpoint accepts; only the public key is stored', async () => {
     const { ports, server, clients } = setup();
-    const pair = right(await generateClientKeyPair(ports)('pk', { alg: 'ES256' })());
+    const pair = right(await clientAdmin(ports).generateClientKeyPair('pk', { alg: 'ES256' }));
     expect(pair.kid).toBe(await calculateJwkThumbprint(pair.publicJwk as never));
     expect(pair.publicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: pair.kid, alg: 'ES256', use: 'sig' });
     const stored: Client | undefined = clients.all.get('pk');
@@ -154,12 +155,12 @@ describe('generateClientKeyPair', () => {
   it('previous keys are kept (both sign) unless replace: true', async () => {
     const { ports, server, clients } = setup();
     const admin = clientAdmin(ports);
-    const a = right(await admin.generateClientKeyPair('pk', { alg: 'ES256' })());
-    const b = right(await admin.generateClientKeyPair('pk', { alg: 'EdDSA' })());
+    const a = right(await admin.generateClientKeyPair('pk', { alg: 'ES256' }));
+    const b = right(await admin.generateClientKeyPair('pk', { alg: 'EdDSA' }));
     expect(clients.all.get('pk')?.jwks?.keys.map((k) => k.kid)).toEqual([a.kid, b.kid]);
     expect(ok(await pkToken(server, await assertionFor('pk', a.privateJwk, 'ES256', 2)))).toBe(true);
     expect(ok(await pkToken(server, await assertionFor('pk', b.privateJwk, 'EdDSA', 3)))).toBe(true);
-    const c = right(await admin.generateClientKeyPair('pk', { alg: 'ES256', replace: true })());
+    const c = right(await admin.generateClientKeyPair('pk', { alg: 'ES256', replace: true }));
     expect(clients.all.get('pk')?.jwks?.keys.map((k) => k.kid)).toEqual([c.kid]);
     expect((await pkToken(server, await assertionFor('pk', a.privateJwk, 'ES256', 4))).status).toBe(401);
   });
@@ -167,7 +168,7 @@ describe('generateClientKeyPair', () => {
   it('RS256 and PS256 keys are RSA with their alg', async () => {
     const { ports } = setup();
     for (const alg of ['RS256', 'PS256'] as const) {
-      const pair = right(await generateClientKeyPair(ports)('pk', { alg })());
+      const pair = right(await clientAdmin(ports).generateClientKeyPair('pk', { alg }));
       expect(pair.publicJwk).toMatchObject({ kty: 'RSA', alg, use: 'sig' });
       expect(pair.publicJwk).not.toHaveProperty('d');
     }
@@ -175,7 +176,7 @@ describe('generateClientKeyPair', () => {
 
   it('an unknown client and a jwks_uri client are refused', async () => {
     const { ports } = setup();
-    expect(leftCode(await generateClientKeyPair(ports)('nobody', { alg: 'ES256' })())).toBe('invalid_client');
-    expect(leftCode(await generateClientKeyPair(ports)('remote', { alg: 'ES256' })())).toBe('invalid_request');
+    expect(leftCode(await clientAdmin(ports).generateClientKeyPair('nobody', { alg: 'ES256' }))).toBe('invalid_client');
+    expect(leftCode(await clientAdmin(ports).generateClientKeyPair('remote', { alg: 'ES256' }))).toBe('invalid_request');
   });
 });

@@ -10,7 +10,15 @@ import { normalizeUserCode } from '../grants/device-code/user-code.js';
 import { judgeDecideOutcome, requireDecidable, userCodeNotFound, type DeviceDecision } from '../lifecycle/device-code.js';
 import type { Clock, Logger, SecretHasher } from '../ports/runtime.js';
 import type { ClientStore, DeviceCodeStore } from '../ports/stores.js';
-import type { DeviceVerificationApi, InteractionResult } from './authorization-server.js';
+import type { InteractionResult } from './interactions.js';
+
+/** The host's side of the RFC 8628 verification page. */
+export interface DeviceVerificationApi {
+  /** Looks a user code up (normalised: case, dashes, spaces) for the consent page. */
+  readonly lookup: (userCode: string) => Promise<{ readonly _tag: 'Pending'; readonly client: Client; readonly scope: readonly string[] } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+  readonly approve: (userCode: string, result: Omit<InteractionResult, 'rememberConsent'>) => Promise<{ readonly _tag: 'Done' } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+  readonly deny: (userCode: string) => Promise<{ readonly _tag: 'Done' } | { readonly _tag: 'Invalid'; readonly error: OAuthError }>;
+}
 
 /** The ports the device verification contract uses. */
 export interface DeviceVerificationPorts {
