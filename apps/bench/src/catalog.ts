@@ -51,10 +51,14 @@ const peers: readonly Target[] = [
 
 export const catalog: readonly Target[] = [...floors, ...adapterOnly, ...grantorMemory, ...grantorSql, ...peers];
 
-/** Targets selected by BENCH_ONLY (substrings); floors of selected targets are always kept, for the ratios. */
+/**
+ * Targets selected by BENCH_ONLY (substrings; an entry starting with `=` names one target exactly); floors of
+ * selected targets are always kept, for the ratios.
+ */
 export const select = (only: readonly string[]): readonly Target[] => {
   if (only.length === 0) return catalog;
-  const picked = catalog.filter((t) => only.some((o) => t.name.includes(o)));
+  const matches = (name: string, o: string): boolean => (o.startsWith('=') ? name === o.slice(1) : name.includes(o));
+  const picked = catalog.filter((t) => only.some((o) => matches(t.name, o)));
   const floorNames = new Set(picked.map((t) => t.floor));
   return catalog.filter((t) => picked.includes(t) || floorNames.has(t.name));
 };
