@@ -13,6 +13,8 @@ export interface Target {
   readonly scenario: Scenario;
   /** Name of the target this one is compared with (the same framework's bare floor). */
   readonly floor: string;
+  /** CPUs for `taskset -c` instead of BENCH_SERVER_CPU (e.g. `0,1` for a server of several processes). */
+  readonly cpus?: string;
 }
 
 const frameworks: readonly Framework[] = ['fastify', 'koa', 'express'];
@@ -44,17 +46,29 @@ const grantorSql: readonly Target[] = [
   { name: 'fastify grantor client_credentials jwt', framework: 'fastify', kind: 'grantor', entry: 'grantor-fastify.js', args: ['memory', 'none', 'jwt'], scenario: 'client_credentials', floor: floorPost('fastify') },
 ];
 
+/**
+ * The reference server (apps/server, Fastify) on PostgreSQL with WORKERS=1 and WORKERS=2 (node:cluster), both on
+ * both CPUs (issue target: WORKERS=2 ≥ 1.7 × WORKERS=1). The load generator and PostgreSQL share those CPUs.
+ */
+const serverWorkers: readonly Target[] = [1, 2].map((n): Target => ({
+  name: `reference server WORKERS=${n} client_credentials postgres`, framework: 'fastify', kind: 'grantor', entry: 'server-workers.js', args: [String(n)], scenario: 'client_credentials', floor: floorPost('fastify'), cpus: '0,1',
+}));
+
 const peers: readonly Target[] = [
   { name: 'express oidc-provider client_credentials', framework: 'express', kind: 'peer', entry: 'peer-oidc-provider.js', args: [], scenario: 'client_credentials', floor: floorPost('express') },
   { name: 'express node-oauth2-server client_credentials', framework: 'express', kind: 'peer', entry: 'peer-node-oauth.js', args: [], scenario: 'client_credentials', floor: floorPost('express') },
 ];
 
-export const catalog: readonly Target[] = [...floors, ...adapterOnly, ...grantorMemory, ...grantorSql, ...peers];
+export const catalog: readonly Target[] = [...floors, ...adapterOnly, ...grantorMemory, ...grantorSql, ...serverWorkers, ...peers];
 
-/** Targets selected by BENCH_ONLY (substrings); floors of selected targets are always kept, for the ratios. */
+/**
+ * Targets selected by BENCH_ONLY (substrings; an entry starting with `=` names one target exactly); floors of
+ * selected targets are always kept, for the ratios.
+ */
 export const select = (only: readonly string[]): readonly Target[] => {
   if (only.length === 0) return catalog;
-  const picked = catalog.filter((t) => only.some((o) => t.name.includes(o)));
+  const matches = (name: string, o: string): boolean => (o.startsWith('=') ? name === o.slice(1) : name.includes(o));
+  const picked = catalog.filter((t) => only.some((o) => matches(t.name, o)));
   const floorNames = new Set(picked.map((t) => t.floor));
   return catalog.filter((t) => picked.includes(t) || floorNames.has(t.name));
 };

@@ -23,7 +23,7 @@ export interface RunningTarget {
  * Starts a FRESH Node process for one target (`entry` is a compiled file under dist/targets), pinned to `cpu` with
  * `taskset -c` when available (taskset execs node, so the pid is node's), and waits for its ready message.
  */
-export const startTarget = (entry: string, args: readonly string[], env: Readonly<Record<string, string>>, cpu: number, timeoutMs = 120_000): Promise<RunningTarget> =>
+export const startTarget = (entry: string, args: readonly string[], env: Readonly<Record<string, string>>, cpu: string, timeoutMs = 120_000): Promise<RunningTarget> =>
   new Promise((resolve, reject) => {
     const nodeArgs = [...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''), entry, ...args];
     const [cmd, argv] = hasTaskset() ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]] as const : [process.execPath, nodeArgs] as const;

@@ -23,7 +23,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const runOnce = async (t: Target, s: BenchSettings): Promise<Sample> => {
   const entry = join(here, 'targets', t.entry);
   if (!existsSync(entry)) throw new Error(`${t.entry} is not built (its adapter has not landed yet?)`);
-  const running = await startTarget(entry, t.args, { BENCH_PREISSUE: String(preissueCount(s)) }, s.serverCpu);
+  const running = await startTarget(entry, t.args, { BENCH_PREISSUE: String(preissueCount(s)) }, t.cpus ?? String(s.serverCpu));
   try {
     const req = await requestFor(t.scenario, running.ready);
     await smokeTest(running.ready.port, req);

@@ -3,7 +3,7 @@ import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createCore } from './core-bridge.js';
-import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets } from './demo-seed.js';
+import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets, type DemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
 import { keyMaintenance, type KeyMaintenance } from './keys.js';
@@ -34,12 +34,20 @@ const toClient = (c: Seed['clients'][number]): Client => {
 };
 
 /** Where the demo data is kept between starts: the SQLite directory, or DATA_DIR (none: new demo data every start). */
-const demoDir = (env: ServerEnv): string | undefined => (env.store.kind === 'sqlite' ? env.store.dir : env.dataDir);
+export const demoDir = (env: ServerEnv): string | undefined => (env.store.kind === 'sqlite' ? env.store.dir : env.dataDir);
 
-const loadSeed = async (env: ServerEnv, print: (line: string) => void): Promise<Seed> => {
+/** How a process of a WORKERS > 1 server differs from a lone server. */
+export interface AppOptions {
+  /** The demo data the primary process made (workers must all save the same clients). */
+  readonly demoSecrets?: DemoSecrets;
+  /** Set in a worker: its number, sent as `x-grantor-worker` on every response (which process answered). */
+  readonly worker?: number;
+}
+
+const loadSeed = async (env: ServerEnv, print: (line: string) => void, given: DemoSecrets | undefined): Promise<Seed> => {
   if (env.seedPath !== undefined) return loadSeedFile(env.seedPath);
   const dir = demoDir(env);
-  const seed = demoSeed(env.issuer, dir === undefined ? undefined : loadOrCreateDemoSecrets(dir));
+  const seed = demoSeed(env.issuer, given ?? (dir === undefined ? undefined : loadOrCreateDemoSecrets(dir)));
   for (const line of describeSeed(seed)) print(line);
   if (dir !== undefined) print(`(demo data kept in ${dir}/${demoSecretsFile})`);
   return seed;
@@ -58,8 +66,17 @@ const sessionPort = (sessions: SessionStore, logger: Logger): SessionPort => ({
 });
 
 /** Loads the seed (or demo data), builds the core on the chosen store, and the pages around it. */
-export const createApp = async (env: ServerEnv, logger: Logger, print: (line: string) => void): Promise<App> => {
-  const seed = await loadSeed(env, print);
+/** Adds `x-grantor-worker: <n>` to every response of `server` (WORKERS > 1: which worker answered). */
+const withWorkerHeader = (server: AuthorizationServer, worker: number): AuthorizationServer => {
+  const tag = (handle: AuthorizationServer['handle']): AuthorizationServer['handle'] => async (req) => {
+    const res = await handle(req);
+    return { ...res, headers: { ...res.headers, 'x-grantor-worker': String(worker) } };
+  };
+  return { ...server, routes: server.routes.map((r) => ({ ...r, handle: tag(r.handle) })), handle: tag(server.handle) };
+};
+
+export const createApp = async (env: ServerEnv, logger: Logger, print: (line: string) => void, options: AppOptions = {}): Promise<App> => {
+  const seed = await loadSeed(env, print, options.demoSecrets);
   const clients = seed.clients.map(toClient);
   const users = await createUserDirectory(seed.users);
   const prefix = issuerPrefix(env.issuer);
@@ -86,7 +103,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     prefix,
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
-  const host = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
+  const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
+  const host = options.worker === undefined ? paged : withWorkerHeader(paged, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =
     core.server.keys === undefined

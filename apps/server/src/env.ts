@@ -1,6 +1,6 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, LOG_LEVEL.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL.
  */
 export type Framework = 'express' | 'koa' | 'fastify';
 
@@ -20,7 +20,12 @@ export interface ServerEnv {
   readonly keyRotationDays?: number;
   /** JWKS_ALLOW_HTTP=1: clients' `jwks_uri` may be plain http on loopback hosts (tests, local development). */
   readonly jwksAllowHttp?: boolean;
+  /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
+  readonly workers: number;
 }
+
+/** Most processes WORKERS may ask for. */
+export const maxWorkers = 64;
 
 const frameworks: readonly Framework[] = ['express', 'koa', 'fastify'];
 
@@ -71,9 +76,23 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
         : seedPath !== undefined
           ? { kind: 'memory' }
           : { kind: 'sqlite', dir: './data' };
+  const workersText = nonEmpty(env['WORKERS']) ?? '1';
+  const workers = Number(workersText);
+  if (!/^\d+$/.test(workersText) || workers < 1 || workers > maxWorkers) {
+    throw new Error(`WORKERS must be an integer between 1 and ${maxWorkers}, got ${JSON.stringify(workersText)}`);
+  }
+  if (workers > 1 && store.kind === 'sqlite') {
+    throw new Error(
+      `WORKERS=${workers} needs a database server: SQLite (DATA_DIR=${store.dir}) is one file written by one process. Set DATABASE_URL to PostgreSQL or MySQL/MariaDB to run several workers, or WORKERS=1.`,
+    );
+  }
+  if (workers > 1 && store.kind === 'memory') {
+    throw new Error(`WORKERS=${workers} needs a shared store: the in-memory store (SEED without DATA_DIR or DATABASE_URL) is private to each process. Set DATABASE_URL to PostgreSQL or MySQL/MariaDB, or WORKERS=1.`);
+  }
   return {
     port,
     issuer,
+    workers,
     framework: frameworkText as Framework,
     store,
     ...(seedPath === undefined ? {} : { seedPath }),

@@ -72,6 +72,16 @@ describe('environment', () => {
     expect(() => readEnv({ JWKS_ALLOW_HTTP: 'yes please' })).toThrow(/JWKS_ALLOW_HTTP/);
   });
 
+  it('WORKERS: 1 by default; more than 1 only over DATABASE_URL (SQLite and memory are refused, naming WORKERS)', () => {
+    expect(readEnv({}).workers).toBe(1);
+    expect(readEnv({ DATABASE_URL: 'postgres://x', WORKERS: '4' }).workers).toBe(4);
+    expect(readEnv({ DATA_DIR: '/d', WORKERS: '1' }).workers).toBe(1);
+    expect(() => readEnv({ DATA_DIR: '/d', WORKERS: '2' })).toThrow(/WORKERS=2 needs a database server: SQLite/);
+    expect(() => readEnv({ SEED: 's', WORKERS: '2' })).toThrow(/WORKERS=2 needs a shared store/);
+    expect(() => readEnv({ DATABASE_URL: 'postgres://x', WORKERS: '0' })).toThrow(/WORKERS must be/);
+    expect(() => readEnv({ DATABASE_URL: 'postgres://x', WORKERS: 'two' })).toThrow(/WORKERS must be/);
+  });
+
   it('a seed client may register jwks_uri instead of jwks for private_key_jwt', () => {
     const seed = parseSeed({ clients: [{ client_id: 'r', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://r.example.test/jwks.json' }] });
     expect(clientFromMetadata(seed.clients[0]!)).toMatchObject({ clientId: 'r', tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://r.example.test/jwks.json' });

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
+import { runPrimary, workerEnv, workerSettings } from './cluster.js';
 import { rotateKeysCommand } from './rotate-keys.js';
 import { readEnv, type ServerEnv } from './env.js';
 import { listen, type Listening } from './http/listen.js';
@@ -7,7 +9,8 @@ import { listen, type Listening } from './http/listen.js';
 /**
  * The Grantor reference authorization server. Environment: PORT (default 3000, on 127.0.0.1), ISSUER (default
  * http://localhost:PORT, verbatim), SEED (JSON seed file; otherwise demo data), FRAMEWORK (fastify|express|koa),
- * DATABASE_URL (PostgreSQL/MySQL), DATA_DIR (SQLite), KEY_ENCRYPTION_SECRET, KEY_ROTATION_DAYS. Stops on SIGTERM/SIGINT
+ * DATABASE_URL (PostgreSQL/MySQL), DATA_DIR (SQLite), KEY_ENCRYPTION_SECRET, KEY_ROTATION_DAYS, WORKERS (processes over
+ * one PostgreSQL/MySQL database, see `cluster.ts`). Stops on SIGTERM/SIGINT
  * within a few seconds; SIGHUP reloads the signing keys. `main.js rotate-keys` rotates the stored keys and exits.
  */
 const print = (line: string): void => {
@@ -25,8 +28,12 @@ const storeLabel = (env: ServerEnv): string => {
 };
 
 const main = async (): Promise<void> => {
-  const env = readEnv(process.env);
-  const app = await createApp(env, logger, print);
+  const read = readEnv(process.env);
+  if (read.workers > 1 && cluster.isPrimary) return runPrimary(read, logger, print);
+  const worker = workerSettings(process.env);
+  const env = worker === undefined ? read : workerEnv(read, worker.index);
+  // A worker prints only its listening line (the primary printed the seed and the demo data).
+  const app = await createApp(env, logger, worker === undefined ? print : () => undefined, worker === undefined ? {} : { worker: worker.index + 1, ...(worker.demoSecrets === undefined ? {} : { demoSecrets: worker.demoSecrets }) });
   const state: { listening?: Listening } = {};
   let stopping = false;
   const stop = (signal: string): void => {
@@ -48,8 +55,14 @@ const main = async (): Promise<void> => {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => void app.keys.reload());
+  // A worker whose primary is gone stops too.
+  if (worker !== undefined) process.on('disconnect', () => stop('primary gone'));
   const listening = await listen(env.framework, app.host, env.port, logger);
   state.listening = listening;
+  if (worker !== undefined) {
+    print(`worker ${worker.index + 1} of ${env.workers} (pid ${process.pid}) listening on http://127.0.0.1:${listening.port}`);
+    return;
+  }
   print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://127.0.0.1:${listening.port}`);
   print(`issuer ${env.issuer} — discovery at ${env.issuer}/.well-known/openid-configuration`);
 };

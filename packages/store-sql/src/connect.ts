@@ -5,7 +5,9 @@ import pg from 'pg';
 import { createPool } from 'mysql2';
 import Database from 'better-sqlite3';
 import type { SqlDialect } from './dialect.js';
+import type { DirectExecutor } from './prepared.js';
 import type { GrantorDatabase } from './schema.js';
+import { namedStatementPool, sqliteStatementCache } from './statement-cache.js';
 
 /** Pool and timeout settings used when the store opens the connection itself. */
 export interface PoolSettings {
@@ -36,6 +38,13 @@ export type SqlConnectionConfig =
 export interface Connection {
   readonly db: Kysely<GrantorDatabase>;
   readonly dialect: SqlDialect;
+  /**
+   * Marks a statement's SQL as reused (the store's compiled-once statements): a named prepared statement on `pg`, a
+   * cached better-sqlite3 statement, mysql2's prepared-statement cache. Only on connections the store opened.
+   */
+  readonly register?: (sql: string) => void;
+  /** Runs a registered statement outside transactions without Kysely's executor. */
+  readonly direct?: DirectExecutor;
 }
 
 const defaults = { max: 10, statementTimeoutMs: 5000, lockTimeoutMs: 5000, connectTimeoutMs: 5000, busyTimeoutMs: 5000 };
@@ -60,7 +69,8 @@ const openPostgres = (url: string, s: typeof defaults): Connection => {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  return { db: new Kysely<GrantorDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  const named = namedStatementPool(pool);
+  return { db: new Kysely<GrantorDatabase>({ dialect: new PostgresDialect({ pool: named.pool }) }), dialect: 'postgres', register: named.register, direct: named.direct };
 };
 
 const openMysql = (url: string, s: typeof defaults): Connection => {
@@ -74,7 +84,15 @@ const openMysql = (url: string, s: typeof defaults): Connection => {
     supportBigNumbers: true,
   });
   const lockSeconds = Math.max(1, Math.ceil(s.lockTimeoutMs / 1000));
+  const promisePool = pool.promise();
   return {
+    // mysql2's `execute`: a server-side prepared statement per connection (mysql2 keeps them in an LRU cache).
+    direct: async (sql, parameters) => {
+      const [result] = await promisePool.execute(sql, parameters as Parameters<typeof promisePool.execute>[1]);
+      if (Array.isArray(result)) return { rows: result as unknown[] };
+      const header = result as { readonly affectedRows?: number };
+      return { rows: [], numAffectedRows: BigInt(header.affectedRows ?? 0) };
+    },
     db: new Kysely<GrantorDatabase>({
       dialect: new MysqlDialect({
         pool,
@@ -94,7 +112,9 @@ const openSqlite = (file: string, s: typeof defaults): Connection => {
   const database = new Database(file, { timeout: s.busyTimeoutMs });
   if (file !== ':memory:' && file !== '') database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  return { db: new Kysely<GrantorDatabase>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+  const cache = sqliteStatementCache(database);
+  const db = new Kysely<GrantorDatabase>({ dialect: new SqliteDialect({ database: cache.database }) });
+  return { db, dialect: 'sqlite', register: cache.register, direct: cache.direct(db) };
 };
 
 /** Parses a `DATABASE_URL`-style string into a dialect and a driver target. */

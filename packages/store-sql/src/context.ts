@@ -1,13 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '@grantor/core';
+import type { ClientCache } from './client-cache.js';
 import type { SqlDialect } from './dialect.js';
+import type { StatementRuntime } from './prepared.js';
 import type { GrantorDatabase } from './schema.js';
 
 /** What every port implementation is built from. */
 export interface SqlContext {
   readonly db: Kysely<GrantorDatabase>;
   readonly dialect: SqlDialect;
+  /** Where compiled-once statements run (see `prepared.ts`). */
+  readonly statements: StatementRuntime;
+  /** Clients (and `client_secret_jwt` secrets) read recently, invalidated by every write through this store. */
+  readonly clientCache: ClientCache;
   /** Runs one operation: faults become `StoreError` values, serialization failures are retried, time is bounded. */
   readonly run: <A>(operation: string, f: () => Promise<A>) => TaskEither<StoreError, A>;
   /** One transaction on one connection (`BEGIN IMMEDIATE` on SQLite). */

@@ -1,6 +1,7 @@
 import { Kysely } from 'kysely';
 import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
-import { openConnection, type SqlConnectionConfig } from './connect.js';
+import { clientCache } from './client-cache.js';
+import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
 import { inTransaction, requireDialect, type SqlDialect } from './dialect.js';
 import { runner } from './errors.js';
@@ -34,6 +35,14 @@ export interface SqlStoreOptions<DB = GrantorDatabase> {
   readonly sweepBatchSize?: number;
   /** Sweeper statements per table per `sweep` call (default 20). */
   readonly sweepMaxBatches?: number;
+  /**
+   * How long a client read from the database is served from memory, in ms (default 5000; 0: no cache). Every write
+   * to a client through this store invalidates its entry at once; a change made by another process is seen after
+   * at most this long.
+   */
+  readonly clientCacheTtlMs?: number;
+  /** Maximum clients kept in memory (default 1000, least recently used evicted; 0: no cache). */
+  readonly clientCacheMax?: number;
   /**
    * How `keys` keeps private JWKs at rest (default: JSON; pass an encrypting sealer to keep them encrypted). The same
    * sealer keeps the secrets of `client_secret_jwt` clients (`clientSecretJwtKeys`): without one they are in clear.
@@ -74,13 +83,15 @@ export interface SqlStore {
  */
 export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB>): SqlStore => {
   const owned = !(options.db instanceof Kysely);
-  const opened = options.db instanceof Kysely
+  const opened: Connection = options.db instanceof Kysely
     ? { db: options.db.withoutPlugins() as unknown as Kysely<GrantorDatabase>, dialect: requireDialect(options.db, options.dialect) }
     : openConnection(options.db);
   const { db, dialect } = opened;
   const context: SqlContext = {
     db,
     dialect,
+    statements: { db, ...(opened.register === undefined ? {} : { register: opened.register }), ...(opened.direct === undefined ? {} : { direct: opened.direct }) },
+    clientCache: clientCache({ max: options.clientCacheMax ?? 1000, ttlMs: options.clientCacheTtlMs ?? 5000 }),
     run: runner({ serializationRetries: options.serializationRetries ?? 3, operationTimeoutMs: options.operationTimeoutMs ?? 10_000 }),
     transaction: (f) => inTransaction(db, dialect, f),
     sweepBatchSize: options.sweepBatchSize ?? 500,

@@ -12,7 +12,8 @@ export type StoreKind = 'memory' | 'sqlite' | 'postgres';
 
 /** PostgreSQL for the bench (BENCH_PG_URL; default: local, database `test`, trust auth). */
 export const pgUrl = (): string => process.env['BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgSchema = 'grantor_bench';
+/** BENCH_PG_SCHEMA (default `grantor_bench`): one per engineer when several run the bench on one server. */
+const pgSchema = process.env['BENCH_PG_SCHEMA'] ?? 'grantor_bench';
 
 /** Every PostgreSQL run starts from an empty schema of its own (dropped and re-created, then migrated). */
 const freshPostgres = async (): Promise<SqlStore> => {

@@ -1,12 +1,18 @@
 import * as O from 'fp-ts/lib/Option.js';
 import type { ConsentStore } from '@grantor/core/extend';
 import { lockRows, type SqlContext } from '../context.js';
+import { firstRow, statement } from '../prepared.js';
 import { epoch, rowToConsent, scopeToText, textToScope } from '../rows.js';
+import type { Row } from '../schema.js';
 
-export const sqlConsentStore = ({ db, dialect, run, transaction }: SqlContext): ConsentStore => ({
+export const sqlConsentStore = ({ db, dialect, run, transaction, statements }: SqlContext): ConsentStore => {
+  const find = statement<{ readonly subject: string; readonly clientId: string }>(statements, (p) =>
+    db.selectFrom('grantor_consents').selectAll().where('subject', '=', p('subject')).where('client_id', '=', p('clientId')),
+  );
+  return {
   find: (subject, clientId) =>
     run('consents.find', async () => {
-      const row = await db.selectFrom('grantor_consents').selectAll().where('subject', '=', subject).where('client_id', '=', clientId).executeTakeFirst();
+      const row = firstRow(await find.run<Row<'grantor_consents'>>({ subject, clientId }));
       return row === undefined ? O.none : O.some(rowToConsent(row));
     }),
 
@@ -41,4 +47,5 @@ export const sqlConsentStore = ({ db, dialect, run, transaction }: SqlContext): 
     run('consents.revoke', async () => {
       await db.deleteFrom('grantor_consents').where('subject', '=', subject).where('client_id', '=', clientId).execute();
     }),
-});
+  };
+};

@@ -1,51 +1,95 @@
+import { sql } from 'kysely';
 import * as O from 'fp-ts/lib/Option.js';
-import type { RefreshTokenStore, RotateOutcome } from '@grantor/core/extend';
-import { updated, type SqlContext } from '../context.js';
+import type { RefreshTokenRecord, RefreshTokenStore, RotateOutcome } from '@grantor/core/extend';
+import type { SqlContext } from '../context.js';
+import { changed, firstRow, statement } from '../prepared.js';
 import { epoch, refreshToRow, rowToRefresh } from '../rows.js';
+import type { NewRow, Row } from '../schema.js';
+import { insertStatement, refreshColumns } from '../statements.js';
 
-export const sqlRefreshTokenStore = ({ db, dialect, run, transaction }: SqlContext): RefreshTokenStore => ({
-  /** Saves a record; a record with the same key is replaced (as the memory store does). */
-  save: (record) =>
-    run('refreshTokens.save', async () => {
-      const row = refreshToRow(record);
-      const { token_hash: _key, ...rest } = row;
-      const insert = db.insertInto('grantor_refresh_tokens').values(row);
-      await (dialect === 'mysql' ? insert.onDuplicateKeyUpdate(rest) : insert.onConflict((oc) => oc.column('token_hash').doUpdateSet(rest))).execute();
-    }),
-  find: (tokenHash) =>
-    run('refreshTokens.find', async () => {
-      const row = await db.selectFrom('grantor_refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-      return row === undefined ? O.none : O.some(rowToRefresh(row));
-    }),
+type RefreshRow = Row<'grantor_refresh_tokens'>;
+const epochColumns: ReadonlySet<string> = new Set(['auth_time', 'issued_at', 'expires_at', 'rotated_at', 'revoked_at']);
 
+/** The presented token before the winning rotation: the update only set `rotated_at` and `successor_hash` from NULL. */
+const beforeRotation = (row: RefreshRow): RefreshTokenRecord => rowToRefresh({ ...row, rotated_at: null, successor_hash: null });
+
+export const sqlRefreshTokenStore = (ctx: SqlContext): RefreshTokenStore => {
+  const { db, dialect, run, transaction, statements } = ctx;
+  const save = insertStatement(ctx, 'grantor_refresh_tokens', refreshColumns, 'token_hash');
+  const insert = insertStatement(ctx, 'grantor_refresh_tokens', refreshColumns);
+  const find = statement<{ readonly tokenHash: string }>(statements, (p) => db.selectFrom('grantor_refresh_tokens').selectAll().where('token_hash', '=', p('tokenHash')));
+  type RotateParams = { readonly tokenHash: string; readonly now: number; readonly successorHash: string };
+  const rotate = statement<RotateParams>(statements, (p) => {
+    const q = db
+      .updateTable('grantor_refresh_tokens')
+      .set({ rotated_at: p('now'), successor_hash: p('successorHash') })
+      .where('token_hash', '=', p('tokenHash'))
+      .where('rotated_at', 'is', null)
+      .where('revoked_at', 'is', null);
+    return dialect === 'mysql' ? q : q.returningAll();
+  });
   /**
-   * RFC 9700 §4.14.2 refresh-token rotation, in ONE transaction: the conditional update of the presented token
-   * (`WHERE rotated_at IS NULL AND revoked_at IS NULL`) decides; only the winner inserts the successor. Either both
-   * happen or neither (a connection lost mid-way rolls the transaction back).
+   * PostgreSQL: the rotation and the successor's insert in ONE statement (one round trip, atomic like any statement):
+   * the conditional update decides, the insert runs only when it returned the row.
    */
-  rotate: (tokenHash, successor, now) =>
-    run('refreshTokens.rotate', () =>
-      transaction(async (trx): Promise<RotateOutcome> => {
-        const result = await trx
-          .updateTable('grantor_refresh_tokens')
-          .set({ rotated_at: epoch(now), successor_hash: successor.tokenHash })
-          .where('token_hash', '=', tokenHash)
-          .where('rotated_at', 'is', null)
-          .where('revoked_at', 'is', null)
-          .executeTakeFirstOrThrow();
-        const won = updated(result);
-        if (won) await trx.insertInto('grantor_refresh_tokens').values(refreshToRow(successor)).execute();
-        const row = await trx.selectFrom('grantor_refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-        if (row === undefined) return { _tag: 'NotFound' };
-        return won
-          ? { _tag: 'Rotated', previous: rowToRefresh({ ...row, rotated_at: null, successor_hash: null }) }
-          : { _tag: 'NotActive', previous: rowToRefresh(row) };
-      }),
-    ),
+  const columns = Object.keys(refreshColumns);
+  const rotateInOne =
+    dialect === 'postgres'
+      ? statement<RotateParams & NewRow<'grantor_refresh_tokens'>>(statements, (p) => {
+          const param = p as unknown as (name: string) => unknown;
+          const values = columns.map((c) => sql`cast(${param(c)} as ${sql.raw(epochColumns.has(c) ? 'bigint' : 'text')})`);
+          return {
+            compile: () =>
+              sql`with won as (update grantor_refresh_tokens set rotated_at = ${p('now')}, successor_hash = ${p('successorHash')} where token_hash = ${p('tokenHash')} and rotated_at is null and revoked_at is null returning *), successor as (insert into grantor_refresh_tokens (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(values)} where exists (select 1 from won)) select * from won`.compile(db),
+          };
+        })
+      : undefined;
+  const revokeGrant = statement<{ readonly grantId: string; readonly now: number }>(statements, (p) =>
+    db.updateTable('grantor_refresh_tokens').set({ revoked_at: p('now') }).where('grant_id', '=', p('grantId')).where('revoked_at', 'is', null),
+  );
 
-  /** RFC 9700 §4.14.2: reuse detection revokes the whole family, in one statement (indexed by `grant_id`). */
-  revokeGrant: (grantId, now) =>
-    run('refreshTokens.revokeGrant', async () => {
-      await db.updateTable('grantor_refresh_tokens').set({ revoked_at: epoch(now) }).where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
-    }),
-});
+  return {
+    /** Saves a record; a record with the same key is replaced (as the memory store does). */
+    save: (record) =>
+      run('refreshTokens.save', async () => {
+        await save.run(refreshToRow(record));
+      }),
+    find: (tokenHash) =>
+      run('refreshTokens.find', async () => {
+        const row = firstRow(await find.run<RefreshRow>({ tokenHash }));
+        return row === undefined ? O.none : O.some(rowToRefresh(row));
+      }),
+
+    /**
+     * RFC 9700 §4.14.2 refresh-token rotation, atomically: the conditional update of the presented token
+     * (`WHERE rotated_at IS NULL AND revoked_at IS NULL`) decides; only the winner inserts the successor. Either both
+     * happen or neither: one statement on PostgreSQL, one transaction elsewhere (a connection lost mid-way rolls it
+     * back). A loser reads the row to tell `NotActive` from `NotFound`.
+     */
+    rotate: (tokenHash, successor, now) =>
+      run('refreshTokens.rotate', async (): Promise<RotateOutcome> => {
+        const params = { tokenHash, now: epoch(now), successorHash: successor.tokenHash };
+        const lost = (row: RefreshRow | undefined): RotateOutcome => (row === undefined ? { _tag: 'NotFound' } : { _tag: 'NotActive', previous: rowToRefresh(row) });
+        if (rotateInOne !== undefined) {
+          const won = firstRow(await rotateInOne.run<RefreshRow>({ ...refreshToRow(successor), ...params }));
+          return won !== undefined ? { _tag: 'Rotated', previous: beforeRotation(won) } : lost(firstRow(await find.run<RefreshRow>(params)));
+        }
+        return transaction(async (trx): Promise<RotateOutcome> => {
+          const result = await rotate.run<RefreshRow>(params, trx);
+          const wonRow = firstRow(result);
+          const won = dialect === 'mysql' ? changed(result) : wonRow !== undefined;
+          if (won) await insert.run(refreshToRow(successor), trx);
+          if (wonRow !== undefined) return { _tag: 'Rotated', previous: beforeRotation(wonRow) };
+          const row = firstRow(await find.run<RefreshRow>(params, trx));
+          if (won && row !== undefined) return { _tag: 'Rotated', previous: beforeRotation(row) };
+          return lost(row);
+        });
+      }),
+
+    /** RFC 9700 §4.14.2: reuse detection revokes the whole family, in one statement (indexed by `grant_id`). */
+    revokeGrant: (grantId, now) =>
+      run('refreshTokens.revokeGrant', async () => {
+        await revokeGrant.run({ grantId, now: epoch(now) });
+      }),
+  };
+};
