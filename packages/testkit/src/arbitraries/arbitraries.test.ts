@@ -12,7 +12,7 @@ import {
   refreshTokenRecordArb,
   scopeArb,
   tokenLifecycleArb,
-} from './arbitraries.js';
+} from './index.js';
 
 const noUndefinedMembers = (o: object) => Object.values(o).every((v) => v !== undefined);
 
