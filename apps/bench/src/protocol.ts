@@ -13,7 +13,7 @@ export interface ReadyMessage {
   readonly refreshTokens?: { readonly prefix: string; readonly count: number };
 }
 
-export interface FailedMessage {
+interface FailedMessage {
   readonly type: 'failed';
   readonly error: string;
 }

@@ -1,7 +1,7 @@
 import type { Framework } from './catalog.js';
 import type { Row } from './stats.js';
 
-export interface Goal {
+interface Goal {
   readonly label: string;
   readonly target: string;
   readonly floor: string;
@@ -9,7 +9,7 @@ export interface Goal {
 }
 
 /** The targets from the issue: throughput of a Grantor scenario as a fraction of the same framework's floor. */
-export const goals: readonly Goal[] = [
+const goals: readonly Goal[] = [
   { label: 'client_credentials on Fastify ≥ 0.6 × Fastify floor', target: 'fastify grantor client_credentials', floor: 'fastify floor POST form', min: 0.6 },
   { label: 'client_credentials on Express ≥ 0.8 × Express floor', target: 'express grantor client_credentials', floor: 'express floor POST form', min: 0.8 },
   { label: 'client_credentials on Koa ≥ 0.8 × Koa floor', target: 'koa grantor client_credentials', floor: 'koa floor POST form', min: 0.8 },

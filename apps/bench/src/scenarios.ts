@@ -35,7 +35,7 @@ const sequence = (prefix: string, count: number, body: (value: string) => string
 };
 
 /** Obtains one access token from a running target (client_credentials) for the bearer scenario. */
-export const fetchAccessToken = async (port: number): Promise<string> => {
+const fetchAccessToken = async (port: number): Promise<string> => {
   const res = await fetch(`http://127.0.0.1:${port}${TOKEN_PATH}`, { method: 'POST', headers: { 'content-type': FORM, authorization: auth }, body: ccBody });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`client_credentials for the bearer scenario: ${res.status} ${text}`);

@@ -22,7 +22,7 @@ export interface App {
 }
 
 /** The issuer's path without a trailing slash ('' at the origin's root): where the pages live. */
-export const issuerPrefix = (issuer: string): string => new URL(issuer).pathname.replace(/\/+$/, '');
+const issuerPrefix = (issuer: string): string => new URL(issuer).pathname.replace(/\/+$/, '');
 
 /** RFC 7591 metadata → `Client` through the core's codec (secret kept as its SHA-256; unknown members ignored). */
 const toClient = (c: Seed['clients'][number]): Client => {

@@ -39,7 +39,7 @@ export interface Core {
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance interface. */
-export const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>) => ({
+const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>) => ({
   issuer: input.env.issuer,
   interactionUrl: `${input.prefix}/interaction/{id}`,
   scopesSupported: input.scopes,

@@ -90,7 +90,7 @@ export const knownScopes = (clients: readonly Client[]): readonly string[] => [
   ...new Set(['openid', 'profile', 'email', 'offline_access', ...clients.flatMap((c) => c.scope)]),
 ];
 
-export interface User {
+interface User {
   readonly username: string;
   readonly subject: string;
   readonly claims: Readonly<Record<string, unknown>>;

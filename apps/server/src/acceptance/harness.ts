@@ -10,14 +10,14 @@ import * as jose from 'jose';
 
 type CryptoKey = jose.CryptoKey;
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 /** The README's start command (run from the repository root after build). */
-export const START_COMMAND = 'node apps/server/dist/main.js';
+const START_COMMAND = 'node apps/server/dist/main.js';
 
 export const rnd = (n = 6): string => randomBytes(n).toString('hex');
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export const freePort = (): Promise<number> =>
+const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -28,7 +28,7 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-export interface ClientSeed {
+interface ClientSeed {
   client_id: string;
   client_secret?: string;
   client_name: string;
@@ -202,7 +202,7 @@ interface Cookie { name: string; value: string; path: string }
 
 export interface Form { action: string; method: string; fields: [string, string][]; html: string; buttons: { name: string; value: string; type: string }[] }
 
-export const attr = (tag: string, name: string): string | undefined => {
+const attr = (tag: string, name: string): string | undefined => {
   const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
   return m ? decodeEntities(m[1] ?? m[2] ?? m[3] ?? '') : undefined;
 };
@@ -319,7 +319,7 @@ export const consent = (b: Browser, p: Page, decision: 'approve' | 'deny'): Prom
 
 // ---------------------------------------------------------------- PKCE / token helpers
 
-export const b64url = (b: Buffer): string => b.toString('base64url');
+const b64url = (b: Buffer): string => b.toString('base64url');
 export const pkce = async (): Promise<{ verifier: string; challenge: string }> => {
   const verifier = b64url(randomBytes(32));
   const { createHash } = await import('node:crypto');

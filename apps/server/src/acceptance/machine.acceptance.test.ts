@@ -118,8 +118,10 @@ describe('§5 client authentication, client_credentials, introspection, revocati
     expect(e.status).toBe(401);
     // basic + post both present
     const f = await tok({ grant_type: 'client_credentials', client_id: w.cc.client_id, client_secret: w.cc.client_secret }, { authorization: basic(w.cc.client_id, w.cc.client_secret) });
-    expect(f.status).toBe(400 + (f.status === 401 ? 1 : 0));
-    expect(['invalid_request', 'invalid_client']).toContain(f.json['error']);
+    // RFC 6749 §2.3: one method per request. invalid_request (400), or invalid_client (401 with a Basic challenge,
+    // since the client tried HTTP authentication, RFC 6749 §5.2); never tokens.
+    expect([{ status: 400, error: 'invalid_request' }, { status: 401, error: 'invalid_client' }], f.text).toContainEqual({ status: f.status, error: f.json['error'] });
+    if (f.status === 401) expect(f.headers.get('www-authenticate') ?? '').toMatch(/^Basic/i);
   });
 
   it('wrong secret with HTTP Basic → 401 + WWW-Authenticate Basic; unknown client → invalid_client', async () => {

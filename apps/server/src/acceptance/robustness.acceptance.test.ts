@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, basic, isLogin, makeWorld, parseForms, pkce, post, rnd, startServer, type Server, type World } from './harness.js';
+import { Browser, authorize, basic, codeFrom, isLogin, makeWorld, parseForms, pkce, post, rnd, startServer, type Server, type World } from './harness.js';
 import { raw, rawPost } from './raw.js';
 
 describe('§5 errors and robustness', () => {
@@ -203,8 +203,22 @@ describe('§5 errors and robustness', () => {
     await healthy();
   });
 
-  it('the server is still healthy after the sweep', async () => {
+  it('after the sweep a person still signs in, consents and the code is redeemed for tokens (§5: stays healthy)', async () => {
     await healthy();
-    expect(rnd()).toBeTruthy();
+    const p = await pkce();
+    const params = { response_type: 'code', client_id: w.web.client_id, redirect_uri: w.web.redirect_uris[0]!, scope: 'openid', state: rnd(), code_challenge: p.challenge, code_challenge_method: 'S256' };
+    const { final } = await authorize(s, new Browser(s.issuer), params, w.bob);
+    expect([302, 303]).toContain(final.status);
+    const cb = codeFrom(final);
+    expect(`${cb.origin}${cb.pathname}`).toBe(w.web.redirect_uris[0]);
+    expect(cb.searchParams.get('state')).toBe(params.state);
+    const t = await post(
+      s.ep('token_endpoint'),
+      { grant_type: 'authorization_code', code: cb.searchParams.get('code') ?? '', redirect_uri: params.redirect_uri, code_verifier: p.verifier },
+      { authorization: basic(w.web.client_id, w.web.client_secret) },
+    );
+    expect(t.status, t.text).toBe(200);
+    expect(typeof t.json['access_token']).toBe('string');
+    expect(typeof t.json['id_token']).toBe('string');
   });
 });

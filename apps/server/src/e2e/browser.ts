@@ -23,7 +23,7 @@ const attr = (tag: string, name: string): string | undefined => {
   return m === null ? undefined : decodeEntities(m[1] ?? m[2] ?? m[3] ?? '');
 };
 
-export const decodeEntities = (s: string): string =>
+const decodeEntities = (s: string): string =>
   s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '');
 
 /** Every `<form>` of a page, with its hidden/pre-filled fields and submit buttons. */

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const serverDir = path.resolve(import.meta.dirname, '../..');
+const serverDir = path.resolve(import.meta.dirname, '../..');
 export const repoRoot = path.resolve(serverDir, '../..');
 export const mainJs = path.join(serverDir, 'dist/main.js');
 

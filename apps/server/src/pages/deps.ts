@@ -62,4 +62,3 @@ export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: st
   return { _tag: 'Wrong' };
 };
 
-export type PageHandler = (req: HttpRequest, deps: PagesDeps) => Promise<HttpResponse>;

@@ -1,7 +1,7 @@
 import { html, type HtmlResponse } from '@grantor/core/extend';
 
 /** Escapes a value for HTML text and double-quoted attribute contexts. */
-export const escapeHtml = (value: unknown): string =>
+const escapeHtml = (value: unknown): string =>
   String(value)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -14,7 +14,7 @@ export interface Markup {
   readonly __html: string;
 }
 
-export const raw = (s: string): Markup => ({ __html: s });
+const raw = (s: string): Markup => ({ __html: s });
 
 /** Tagged template: interpolated values are escaped unless they are `Markup` (or arrays of it). */
 export const h = (strings: TemplateStringsArray, ...values: readonly unknown[]): Markup => {

@@ -10,7 +10,7 @@ import { createConnection, type Connection as MysqlConnection } from 'mysql2/pro
 import { describe, it } from 'vitest';
 
 export const postgresUrl = process.env['GRANTOR_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const mysqlUrl = process.env['GRANTOR_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+const mysqlUrl = process.env['GRANTOR_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 
 export const uniqueName = (): string => `grantor_test_${randomBytes(6).toString('hex')}`;
 

@@ -8,7 +8,7 @@ const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base6
 export const hashArb: fc.Arbitrary<string> = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(b64url);
 
 /** An opaque bearer value as `Random.token(32)` produces it. */
-export const bearerValueArb: fc.Arbitrary<string> = hashArb;
+export const bearerValueArb: fc.Arbitrary<string> = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(b64url);
 
 /** Epoch seconds between 2017 and 2036 (integers, as stores keep them). */
 export const epochSecondsArb: fc.Arbitrary<number> = fc.integer({ min: 1_500_000_000, max: 2_100_000_000 });

@@ -27,12 +27,12 @@ export interface ConformanceSeed {
   /** Public client (`none`), PKCE. */
   readonly publicClient: { readonly clientId: string; readonly redirectUri: string };
   readonly subject: string;
-  /** The clients of the "more grants" checks (`more-grants.ts`). */
-  readonly more: MoreGrantsSeed;
+  /** The clients and user of the device, JWT bearer, token exchange and password grant and JWT client auth checks. */
+  readonly grants: GrantsSeed;
 }
 
 /** Clients and a user for the device, JWT bearer, token exchange and password grants and the JWT client auth methods. */
-export interface MoreGrantsSeed {
+export interface GrantsSeed {
   /** `private_key_jwt` (ES256, inline `jwks`); client_credentials and the JWT bearer grant with the same key. */
   readonly jwtClient: { readonly clientId: string; readonly kid: string; readonly privateJwk: EcPrivateJwk };
   /** `client_secret_jwt` (HS256 with the secret, kept by the store's `clientSecretJwtKeys`); client_credentials. */
@@ -54,7 +54,7 @@ export const conformanceSeed: ConformanceSeed = Object.freeze({
   postClient: { clientId: 'conformance-post', secret: 'conformance-post-secret-0123456789' },
   publicClient: { clientId: 'conformance-public', redirectUri: 'https://public.example/cb' },
   subject: 'alice',
-  more: {
+  grants: {
     jwtClient: {
       clientId: 'conformance-jwt',
       kid: 'conformance-es256',
@@ -79,8 +79,8 @@ const tokenExchangeGrantType = 'urn:ietf:params:oauth:grant-type:token-exchange'
 
 /** The public half of the `private_key_jwt` client's key, as registered (`jwks`). */
 const publicJwk = (seed: ConformanceSeed): PublicJwk => {
-  const { kty, crv, x, y } = seed.more.jwtClient.privateJwk;
-  return { kty, crv, x, y, kid: seed.more.jwtClient.kid, alg: 'ES256', use: 'sig' };
+  const { kty, crv, x, y } = seed.grants.jwtClient.privateJwk;
+  return { kty, crv, x, y, kid: seed.grants.jwtClient.kid, alg: 'ES256', use: 'sig' };
 };
 
 /** The registered clients of the seed, secrets hashed with `hash`. */
@@ -116,7 +116,7 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
     tokenEndpointAuthMethod: 'none',
   },
   {
-    clientId: seed.more.jwtClient.clientId,
+    clientId: seed.grants.jwtClient.clientId,
     secretHashes: [],
     redirectUris: [],
     postLogoutRedirectUris: [],
@@ -127,8 +127,8 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
     jwks: { keys: [publicJwk(seed)] },
   },
   {
-    clientId: seed.more.hmacClient.clientId,
-    secretHashes: [{ hash: hash(seed.more.hmacClient.secret) }],
+    clientId: seed.grants.hmacClient.clientId,
+    secretHashes: [{ hash: hash(seed.grants.hmacClient.secret) }],
     redirectUris: [],
     postLogoutRedirectUris: [],
     grantTypes: ['client_credentials'],
@@ -137,8 +137,8 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
     tokenEndpointAuthMethod: 'client_secret_jwt',
   },
   {
-    clientId: seed.more.exchangeClient.clientId,
-    secretHashes: [{ hash: hash(seed.more.exchangeClient.secret) }],
+    clientId: seed.grants.exchangeClient.clientId,
+    secretHashes: [{ hash: hash(seed.grants.exchangeClient.secret) }],
     redirectUris: [],
     postLogoutRedirectUris: [],
     grantTypes: ['client_credentials', tokenExchangeGrantType],
@@ -147,8 +147,8 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
     tokenEndpointAuthMethod: 'client_secret_basic',
   },
   {
-    clientId: seed.more.passwordClient.clientId,
-    secretHashes: [{ hash: hash(seed.more.passwordClient.secret) }],
+    clientId: seed.grants.passwordClient.clientId,
+    secretHashes: [{ hash: hash(seed.grants.passwordClient.secret) }],
     redirectUris: [],
     postLogoutRedirectUris: [],
     grantTypes: ['password'],
@@ -163,8 +163,8 @@ export const conformancePasswords = (seed: ConformanceSeed = conformanceSeed): P
   verify: (username, password) => async () => ({
     _tag: 'Right' as const,
     right:
-      username.toLowerCase() === seed.more.user.username.toLowerCase() && password === seed.more.user.password
-        ? { _tag: 'Some' as const, value: { subject: seed.more.user.subject } }
+      username.toLowerCase() === seed.grants.user.username.toLowerCase() && password === seed.grants.user.password
+        ? { _tag: 'Some' as const, value: { subject: seed.grants.user.subject } }
         : { _tag: 'None' as const },
   }),
 });
@@ -218,7 +218,7 @@ export const conformanceServerFactory =
   async (): Promise<ConformanceServer> => {
     const store = await deps.createStore();
     for (const client of conformanceClients(deps.runtime.secrets.hash)) await store.clients.save(client)();
-    const hmac = conformanceSeed.more.hmacClient;
+    const hmac = conformanceSeed.grants.hmacClient;
     await store.clientSecretJwtKeys.save(hmac.clientId, hmac.secret)();
     const ports = {
       ...deps.runtime,

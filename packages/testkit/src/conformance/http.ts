@@ -55,7 +55,7 @@ export interface Probe {
 const bytes = (body: Uint8Array | string | undefined): Uint8Array | undefined =>
   body === undefined ? undefined : typeof body === 'string' ? new TextEncoder().encode(body) : body;
 
-export const probeUrl = (baseUrl: string, p: Probe): string => `${baseUrl}${p.path}${p.query === undefined || p.query === '' ? '' : `?${p.query}`}`;
+const probeUrl = (baseUrl: string, p: Probe): string => `${baseUrl}${p.path}${p.query === undefined || p.query === '' ? '' : `?${p.query}`}`;
 
 export const sendProbe = (baseUrl: string, p: Probe): Promise<Response> => {
   const body = bytes(p.body);

@@ -1,7 +1,10 @@
 export { fakeAuthorizationServer, fakeServerConfig, fakeBearerToken } from './fake-server.js';
 export type { EchoBody } from './fake-server.js';
-export { mountedOn, runHttpConformance } from './suite.js';
-export type { Mount, Mounted, ConformanceOptions, SuiteContext } from './suite.js';
+export { runHttpConformance } from './suite.js';
+export type { ConformanceOptions } from './suite.js';
+export { mountedOn } from './mount.js';
+export type { Mount, Mounted } from './mount.js';
+export type { SuiteContext } from './context.js';
 export {
   conformanceProtected,
   protectedResponseBody,
@@ -11,7 +14,7 @@ export {
   conformanceServerFactory,
   conformancePasswords,
 } from './fixture.js';
-export type { ConformanceSeed, ConformanceServer, ConformanceDeps, ConformanceStore, MoreGrantsSeed } from './fixture.js';
+export type { ConformanceSeed, ConformanceServer, ConformanceDeps, ConformanceStore, GrantsSeed } from './fixture.js';
 export { signJws, assertionClaims, type JwsKey } from './jws.js';
 export { observeCore, observeFetch, isRfcErrorBody, comparedHeaders } from './http.js';
 export type { Observed, Probe } from './http.js';

@@ -1,45 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthorizationServer } from '@grantor/core';
 import { conformanceProtected, type ConformanceServer } from './fixture.js';
-import { basic, form, formHeaders, isRfcErrorBody, observeCore, observeFetch, probeRequest, s256, sendProbe, type Observed, type Probe } from './http.js';
-import { generatedRequests } from './generated.js';
-import { moreGrantsChecks } from './more-grants.js';
-
-/** A running adapter: `baseUrl` is where `server.config.baseUrl` is served (origin + mount path). */
-export interface Mounted {
-  readonly baseUrl: string;
-  readonly close: () => Promise<void>;
-}
-
-/**
- * Mounts the server with one adapter on 127.0.0.1 (ephemeral port). The mount must also serve, on the same origin,
- * `conformanceProtected.path` and `.queryPath` behind the adapter's bearer middleware (`requiredScopes: ['read']`, the
- * latter with `allowQuery: true`), answering `protectedResponseBody(auth)` as JSON.
- */
-export type Mount = (server: AuthorizationServer) => Promise<Mounted>;
+import { basic, form, formHeaders, isRfcErrorBody, observeFetch, s256, sendProbe, type Probe } from './http.js';
+import { expectError, expectNoStore, suiteProbes, type SuiteContext } from './context.js';
+import type { Mount, Mounted } from './mount.js';
+import { generatedRequests } from './generated-requests.js';
+import { deviceGrantChecks } from './device-grant.js';
+import { jwtClientAuthChecks } from './jwt-client-auth.js';
+import { jwtBearerGrantChecks } from './jwt-bearer-grant.js';
+import { tokenExchangeChecks } from './token-exchange.js';
+import { passwordGrantChecks } from './password-grant.js';
 
 export interface ConformanceOptions {
   /** Generated requests per endpoint (default 2000). */
   readonly generatedRuns?: number;
 }
-
-/** Shared state of one suite run. */
-export interface SuiteContext {
-  readonly server: AuthorizationServer;
-  readonly cs: ConformanceServer;
-  readonly baseUrl: string;
-  readonly origin: string;
-}
-
-const tokenHeadersOk = (o: Observed) => {
-  expect(o.headers['cache-control']).toBe('no-store');
-  expect(o.headers['pragma']).toBe('no-cache');
-};
-
-const expectError = (o: Observed, status: number, code: string) => {
-  expect({ status: o.status, error: (o.body as { error?: unknown }).error }).toEqual({ status, error: code });
-  expect(isRfcErrorBody(o.body)).toBe(true);
-};
 
 /**
  * The HTTP conformance suite: one body, parameterised by an adapter's `mount`. It runs over real HTTP with `fetch`
@@ -60,20 +34,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
     });
 
     const routes = () => ctx.server.config.routes;
-    const http = async (p: Probe) => observeFetch(await sendProbe(ctx.baseUrl, p));
-    /** Sends the probe over HTTP and straight to the core; both must agree. */
-    const same = async (p: Probe): Promise<Observed> => {
-      const viaHttp = await http(p);
-      const direct = observeCore(await ctx.server.handle(probeRequest(p)));
-      expect(viaHttp).toEqual(direct);
-      return viaHttp;
-    };
-    const tokenProbe = (params: Readonly<Record<string, string>> | readonly (readonly [string, string])[], auth?: string): Probe => ({
-      method: 'POST',
-      path: routes().token,
-      headers: { ...formHeaders, ...(auth === undefined ? {} : { authorization: auth }) },
-      body: form(params),
-    });
+    const { http, same, tokenProbe } = suiteProbes(() => ctx);
     const confidentialAuth = () => basic(ctx.cs.seed.confidential.clientId, ctx.cs.seed.confidential.secret);
 
     /** Runs the front channel up to the code: authorize → interaction → `interactions.finish` → redirect with code. */
@@ -118,7 +79,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         const code = await authorize(ctx.cs.seed.confidential, 'openid offline_access read', verifier);
         const o = await http(codeGrant(code, verifier));
         expect(o.status).toBe(200);
-        tokenHeadersOk(o);
+        expectNoStore(o);
         const body = o.body as Record<string, unknown>;
         expect(typeof body['access_token']).toBe('string');
         expect(String(body['token_type']).toLowerCase()).toBe('bearer');
@@ -131,7 +92,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         expect((await http(codeGrant(code, verifier))).status).toBe(200);
         const replay = await http(codeGrant(code, verifier));
         expectError(replay, 400, 'invalid_grant');
-        tokenHeadersOk(replay);
+        expectNoStore(replay);
         const code2 = await authorize(ctx.cs.seed.confidential, 'read', verifier);
         expectError(await http(codeGrant(code2, 'x'.repeat(43))), 400, 'invalid_grant');
         const code3 = await authorize(ctx.cs.seed.confidential, 'read', verifier);
@@ -144,7 +105,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         const code = await authorize(client, 'read', verifier);
         const o = await http(tokenProbe({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier, client_id: client.clientId }));
         expect(o.status).toBe(200);
-        tokenHeadersOk(o);
+        expectNoStore(o);
       });
     });
 
@@ -152,7 +113,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
       it('issues an access token (Basic and post authentication), without a refresh token', async () => {
         const viaBasic = await http(tokenProbe({ grant_type: 'client_credentials', scope: 'read' }, confidentialAuth()));
         expect(viaBasic.status).toBe(200);
-        tokenHeadersOk(viaBasic);
+        expectNoStore(viaBasic);
         expect((viaBasic.body as Record<string, unknown>)['refresh_token']).toBeUndefined();
         const { clientId, secret } = ctx.cs.seed.postClient;
         const viaPost = await http(tokenProbe({ grant_type: 'client_credentials', scope: 'write', client_id: clientId, client_secret: secret }));
@@ -164,14 +125,14 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
       it('issues device and user codes (no-store); the first poll is authorization_pending', async () => {
         const o = await http({ method: 'POST', path: routes().deviceAuthorization, headers: { ...formHeaders, authorization: confidentialAuth() }, body: form({ scope: 'read' }) });
         expect(o.status).toBe(200);
-        tokenHeadersOk(o);
+        expectNoStore(o);
         const body = o.body as Record<string, unknown>;
         expect(typeof body['device_code']).toBe('string');
         expect(typeof body['user_code']).toBe('string');
         expect(body['verification_uri']).toBe(ctx.server.config.deviceFlow.verificationUri);
         const poll = await http(tokenProbe({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: String(body['device_code']) }, confidentialAuth()));
         expectError(poll, 400, 'authorization_pending');
-        tokenHeadersOk(poll);
+        expectNoStore(poll);
       });
     });
 
@@ -184,7 +145,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         expect(typeof r1, 'a refresh token for a client with the refresh_token grant and offline_access').toBe('string');
         const rotated = await http(tokenProbe({ grant_type: 'refresh_token', refresh_token: String(r1) }, confidentialAuth()));
         expect(rotated.status).toBe(200);
-        tokenHeadersOk(rotated);
+        expectNoStore(rotated);
         const r2 = (rotated.body as Record<string, unknown>)['refresh_token'];
         expect(typeof r2).toBe('string');
         expect(r2).not.toBe(r1);
@@ -229,7 +190,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
           const o = await same(tokenProbe({ grant_type: 'client_credentials' }, auth));
           expectError(o, 401, 'invalid_client');
           expect(o.headers['www-authenticate']).toMatch(/^Basic/);
-          tokenHeadersOk(o);
+          expectNoStore(o);
         }
       });
 
@@ -297,7 +258,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
           expect(o.status).toBeGreaterThanOrEqual(400);
           expect(o.status).toBeLessThan(500);
           expect(isRfcErrorBody(o.body)).toBe(true);
-          tokenHeadersOk(o);
+          expectNoStore(o);
         }
       });
 
@@ -308,25 +269,12 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
       });
     });
 
-    moreGrantsChecks(() => ctx);
+    deviceGrantChecks(() => ctx);
+    jwtClientAuthChecks(() => ctx);
+    jwtBearerGrantChecks(() => ctx);
+    tokenExchangeChecks(() => ctx);
+    passwordGrantChecks(() => ctx);
 
     generatedRequests(() => ctx, options.generatedRuns ?? 2000);
   });
-};
-
-/**
- * The `Mounted` of a Node `http.Server` serving `server`'s routes: listens on a free 127.0.0.1 port when it does not
- * listen yet, and closes with every keep-alive connection.
- */
-export const mountedOn = async (listening: import('node:http').Server, server: { readonly config: { readonly baseUrl: string } }): Promise<Mounted> => {
-  if (!listening.listening) await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-  const { port } = listening.address() as import('node:net').AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${new URL(server.config.baseUrl).pathname.replace(/\/$/, '')}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.close(() => resolve());
-        listening.closeAllConnections();
-      }),
-  };
 };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
-import { clientArb, interactionRecordArb } from '../arbitraries.js';
+import { clientArb, interactionRecordArb } from '../arbitraries/index.js';
 import { clientRecord, deviceCodeRecord, interactionRecord, ok, t0, uniqueHash, uniqueId, type ContractContext } from './harness.js';
 
 export const clientContract = ({ store, numRuns }: ContractContext): void => {

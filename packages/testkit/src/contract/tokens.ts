@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as O from 'fp-ts/lib/Option.js';
-import { accessTokenRecordArb, authorizationCodeRecordArb, refreshTokenRecordArb } from '../arbitraries.js';
+import { accessTokenRecordArb, authorizationCodeRecordArb, refreshTokenRecordArb } from '../arbitraries/index.js';
 import { accessTokenRecord, codeRecord, ok, refreshTokenRecord, successorOf, t0, uniqueHash, uniqueId, type ContractContext } from './harness.js';
 
 export const authorizationCodeContract = ({ store, numRuns }: ContractContext): void => {

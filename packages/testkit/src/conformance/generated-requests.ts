@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import type { SuiteContext } from './suite.js';
+import type { SuiteContext } from './context.js';
 import { basic, form, isRfcErrorBody, observeCore, observeText, probeRequest, sendProbe, type Probe } from './http.js';
 
 /** Every parameter name the core's endpoints read, plus noise. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isSubset, parseScope } from '@grantor/core/extend';
+import { decodeClientMetadata, isSubset, parseScope } from '@grantor/core/extend';
 import {
   accessTokenRecordArb,
   authorizationCodeRecordArb,
@@ -12,7 +12,7 @@ import {
   refreshTokenRecordArb,
   scopeArb,
   tokenLifecycleArb,
-} from './arbitraries.js';
+} from './index.js';
 
 const noUndefinedMembers = (o: object) => Object.values(o).every((v) => v !== undefined);
 
@@ -67,9 +67,24 @@ describe('client arbitraries', () => {
     fc.assert(fc.property(clientMetadataArb(), (m) => {
       expect(Array.isArray(m['redirect_uris']) && typeof m['client_id'] === 'string').toBe(true);
     }));
-    fc.assert(fc.property(clientMetadataArb({ invalid: true }), (m) => {
-      expect(typeof m).toBe('object');
-    }));
+  });
+
+  it('invalid RFC 7591 metadata is refused by the decoder, with a message for each member it breaks', () => {
+    // what `{ invalid: true }` is for: inputs for a decoder's errors. Nearly all of them must be refused (a few
+    // junk values happen to be valid, e.g. a string `scope`), and between them they must break every member listed.
+    const samples = fc.sample(clientMetadataArb({ invalid: true }), { numRuns: 1000, seed: 20261123 });
+    const refusedMembers = new Set<string>();
+    let refused = 0;
+    for (const m of samples) {
+      const decoded = decodeClientMetadata(m, (secret) => secret);
+      if (decoded._tag === 'Right') continue;
+      refused += 1;
+      refusedMembers.add(decoded.left.slice(0, decoded.left.indexOf(':')));
+    }
+    expect(refused).toBeGreaterThan(samples.length * 0.9);
+    for (const member of ['client_id', 'redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'scope', 'jwks', 'jwks_uri']) {
+      expect(refusedMembers, member).toContain(member);
+    }
   });
 });
 

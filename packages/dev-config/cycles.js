@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Import-cycle check for one package: every module under `src/` (test files excluded) and what it imports among
+// them, type-only imports included. Prints each cycle and exits 1 when there is one. Run from the package folder
+// (its `lint` script: `grantor-cycles`).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseCircular, parseDependencyTree, prettyCircular } from 'dpdm';
+
+const root = fs.realpathSync(process.cwd());
+const src = path.join(root, 'src');
+const escaped = src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const tree = await parseDependencyTree('src/**/*.ts', {
+  cwd: root,
+  context: root,
+  // only this package's own sources; other packages (workspace or not) are checked on their own
+  include: new RegExp(`^${escaped}${escaped.endsWith('/') ? '' : '/'}`),
+  exclude: /\.test\.ts$|\/node_modules\//,
+  transform: false,
+  skipDynamicImports: false,
+});
+const files = Object.values(tree).filter((deps) => deps !== null).length;
+const circulars = parseCircular(tree);
+if (circulars.length > 0) {
+  console.error(`grantor-cycles: ${circulars.length} import cycle(s) in ${path.relative(process.cwd(), src) || 'src'}:`);
+  console.error(prettyCircular(circulars.map((c) => c.map((id) => path.relative(root, id)))));
+  process.exit(1);
+}
+console.log(`grantor-cycles: no import cycle among ${files} modules of ${path.basename(root)}/src`);
