@@ -13,7 +13,7 @@ export interface DemoSecrets {
   readonly sub: string;
 }
 
-const newDemoSecrets = (): DemoSecrets => ({ webSecret: secret(), machineSecret: secret(), password: secret(), sub: randomBytes(12).toString('hex') });
+export const newDemoSecrets = (): DemoSecrets => ({ webSecret: secret(), machineSecret: secret(), password: secret(), sub: randomBytes(12).toString('hex') });
 
 export const demoSecretsFile = 'demo-seed.json';
 

@@ -25,7 +25,7 @@ export interface ServerEnv {
 }
 
 /** Most processes WORKERS may ask for. */
-export const maxWorkers = 64;
+const maxWorkers = 64;
 
 const frameworks: readonly Framework[] = ['express', 'koa', 'fastify'];
 
