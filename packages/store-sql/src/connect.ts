@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { createPool } from 'mysql2';
-import Database from 'better-sqlite3';
+import type PgModule from 'pg';
+import type * as Mysql2Module from 'mysql2';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDialect } from './dialect.js';
+import { importDriver, loadDriver, type DriverLoader } from './drivers.js';
 import type { GrantorDatabase } from './schema.js';
 
 /** Pool and timeout settings used when the store opens the connection itself. */
@@ -40,31 +41,39 @@ export interface Connection {
 
 const defaults = { max: 10, statementTimeoutMs: 5000, lockTimeoutMs: 5000, connectTimeoutMs: 5000, busyTimeoutMs: 5000 };
 
-const openPostgres = (url: string, s: typeof defaults): Connection => {
+/** Hides a password in a URL (for messages). */
+export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+
+const openPostgres = (url: string, s: typeof defaults, load: DriverLoader): Connection => {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
   if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema)) throw new TypeError(`@grantor/store-sql: invalid schema name ${JSON.stringify(schema)}`);
-  const pool = new pg.Pool({
-    connectionString: parsed.toString(),
-    max: s.max,
-    connectionTimeoutMillis: s.connectTimeoutMs,
-    statement_timeout: s.statementTimeoutMs,
-    lock_timeout: s.lockTimeoutMs,
-    idle_in_transaction_session_timeout: Math.max(s.statementTimeoutMs * 2, 10_000),
-    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
-  });
-  // A client losing its connection (server restart, terminated backend) must not crash the process: the failing
-  // query already reports the error, and the pool drops the broken client.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => {
-    client.on('error', () => undefined);
-  });
+  // The pool (and the `pg` package) comes into being at the first query: Kysely calls this on its first connection.
+  const pool = async () => {
+    const pg = await loadDriver<typeof PgModule>('postgres', `the database URL ${redactUrl(url)}`, load);
+    const created = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: s.max,
+      connectionTimeoutMillis: s.connectTimeoutMs,
+      statement_timeout: s.statementTimeoutMs,
+      lock_timeout: s.lockTimeoutMs,
+      idle_in_transaction_session_timeout: Math.max(s.statementTimeoutMs * 2, 10_000),
+      ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+    });
+    // A client losing its connection (server restart, terminated backend) must not crash the process: the failing
+    // query already reports the error, and the pool drops the broken client.
+    created.on('error', () => undefined);
+    created.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
+    return created;
+  };
   return { db: new Kysely<GrantorDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 };
 
-const openMysql = (url: string, s: typeof defaults): Connection => {
-  const pool = createPool({
+const openMysql = (url: string, s: typeof defaults, load: DriverLoader): Connection => {
+  const pool = async () => (await loadDriver<typeof Mysql2Module>('mysql', `the database URL ${redactUrl(url)}`, load)).createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
     connectionLimit: s.max,
     connectTimeout: s.connectTimeoutMs,
@@ -89,11 +98,15 @@ const openMysql = (url: string, s: typeof defaults): Connection => {
   };
 };
 
-const openSqlite = (file: string, s: typeof defaults): Connection => {
-  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
-  const database = new Database(file, { timeout: s.busyTimeoutMs });
-  if (file !== ':memory:' && file !== '') database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+const openSqlite = (file: string, what: string, s: typeof defaults, load: DriverLoader): Connection => {
+  const database = async () => {
+    const Database = await loadDriver<typeof BetterSqlite3>('sqlite', what, load);
+    if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
+    const opened = new Database(file, { timeout: s.busyTimeoutMs });
+    if (file !== ':memory:' && file !== '') opened.pragma('journal_mode = WAL');
+    opened.pragma('synchronous = NORMAL');
+    return opened;
+  };
   return { db: new Kysely<GrantorDatabase>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
 };
 
@@ -106,11 +119,27 @@ export const parseDatabaseUrl = (url: string): { readonly dialect: SqlDialect; r
   return { dialect: 'sqlite', target: url };
 };
 
-/** Opens a Kysely instance (and its pool) for a connection config. The caller owns it (`db.destroy()`). */
-export const openConnection = (config: SqlConnectionConfig): Connection => {
+/**
+ * Opens a Kysely instance (and its pool) for a connection config. The caller owns it (`db.destroy()`).
+ *
+ * The dialect's driver (`pg`, `mysql2` or `better-sqlite3`, optional peer dependencies) is imported at the first
+ * query, not here: when it is not installed, that query (so `openSqlStore`, `migrate`, `grantor migrate`) rejects
+ * with a `DriverMissingError` (`code: 'GRANTOR_SQL_DRIVER_MISSING'`) naming the package to install.
+ */
+export const openConnection = (config: SqlConnectionConfig): Connection => openConnectionWith(config, importDriver);
+
+/** `openConnection` with the driver loader injected (tests). */
+export const openConnectionWith = (config: SqlConnectionConfig, load: DriverLoader): Connection => {
   const s = { ...defaults, ...config };
-  if ('dataDir' in config) return openSqlite(join(config.dataDir, 'grantor.sqlite'), s);
-  if ('sqliteFile' in config) return openSqlite(config.sqliteFile, s);
+  if ('dataDir' in config) {
+    const file = join(config.dataDir, 'grantor.sqlite');
+    return openSqlite(file, `the embedded SQLite database ${file}`, s, load);
+  }
+  if ('sqliteFile' in config) return openSqlite(config.sqliteFile, `the SQLite database ${config.sqliteFile}`, s, load);
   const { dialect, target } = parseDatabaseUrl(config.url);
-  return dialect === 'postgres' ? openPostgres(target, s) : dialect === 'mysql' ? openMysql(target, s) : openSqlite(target, s);
+  return dialect === 'postgres'
+    ? openPostgres(target, s, load)
+    : dialect === 'mysql'
+      ? openMysql(target, s, load)
+      : openSqlite(target, `the database URL ${redactUrl(config.url)}`, s, load);
 };
