@@ -1,4 +1,4 @@
 import path from 'node:path';
-import { readmeExampleServesTokenEndpoint } from '@grantor/testkit';
+import { readmeClient, readmeExampleServesTokenEndpoint } from '@grantor/testkit';
 
-readmeExampleServesTokenEndpoint(path.join(import.meta.dirname, '..'));
+readmeExampleServesTokenEndpoint(path.join(import.meta.dirname, '..'), readmeClient);
