@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { openConnection, type SqlConnectionConfig } from './connect.js';
+import { openConnection, redactUrl as redact, type SqlConnectionConfig } from './connect.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 
@@ -14,9 +14,6 @@ Commands:
 
 The database comes from --url, else DATABASE_URL, else DATA_DIR (embedded SQLite at $DATA_DIR/grantor.sqlite):
   postgres://user:pass@host:5432/db[?schema=name]   mysql://user:pass@host:3306/db   sqlite:path/to/file.sqlite   path/to/file.sqlite`;
-
-/** Hides a password in a URL before printing it. */
-const redact = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 
 const target = (args: readonly string[], env: Readonly<Record<string, string | undefined>>): { readonly config: SqlConnectionConfig; readonly label: string } | string => {
   const flag = args.indexOf('--url');

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CompiledQuery, Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { createPool } from 'mysql2';
-import Database from 'better-sqlite3';
+import type PgModule from 'pg';
+import type * as Mysql2Module from 'mysql2';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDialect } from './dialect.js';
+import { importDriver, loadDriver, type DriverLoader } from './drivers.js';
 import type { DirectExecutor } from './prepared.js';
 import type { GrantorDatabase } from './schema.js';
 import { namedStatementPool, sqliteStatementCache } from './statement-cache.js';
@@ -49,32 +50,47 @@ export interface Connection {
 
 const defaults = { max: 10, statementTimeoutMs: 5000, lockTimeoutMs: 5000, connectTimeoutMs: 5000, busyTimeoutMs: 5000 };
 
-const openPostgres = (url: string, s: typeof defaults): Connection => {
+/** A lazy value made once: the driver, its pool or database, at the first query (concurrent first calls share it). */
+const once = <A>(make: () => Promise<A>): (() => Promise<A>) => {
+  let made: Promise<A> | undefined;
+  return () => (made ??= make());
+};
+
+/** Hides a password in a URL (for messages). */
+export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+
+const openPostgres = (url: string, s: typeof defaults, load: DriverLoader): Connection => {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
   if (schema !== null && !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(schema)) throw new TypeError(`@grantor/store-sql: invalid schema name ${JSON.stringify(schema)}`);
-  const pool = new pg.Pool({
-    connectionString: parsed.toString(),
-    max: s.max,
-    connectionTimeoutMillis: s.connectTimeoutMs,
-    statement_timeout: s.statementTimeoutMs,
-    lock_timeout: s.lockTimeoutMs,
-    idle_in_transaction_session_timeout: Math.max(s.statementTimeoutMs * 2, 10_000),
-    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
-  });
-  // A client losing its connection (server restart, terminated backend) must not crash the process: the failing
-  // query already reports the error, and the pool drops the broken client.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => {
-    client.on('error', () => undefined);
-  });
-  const named = namedStatementPool(pool);
+  // The pool (and the `pg` package) comes into being at the first query, through the named-statement pool.
+  const named = namedStatementPool(
+    once(async () => {
+      const pg = await loadDriver<typeof PgModule>('postgres', `the database URL ${redactUrl(url)}`, load);
+      const created = new pg.Pool({
+        connectionString: parsed.toString(),
+        max: s.max,
+        connectionTimeoutMillis: s.connectTimeoutMs,
+        statement_timeout: s.statementTimeoutMs,
+        lock_timeout: s.lockTimeoutMs,
+        idle_in_transaction_session_timeout: Math.max(s.statementTimeoutMs * 2, 10_000),
+        ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+      });
+      // A client losing its connection (server restart, terminated backend) must not crash the process: the failing
+      // query already reports the error, and the pool drops the broken client.
+      created.on('error', () => undefined);
+      created.on('connect', (client) => {
+        client.on('error', () => undefined);
+      });
+      return created;
+    }),
+  );
   return { db: new Kysely<GrantorDatabase>({ dialect: new PostgresDialect({ pool: named.pool }) }), dialect: 'postgres', register: named.register, direct: named.direct };
 };
 
-const openMysql = (url: string, s: typeof defaults): Connection => {
-  const pool = createPool({
+const openMysql = (url: string, s: typeof defaults, load: DriverLoader): Connection => {
+  const pool = once(async () => (await loadDriver<typeof Mysql2Module>('mysql', `the database URL ${redactUrl(url)}`, load)).createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
     connectionLimit: s.max,
     connectTimeout: s.connectTimeoutMs,
@@ -82,13 +98,13 @@ const openMysql = (url: string, s: typeof defaults): Connection => {
     queueLimit: 1000,
     enableKeepAlive: true,
     supportBigNumbers: true,
-  });
+  }));
   const lockSeconds = Math.max(1, Math.ceil(s.lockTimeoutMs / 1000));
-  const promisePool = pool.promise();
+  const promisePool = once(async () => (await pool()).promise());
   return {
     // mysql2's `execute`: a server-side prepared statement per connection (mysql2 keeps them in an LRU cache).
     direct: async (sql, parameters) => {
-      const [result] = await promisePool.execute(sql, parameters as Parameters<typeof promisePool.execute>[1]);
+      const [result] = await (await promisePool()).execute(sql, parameters as Parameters<Mysql2Module.Pool['execute']>[1]);
       if (Array.isArray(result)) return { rows: result as unknown[] };
       const header = result as { readonly affectedRows?: number };
       return { rows: [], numAffectedRows: BigInt(header.affectedRows ?? 0) };
@@ -107,12 +123,17 @@ const openMysql = (url: string, s: typeof defaults): Connection => {
   };
 };
 
-const openSqlite = (file: string, s: typeof defaults): Connection => {
-  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
-  const database = new Database(file, { timeout: s.busyTimeoutMs });
-  if (file !== ':memory:' && file !== '') database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  const cache = sqliteStatementCache(database);
+const openSqlite = (file: string, what: string, s: typeof defaults, load: DriverLoader): Connection => {
+  const cache = sqliteStatementCache(
+    once(async () => {
+      const Database = await loadDriver<typeof BetterSqlite3>('sqlite', what, load);
+      if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
+      const opened = new Database(file, { timeout: s.busyTimeoutMs });
+      if (file !== ':memory:' && file !== '') opened.pragma('journal_mode = WAL');
+      opened.pragma('synchronous = NORMAL');
+      return opened;
+    }),
+  );
   const db = new Kysely<GrantorDatabase>({ dialect: new SqliteDialect({ database: cache.database }) });
   return { db, dialect: 'sqlite', register: cache.register, direct: cache.direct(db) };
 };
@@ -126,11 +147,27 @@ export const parseDatabaseUrl = (url: string): { readonly dialect: SqlDialect; r
   return { dialect: 'sqlite', target: url };
 };
 
-/** Opens a Kysely instance (and its pool) for a connection config. The caller owns it (`db.destroy()`). */
-export const openConnection = (config: SqlConnectionConfig): Connection => {
+/**
+ * Opens a Kysely instance (and its pool) for a connection config. The caller owns it (`db.destroy()`).
+ *
+ * The dialect's driver (`pg`, `mysql2` or `better-sqlite3`, optional peer dependencies) is imported at the first
+ * query, not here: when it is not installed, that query (so `openSqlStore`, `migrate`, `grantor migrate`) rejects
+ * with a `DriverMissingError` (`code: 'GRANTOR_SQL_DRIVER_MISSING'`) naming the package to install.
+ */
+export const openConnection = (config: SqlConnectionConfig): Connection => openConnectionWith(config, importDriver);
+
+/** `openConnection` with the driver loader injected (tests). */
+export const openConnectionWith = (config: SqlConnectionConfig, load: DriverLoader): Connection => {
   const s = { ...defaults, ...config };
-  if ('dataDir' in config) return openSqlite(join(config.dataDir, 'grantor.sqlite'), s);
-  if ('sqliteFile' in config) return openSqlite(config.sqliteFile, s);
+  if ('dataDir' in config) {
+    const file = join(config.dataDir, 'grantor.sqlite');
+    return openSqlite(file, `the embedded SQLite database ${file}`, s, load);
+  }
+  if ('sqliteFile' in config) return openSqlite(config.sqliteFile, `the SQLite database ${config.sqliteFile}`, s, load);
   const { dialect, target } = parseDatabaseUrl(config.url);
-  return dialect === 'postgres' ? openPostgres(target, s) : dialect === 'mysql' ? openMysql(target, s) : openSqlite(target, s);
+  return dialect === 'postgres'
+    ? openPostgres(target, s, load)
+    : dialect === 'mysql'
+      ? openMysql(target, s, load)
+      : openSqlite(target, `the database URL ${redactUrl(config.url)}`, s, load);
 };

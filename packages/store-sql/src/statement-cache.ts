@@ -17,7 +17,7 @@ const affected = (command: string | null | undefined, rowCount: number | null | 
  * the pool. `pg` sends `Parse` once per connection and name, then only `Bind`/`Execute`; other SQL is unchanged.
  */
 export const namedStatementPool = (
-  pool: pg.Pool,
+  pool: () => Promise<pg.Pool>,
 ): { readonly pool: PostgresPool; readonly register: (sql: string) => void; readonly direct: DirectExecutor } => {
   const names = new Map<string, string>();
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
@@ -36,13 +36,13 @@ export const namedStatementPool = (
     return w;
   };
   return {
-    pool: { connect: async () => wrap(await pool.connect()), end: () => pool.end() },
+    pool: { connect: async () => wrap(await (await pool()).connect()), end: async () => (await pool()).end() },
     register: (sql) => {
       if (!names.has(sql)) names.set(sql, `grantor_${names.size + 1}`);
     },
     direct: async (sql, parameters) => {
       const name = names.get(sql);
-      const r = await pool.query(name === undefined ? { text: sql, values: parameters as unknown[] } : { name, text: sql, values: parameters as unknown[] });
+      const r = await (await pool()).query(name === undefined ? { text: sql, values: parameters as unknown[] } : { name, text: sql, values: parameters as unknown[] });
       const n = affected(r.command, r.rowCount);
       return n === undefined ? { rows: r.rows ?? [] } : { rows: r.rows ?? [], numAffectedRows: n };
     },
@@ -55,11 +55,11 @@ export const namedStatementPool = (
  * on the single connection; while a transaction holds it (`inTransaction`), through Kysely, which waits for it.
  */
 export const sqliteStatementCache = (
-  database: Database.Database,
-): { readonly database: SqliteDatabase; readonly register: (sql: string) => void; readonly direct: (db: Kysely<GrantorDatabase>) => DirectExecutor } => {
+  open: () => Promise<Database.Database>,
+): { readonly database: () => Promise<SqliteDatabase>; readonly register: (sql: string) => void; readonly direct: (db: Kysely<GrantorDatabase>) => DirectExecutor } => {
   const registered = new Set<string>();
   const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
+  const prepared = (database: Database.Database, sql: string): Database.Statement => {
     let s = statements.get(sql);
     if (s === undefined) {
       s = database.prepare(sql);
@@ -68,18 +68,22 @@ export const sqliteStatementCache = (
     return s;
   };
   return {
-    database: {
-      close: () => {
-        database.close();
-      },
-      prepare: (sql) => (registered.has(sql) ? prepared(sql) : database.prepare(sql)),
+    database: async () => {
+      const database = await open();
+      return {
+        close: () => {
+          database.close();
+        },
+        prepare: (sql) => (registered.has(sql) ? prepared(database, sql) : database.prepare(sql)),
+      };
     },
     register: (sql) => {
       registered.add(sql);
     },
     direct: (db) => async (sql, parameters): Promise<QueryResult<unknown>> => {
+      const database = await open();
       if (database.inTransaction || !database.open) return db.executeQuery(CompiledQuery.raw(sql, [...parameters]));
-      const s = prepared(sql);
+      const s = prepared(database, sql);
       if (s.reader) return { rows: s.all(parameters as unknown[]) };
       const { changes } = s.run(parameters as unknown[]);
       return { rows: [], numAffectedRows: BigInt(changes) };

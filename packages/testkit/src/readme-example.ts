@@ -1,7 +1,8 @@
 /**
  * Runs the code examples of READMEs as written, so documentation cannot drift from the API: the first ```ts block
- * (after a heading, when one is named) is written to a scratch file with port 3000 replaced by a free one, then
- * imported; the example is expected to start an HTTP server on 127.0.0.1.
+ * (after a heading, when one is named) is written to a scratch file (for a server example with port 3000 replaced by
+ * a free one), then imported. `apps/pack-test` extracts the same blocks with `readmeExample` and runs them against
+ * the packed tarballs.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -37,27 +38,84 @@ export const readmeExample = (readmeFile: string, heading?: string): string | un
   return from < 0 ? undefined : /```ts\n([\s\S]*?)```/.exec(text.slice(from))?.[1];
 };
 
-/** Writes the example next to `scratchDir`, imports it, and returns the base URL it listens on. */
-export const runReadmeExample = async (code: string, scratchDir: string): Promise<string> => {
-  const port = await freePort();
-  const dir = path.join(scratchDir, `.readme-example-${port}`);
+let scratchCount = 0;
+
+/**
+ * Writes the example to a scratch folder inside `scratchDir` (so it resolves that package's dependencies), imports
+ * it, removes the folder and returns the module. Tests, `console.log` calls and servers in it run as in a user's file.
+ */
+export const importReadmeExample = async (code: string, scratchDir: string): Promise<unknown> => {
+  const dir = path.join(scratchDir, `.readme-example-${process.pid}-${(scratchCount += 1)}`);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'example.ts');
-  writeFileSync(file, code.replaceAll('3000', String(port)));
+  writeFileSync(file, code);
   try {
-    await import(file);
+    return (await import(/* @vite-ignore */ file)) as unknown;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+};
+
+/** Imports a server example (port 3000 replaced by a free port) and returns the base URL it listens on. */
+export const runReadmeExample = async (code: string, scratchDir: string): Promise<string> => {
+  const port = await freePort();
+  await importReadmeExample(code.replaceAll('3000', String(port)), scratchDir);
   return `http://127.0.0.1:${port}`;
+};
+
+/** The client the adapter READMEs' examples register, and the protected route they serve. */
+export interface ReadmeClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scope: string;
+  /** A route guarded by the bearer middleware with `requiredScopes: [scope]`. */
+  readonly protectedPath: string;
+  /** What that route answers to the client's token. */
+  readonly protectedBody: unknown;
+}
+
+export const readmeClient: ReadmeClient = Object.freeze({
+  clientId: 'svc',
+  clientSecret: 's3cret-s3cret',
+  scope: 'api:read',
+  protectedPath: '/api/me',
+  protectedBody: Object.freeze({ client: 'svc' }),
+});
+
+/**
+ * What a user of a README example does first: obtains a token with the client credentials grant (RFC 6749 §4.4,
+ * `client_secret_basic`) and calls the protected route with it (RFC 6750 §2.1), which refuses a call without one.
+ */
+export const expectTokenGuardsRoute = async (base: string, client: ReadmeClient = readmeClient): Promise<void> => {
+  const token = await fetchWhenUp(`${base}/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials',
+  });
+  expect(token.status).toBe(200);
+  const body = (await token.json()) as { access_token: string; token_type: string; scope: string };
+  expect(body).toMatchObject({ token_type: 'Bearer', scope: client.scope });
+  expect(body).not.toHaveProperty('refresh_token');
+
+  const me = await fetch(`${base}${client.protectedPath}`, { headers: { authorization: `Bearer ${body.access_token}` } });
+  expect(me.status).toBe(200);
+  expect(await me.json()).toEqual(client.protectedBody);
+
+  const anonymous = await fetch(`${base}${client.protectedPath}`);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
 };
 
 /**
  * Registers the test every adapter README gets: its example runs as written and serves Grantor's token endpoint
- * (an unknown client is refused with an RFC 6749 §5.2 `invalid_client`, not cached).
+ * (an unknown client is refused with an RFC 6749 §5.2 `invalid_client`, not cached). With `client`, the example must
+ * also register that client and guard its route (`expectTokenGuardsRoute`).
  */
-export const readmeExampleServesTokenEndpoint = (packageDir: string): void => {
-  it('the README example runs as written and serves the token endpoint', async () => {
+export const readmeExampleServesTokenEndpoint = (packageDir: string, client?: ReadmeClient): void => {
+  it(`the README example runs as written and serves the token endpoint${client === undefined ? '' : ', issuing its client a token for the guarded route'}`, async () => {
     const code = readmeExample(path.join(packageDir, 'README.md'));
     expect(code).toBeDefined();
     const base = await runReadmeExample(code ?? '', packageDir);
@@ -69,5 +127,6 @@ export const readmeExampleServesTokenEndpoint = (packageDir: string): void => {
     expect(res.status).toBe(401);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toMatchObject({ error: 'invalid_client' });
+    if (client !== undefined) await expectTokenGuardsRoute(base, client);
   });
 };
