@@ -36,7 +36,15 @@ export const namedStatementPool = (
     return w;
   };
   return {
-    pool: { connect: async () => wrap(await (await pool()).connect()), end: async () => (await pool()).end() },
+    pool: {
+      connect: async () => wrap(await (await pool()).connect()),
+      // Closing a pool whose driver never loaded (a missing `pg`) has nothing to close.
+      end: () =>
+        pool().then(
+          (p) => p.end(),
+          () => undefined,
+        ),
+    },
     register: (sql) => {
       if (!names.has(sql)) names.set(sql, `grantor_${names.size + 1}`);
     },
