@@ -178,7 +178,7 @@ export const createModelAuthorizationServer = (config: ServerConfigInput, model:
   const runtime = options.runtime ?? nodeRuntime();
   const store = fromOAuth2ServerModel(model, { logger: runtime.logger, clock: runtime.clock, secrets: runtime.secrets, ...options });
   const server = createAuthorizationServer(
-    { grantTypes: store.grantTypes, ...config, refreshTokens: { ...config.refreshTokens, reuseGraceSeconds: 0 } },
+    { ...config, grantTypes: config.grantTypes ?? store.grantTypes, refreshTokens: { ...config.refreshTokens, reuseGraceSeconds: 0 } },
     { ...runtime, ...store, ...options.ports } as AuthorizationServerPorts,
   );
   return store.wrap(server);

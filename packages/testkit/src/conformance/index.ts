@@ -1,7 +1,7 @@
 export { fakeAuthorizationServer, fakeServerConfig, fakeBearerToken } from './fake-server.js';
 export type { EchoBody } from './fake-server.js';
 export { mountedOn, runHttpConformance } from './suite.js';
-export type { Mount, Mounted, ConformanceOptions, SuiteContext } from './suite.js';
+export type { Mount, Mounted, ConformanceCheck, ConformanceOptions, SuiteContext } from './suite.js';
 export {
   conformanceProtected,
   protectedResponseBody,
