@@ -19,3 +19,5 @@ export { defaultSubject } from './mapping.js';
 export * from './drop-in/index.js';
 import { OAuth2Server } from './drop-in/server.js';
 export default OAuth2Server;
+export { clientMetadataOf, refreshTokenRecordOf } from './migrate.js';
+export type { ClientExport, RefreshTokenImport } from './migrate.js';
