@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthorizationServer } from '@grantor/core';
 import { conformanceProtected, type ConformanceServer } from './fixture.js';
@@ -327,9 +329,9 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
  * The `Mounted` of a Node `http.Server` serving `server`'s routes: listens on a free 127.0.0.1 port when it does not
  * listen yet, and closes with every keep-alive connection.
  */
-export const mountedOn = async (listening: import('node:http').Server, server: { readonly config: { readonly baseUrl: string } }): Promise<Mounted> => {
+export const mountedOn = async (listening: Server, server: { readonly config: { readonly baseUrl: string } }): Promise<Mounted> => {
   if (!listening.listening) await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-  const { port } = listening.address() as import('node:net').AddressInfo;
+  const { port } = listening.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}${new URL(server.config.baseUrl).pathname.replace(/\/$/, '')}`,
     close: () =>
