@@ -119,4 +119,19 @@ describe('options and optional model functions', () => {
     expect(refreshTokens.has(String(body['refresh_token']))).toBe(false);
     expect((await revoke(String(body['access_token']))).status).toBe(500);
   });
+
+  it('tokenEndpointAuthMethod marks public clients: PKCE is then required at the authorization endpoint', async () => {
+    const authorize = (server: ReturnType<typeof setup>['server']) =>
+      server.handle({
+        method: 'GET',
+        path: server.config.routes.authorization,
+        query: new URLSearchParams({ response_type: 'code', client_id: seed.confidential.clientId, redirect_uri: seed.confidential.redirectUri, scope: 'read', state: 's' }).toString(),
+        headers: {},
+        body: undefined,
+      });
+    const confidentialByDefault = await authorize(setup().server);
+    expect(confidentialByDefault._tag === 'Redirect' && confidentialByDefault.location.includes('/interaction/')).toBe(true);
+    const marked = await authorize(setup({}, {}, { tokenEndpointAuthMethod: () => 'none' }).server);
+    expect(marked._tag === 'Redirect' ? new URL(marked.location).searchParams.get('error') : marked._tag).toBe('invalid_request');
+  });
 });

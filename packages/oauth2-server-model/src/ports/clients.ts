@@ -14,15 +14,18 @@ const authenticationRequired = (deps: ModelDeps, grantType: string | undefined):
  * The authentication method the core must see for this request, so that it accepts exactly what the model accepted.
  * The model checked the secret itself (`getClient(id, secret)`); a request without a secret passes only where
  * oauth2-server 5 lets it: `requireClientAuthentication[grant] === false`, or an authorization-code request with a
- * `code_verifier` (PKCE). Without presented credentials (the authorization endpoint) the host decides
- * (`tokenEndpointAuthMethod`, default `client_secret_basic`: a confidential client).
+ * `code_verifier` (PKCE), or a client the host marks public (`tokenEndpointAuthMethod` → `none`). Without presented
+ * credentials or a grant type (the authorization endpoint) the host decides (`tokenEndpointAuthMethod`, default
+ * `client_secret_basic`: a confidential client).
  */
 const methodFor = (deps: ModelDeps, work: Work, client: ModelClient, secretAccepted: boolean): ClientAuthMethod => {
   const presented = work.facts.client;
-  if (presented === undefined || presented.clientId !== client.id) return deps.tokenEndpointAuthMethod(client);
+  const registered = deps.tokenEndpointAuthMethod(client);
+  if (presented === undefined || presented.clientId !== client.id) return registered;
   if (secretAccepted) return presented.method;
+  if (work.facts.grantType === undefined) return registered;
   const publicAllowed =
-    !authenticationRequired(deps, work.facts.grantType) || (work.facts.grantType === 'authorization_code' && work.facts.codeVerifier);
+    registered === 'none' || !authenticationRequired(deps, work.facts.grantType) || (work.facts.grantType === 'authorization_code' && work.facts.codeVerifier);
   return publicAllowed ? 'none' : 'client_secret_basic';
 };
 
