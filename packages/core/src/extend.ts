@@ -32,7 +32,7 @@ export type {
 } from './domain/records.js';
 export type { ClientAuthMethod, ClientSecretHash, PublicJwk } from './domain/client.js';
 export { clientSecretJwtKeyOf, decodeClientMetadata } from './codec/client-metadata.js';
-export { storeError } from './errors/store-error.js';
+export { fromStoreError, storeError } from './errors/store-error.js';
 
 // Pure lifecycle judgements and transitions (custom stores, fakes and model tests use them).
 export * as codeLifecycle from './lifecycle/authorization-code.js';
@@ -42,7 +42,10 @@ export * as deviceCodeLifecycle from './lifecycle/device-code.js';
 
 // HTTP values for adapters: response constructors and readers, the form parser.
 export { bodyText, contentTypeOf, empty, html, json, noStore, redirect, text, type HtmlResponse, type JsonResponse } from './http/http-response.js';
-export { readFormBody } from './http/form-urlencoded.js';
+export { decodeFormComponent, parseFormText, readFormBody } from './http/form-urlencoded.js';
+export { utf8Decode } from './http/encoding.js';
+export { renderError } from './endpoints/render-error.js';
+export { appendQuery } from './endpoints/authorization-response.js';
 
 // Errors.
 export { oauthError, oauthErrorStatus } from './errors/oauth-error.js';
@@ -66,4 +69,4 @@ export type { Jwk, JwkSet, KeySet, SigningAlg, SigningKey, SignOptions } from '.
 export { signingAlgs } from './ports/keys.js';
 export { privateJwkMembers, publicPart, publishedJwks, rotate as rotateKeySet } from './keys/lifecycle.js';
 export { defaultSigningAlgorithms, joseSigner, keyringSigner, type JwsHeader, type JwsSigningFunction, type Keyring, type KeyringOptions } from './keys/jose-signer.js';
-export { verifyJws, type VerifiedJws } from './keys/verify.js';
+export { looksLikeJws, verifyJws, type VerifiedJws } from './keys/verify.js';

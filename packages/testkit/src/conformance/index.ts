@@ -1,7 +1,7 @@
 export { fakeAuthorizationServer, fakeServerConfig, fakeBearerToken } from './fake-server.js';
 export type { EchoBody } from './fake-server.js';
 export { runHttpConformance } from './suite.js';
-export type { ConformanceOptions } from './suite.js';
+export type { ConformanceCheck, ConformanceOptions } from './suite.js';
 export { mountedOn } from './mount.js';
 export type { Mount, Mounted } from './mount.js';
 export type { SuiteContext } from './context.js';

@@ -10,7 +10,15 @@ import { jwtBearerGrantChecks } from './jwt-bearer-grant.js';
 import { tokenExchangeChecks } from './token-exchange.js';
 import { passwordGrantChecks } from './password-grant.js';
 
+/**
+ * Checks a server may leave out when it does not offer the feature (e.g. a server over a store that has no device
+ * codes or client keys). Everything else always runs.
+ */
+export type ConformanceCheck = 'device' | 'private_key_jwt' | 'client_secret_jwt' | 'jwt_bearer' | 'token_exchange' | 'password' | 'generated';
+
 export interface ConformanceOptions {
+  /** Checks to skip (reported as skipped, never silently passed). Default: none. */
+  readonly skip?: readonly ConformanceCheck[];
   /** Generated requests per endpoint (default 2000). */
   readonly generatedRuns?: number;
 }
@@ -21,6 +29,7 @@ export interface ConformanceOptions {
  * agree with the core (and so with each other) on status, the headers that matter and the body.
  */
 export const runHttpConformance = (name: string, mount: Mount, makeServer: () => Promise<ConformanceServer>, options: ConformanceOptions = {}): void => {
+  const skipped = new Set(options.skip ?? []);
   describe(`${name}: HTTP conformance`, () => {
     let ctx: SuiteContext;
     let mounted: Mounted;
@@ -122,7 +131,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
     });
 
     describe('device authorization (RFC 8628)', () => {
-      it('issues device and user codes (no-store); the first poll is authorization_pending', async () => {
+      it.skipIf(skipped.has('device'))('issues device and user codes (no-store); the first poll is authorization_pending', async () => {
         const o = await http({ method: 'POST', path: routes().deviceAuthorization, headers: { ...formHeaders, authorization: confidentialAuth() }, body: form({ scope: 'read' }) });
         expect(o.status).toBe(200);
         expectNoStore(o);
@@ -269,12 +278,12 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
       });
     });
 
-    deviceGrantChecks(() => ctx);
-    jwtClientAuthChecks(() => ctx);
-    jwtBearerGrantChecks(() => ctx);
-    tokenExchangeChecks(() => ctx);
-    passwordGrantChecks(() => ctx);
+    describe.skipIf(skipped.has('device'))('device grant', () => deviceGrantChecks(() => ctx));
+    describe.skipIf(skipped.has('private_key_jwt') || skipped.has('client_secret_jwt'))('JWT client authentication', () => jwtClientAuthChecks(() => ctx));
+    describe.skipIf(skipped.has('jwt_bearer'))('JWT bearer grant', () => jwtBearerGrantChecks(() => ctx));
+    describe.skipIf(skipped.has('token_exchange'))('token exchange', () => tokenExchangeChecks(() => ctx));
+    describe.skipIf(skipped.has('password'))('password grant', () => passwordGrantChecks(() => ctx));
 
-    generatedRequests(() => ctx, options.generatedRuns ?? 2000);
+    if (!skipped.has('generated')) generatedRequests(() => ctx, options.generatedRuns ?? 2000);
   });
 };
