@@ -86,7 +86,7 @@ describe('options and optional model functions', () => {
 
   it('requireClientAuthentication { password: false } lets a client omit its secret for that grant only', async () => {
     const { server } = setup({}, {}, { requireClientAuthentication: { password: false } });
-    const params = { grant_type: 'password', username: 'bob', password: seed.more.user.password, scope: 'read', client_id: seed.more.passwordClient.clientId };
+    const params = { grant_type: 'password', username: 'bob', password: seed.grants.user.password, scope: 'read', client_id: seed.grants.passwordClient.clientId };
     expect((await server.handle(tokenRequest(server, params))).status).toBe(200);
     const strict = setup().server;
     expect(bodyOf(await strict.handle(tokenRequest(strict, params)))['error']).toBe('invalid_client');

@@ -17,7 +17,7 @@ const switched = new URL('app.grantor.generated.mjs', appDir);
 
 const seed = conformanceSeed;
 const confidential = basic(seed.confidential.clientId, seed.confidential.secret);
-const passwordClient = basic(seed.more.passwordClient.clientId, seed.more.passwordClient.secret);
+const passwordClient = basic(seed.grants.passwordClient.clientId, seed.grants.passwordClient.secret);
 
 interface Outcome {
   readonly step: string;
@@ -87,7 +87,7 @@ const scenario = async (baseUrl: string): Promise<readonly Outcome[]> => {
   await call('authorize denied', `/oauth/authorize?${authorizeQuery({ allowed: 'false' })}`, { headers: { 'x-user': 'bob' } });
   await call('authorize without state', `/oauth/authorize?${authorizeQuery({ state: '' })}`, { headers: { 'x-user': 'bob' } });
   await call('authorize bad scope', `/oauth/authorize?${authorizeQuery({ scope: 'admin' })}`, { headers: { 'x-user': 'bob' } });
-  await call('password', '/oauth/token', form({ grant_type: 'password', username: 'Bob', password: seed.more.user.password, scope: 'read' }, passwordClient));
+  await call('password', '/oauth/token', form({ grant_type: 'password', username: 'Bob', password: seed.grants.user.password, scope: 'read' }, passwordClient));
   await call('password wrong', '/oauth/token', form({ grant_type: 'password', username: 'Bob', password: 'nope', scope: 'read' }, passwordClient));
   return outcomes;
 };

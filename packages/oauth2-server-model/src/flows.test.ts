@@ -57,8 +57,8 @@ describe.each([
 
   it('password grant through getUser (case-insensitive username in this model); a wrong password is invalid_grant', async () => {
     const { server } = setup(style);
-    const auth = basic(seed.more.passwordClient.clientId, seed.more.passwordClient.secret);
-    const ok = await server.handle(tokenRequest(server, { grant_type: 'password', username: 'bob', password: seed.more.user.password, scope: 'read' }, auth));
+    const auth = basic(seed.grants.passwordClient.clientId, seed.grants.passwordClient.secret);
+    const ok = await server.handle(tokenRequest(server, { grant_type: 'password', username: 'bob', password: seed.grants.user.password, scope: 'read' }, auth));
     expect(ok.status, JSON.stringify(ok)).toBe(200);
     const bad = await server.handle(tokenRequest(server, { grant_type: 'password', username: 'bob', password: 'nope', scope: 'read' }, auth));
     expect(bodyOf(bad)['error']).toBe('invalid_grant');

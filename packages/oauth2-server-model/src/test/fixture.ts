@@ -14,10 +14,10 @@ export const seedClients = (seed = conformanceSeed): readonly SeedClient[] => [
   },
   { id: seed.postClient.clientId, secret: seed.postClient.secret, redirectUris: [], grants: ['client_credentials'], scopes: ['read', 'write'] },
   { id: seed.publicClient.clientId, redirectUris: [seed.publicClient.redirectUri], grants: ['authorization_code', 'refresh_token'], scopes: ['openid', 'offline_access', 'read'] },
-  { id: seed.more.passwordClient.clientId, secret: seed.more.passwordClient.secret, redirectUris: [], grants: ['password', 'refresh_token'], scopes: ['read'] },
+  { id: seed.grants.passwordClient.clientId, secret: seed.grants.passwordClient.secret, redirectUris: [], grants: ['password', 'refresh_token'], scopes: ['read'] },
 ];
 
-export const seedUsers = (seed = conformanceSeed): readonly SeedUser[] => [{ id: seed.more.user.subject, username: seed.more.user.username, password: seed.more.user.password }];
+export const seedUsers = (seed = conformanceSeed): readonly SeedUser[] => [{ id: seed.grants.user.subject, username: seed.grants.user.username, password: seed.grants.user.password }];
 
 export const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
