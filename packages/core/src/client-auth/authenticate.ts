@@ -87,7 +87,7 @@ export const authenticateClient =
       TE.flatMap((presented) =>
         pipe(
           TE.fromEither(presentedClientId(presented)),
-          TE.flatMap((clientId) => pipe(ctx.ports.clients.find(clientId), TE.mapLeft(fromStoreError))),
+          TE.flatMap((clientId) => pipe(ctx.ports.clients.find(clientId), TE.mapError(fromStoreError))),
           TE.flatMap(
             O.match(
               () => TE.left(failure(presented, ctx, 'unknown client')),
@@ -159,7 +159,7 @@ const assertionKey = (client: Client, ports: ClientAuthPorts): TaskEither<OAuthE
   if (source === undefined) return TE.left(invalidClient('Client authentication failed.', 'client_secret_jwt needs the clientSecretJwtKeys port'));
   return pipe(
     source.secretFor(client),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap(
       O.match(
         () => TE.left(invalidClient('Client authentication failed.', `no clear secret for ${client.clientId}`)),

@@ -84,8 +84,8 @@ const audienceOf = (aud: unknown): readonly string[] | undefined =>
 const verifyHint = (deps: EndSessionPorts, token: string): TE.TaskEither<OAuthError, Hint> =>
   pipe(
     deps.signer.publicJwks(),
-    TE.mapLeft(fromStoreError),
-    TE.flatMap((jwks) => pipe(verifyJws(token, jwks), TE.mapLeft(badHint))),
+    TE.mapError(fromStoreError),
+    TE.flatMap((jwks) => pipe(verifyJws(token, jwks), TE.mapError(badHint))),
     TE.flatMap(({ header, payload }) => {
       const typ = header['typ'];
       if (typeof typ === 'string' && typ.toLowerCase() !== 'jwt') return TE.left(badHint(`typ ${typ}`));
@@ -117,7 +117,7 @@ const clientOf = (deps: EndSessionPorts, params: LogoutParams, hint: Hint | unde
   if (clientId === undefined) return TE.right(undefined);
   return pipe(
     deps.clients.find(clientId),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap(O.match(() => TE.left(invalidRequest('The client is not known to this server.', `unknown client ${clientId}`)), (c) => TE.right<OAuthError, Client | undefined>(c))),
   );
 };
@@ -159,7 +159,7 @@ const endHostSession = (deps: EndSessionPorts, req: HttpRequest, logout: Logout)
   return pipe(
     TE.of(undefined),
     TE.flatMap(() => sessions.endSession(logout.hint?.subject, logout.client?.clientId, { request: req, ...optional('sessionId', logout.hint?.sessionId) })),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.map(() => logout),
   );
 };

@@ -132,7 +132,7 @@ export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
       TE.bind('body', ({ form, caller, token }) =>
         pipe(
           findPresentedToken(deps, token, form['token_type_hint']),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.flatMap(O.match(() => TE.right(inactive), (found) => describe(deps, found, caller, now))),
         ),
       ),

@@ -60,7 +60,7 @@ export const revocationRoute = (deps: RevocationPorts): Route => ({
         pipe(
           findPresentedToken(deps, token, form['token_type_hint']),
           TE.flatMap(O.match(() => TE.right(undefined), (found) => revoke(deps, found, caller, now))),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
         ),
       ),
     )();

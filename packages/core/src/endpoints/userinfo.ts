@@ -50,7 +50,7 @@ export const idTokenUserClaims =
       ? TE.right({})
       : pipe(
           source.claims(ctx.subject),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.map(
             O.match(
               (): Claims => ({}),

@@ -42,7 +42,7 @@ export const rejectWithEffects = <A>(rejection: Rejection, ports: GrantRevocatio
       return pipe(
         ports.refreshTokens.revokeGrant(effect.grantId, now),
         TE.flatMap(() => ports.accessTokens.revokeGrant(effect.grantId, now)),
-        TE.mapLeft(fromStoreError),
+        TE.mapError(fromStoreError),
       );
     }),
     TE.flatMap(() => TE.left(rejection.error)),

@@ -43,10 +43,10 @@ export const signIdToken =
     const alg = options.alg ?? 'RS256';
     return pipe(
       TE.Do,
-      TE.bind('atHash', () => pipe(leftHalfHash(req.accessToken, alg), TE.mapLeft(fromStoreError))),
+      TE.bind('atHash', () => pipe(leftHalfHash(req.accessToken, alg), TE.mapError(fromStoreError))),
       TE.bind('extra', () =>
         runHook(hooks.idToken, { client: req.client, grantType: req.grantType, subject: req.subject, scope: req.scope }),
       ),
-      TE.flatMap(({ atHash, extra }) => pipe(signer.sign(idTokenClaims(config.issuer, req, atHash, extra), { alg, typ: 'JWT' }), TE.mapLeft(fromStoreError))),
+      TE.flatMap(({ atHash, extra }) => pipe(signer.sign(idTokenClaims(config.issuer, req, atHash, extra), { alg, typ: 'JWT' }), TE.mapError(fromStoreError))),
     );
   };

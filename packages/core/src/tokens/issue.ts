@@ -135,12 +135,12 @@ const accessTokenWith = (
   if (format === 'opaque') {
     const token = ports.random.token(32);
     const record: AccessTokenRecord = { id: ports.secrets.hash(token), ...base };
-    return pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })));
+    return pipe(ports.accessTokens.save(record), TE.mapError(fromStoreError), TE.map(() => ({ token, expiresIn })));
   }
   const record: AccessTokenRecord = { id: ports.random.token(16), ...base };
   return pipe(
     ports.tokens.accessToken(record, facts.client),
-    TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })))),
+    TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapError(fromStoreError), TE.map(() => ({ token, expiresIn })))),
   );
 };
 
@@ -166,7 +166,7 @@ const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): Task
     issuedAt: now,
     expiresAt: now + lifetimeOf(config, facts.client, 'refreshToken'),
   };
-  return pipe(store.save(record), TE.mapLeft(fromStoreError), TE.map(() => token));
+  return pipe(store.save(record), TE.mapError(fromStoreError), TE.map(() => token));
 };
 
 /** OpenID Connect Core §3.1.3.3: an `id_token` accompanies the tokens of an `openid` request. */

@@ -52,4 +52,4 @@ export const jwtAccessTokenClaims = (config: ServerConfig, record: AccessTokenRe
 export const signJwtAccessToken =
   (config: ServerConfig, signer: Signer, options: JwtAccessTokenOptions = {}) =>
   (record: AccessTokenRecord, _client: Client): TaskEither<OAuthError, string> =>
-    pipe(signer.sign(jwtAccessTokenClaims(config, record, options), { alg: options.alg ?? 'RS256', typ: accessTokenJwtType }), TE.mapLeft(fromStoreError));
+    pipe(signer.sign(jwtAccessTokenClaims(config, record, options), { alg: options.alg ?? 'RS256', typ: accessTokenJwtType }), TE.mapError(fromStoreError));

@@ -59,7 +59,7 @@ export const handleAuthorizationCode =
     }
     return pipe(
       ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now),
-      TE.mapLeft(fromStoreError),
+      TE.mapError(fromStoreError),
       TE.flatMap((outcome) =>
         pipe(
           judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash),

@@ -45,7 +45,7 @@ const throttle = (ports: PasswordGrantPorts, keys: readonly string[], now: numbe
   pipe(
     keys,
     TE.traverseSeqArray((key) => ports.loginThrottle.hit(key, now)),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap((hits) =>
       hits.every((h) => h.allowed) ? TE.right(undefined) : TE.left(invalidGrant('Too many login attempts; try again later.', `login throttled: ${keys.join(', ')}`)),
     ),
@@ -69,7 +69,7 @@ export const handlePassword =
       TE.bind('user', () =>
         pipe(
           ports.passwords.verify(params.username, params.password),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.flatMap(
             O.match(
               () => TE.left<OAuthError, { readonly subject: string }>(invalidGrant('The username or password is incorrect.', 'bad resource owner credentials')),

@@ -36,7 +36,7 @@ export const handleRefreshToken =
       TE.flatMap((scope) =>
         pipe(
           ports.refreshTokens.find(presentedHash),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.flatMap((found) =>
             pipe(
               judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace),
@@ -45,7 +45,7 @@ export const handleRefreshToken =
                 const successor = successorOf(record, { tokenHash: ports.secrets.hash(next), scope: nextScope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') });
                 return pipe(
                   ports.refreshTokens.rotate(presentedHash, successor, now),
-                  TE.mapLeft(fromStoreError),
+                  TE.mapError(fromStoreError),
                   TE.flatMap((outcome) =>
                     pipe(
                       judgeRotateOutcome(outcome, now, grace),
