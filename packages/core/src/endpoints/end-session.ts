@@ -17,7 +17,7 @@ import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { appendQuery } from './authorization-response.js';
 import { errorPage } from './error-page.js';
-import { guarded, logError } from './render-error.js';
+import { logError } from './render-error.js';
 
 export interface EndSessionPorts {
   readonly config: ServerConfig;
@@ -203,11 +203,7 @@ const logoutErrorPage = (error: OAuthError): HttpResponse =>
 export const endSessionRoute = (deps: EndSessionPorts): Route => ({
   path: deps.config.routes.endSession,
   methods: ['GET', 'POST'],
-  handle: guarded(deps.logger, 'end_session', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'POST') {
-      const page = errorPage(405, 'method_not_allowed', 'The method is not allowed; use GET or POST.', 'Go back to the application and sign out again.');
-      return { ...page, headers: { ...page.headers, allow: 'GET, POST' } };
-    }
+  handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const outcome = await pipe(
       validate(deps, req),
       TE.flatMap((logout) => endHostSession(deps, req, logout)),
@@ -215,5 +211,5 @@ export const endSessionRoute = (deps: EndSessionPorts): Route => ({
     if (E.isRight(outcome)) return answer(outcome.right);
     logError(deps.logger, 'end_session', outcome.left);
     return logoutErrorPage(outcome.left);
-  }),
+  },
 });

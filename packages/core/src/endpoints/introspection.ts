@@ -16,7 +16,7 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import { runHook, type ClaimHooks } from '../tokens/claim-hooks.js';
 import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 export interface IntrospectionPorts extends TokenLookupPorts {
   readonly clock: Clock;
@@ -113,13 +113,12 @@ const describe = (deps: IntrospectionPorts, found: FoundToken, caller: Authentic
  * token scanning); `token` is required (`invalid_request`), `token_type_hint` only orders the lookup. Expired,
  * revoked, rotated, unknown and other clients' tokens all answer exactly `{"active": false}`. With
  * `Accept: application/token-introspection+jwt` the answer is an RFC 9701 signed JWT (errors stay RFC 6749 §5.2
- * JSON). Never rejects.
+ * JSON).
  */
 export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
   path: deps.config.routes.introspection,
   methods: ['POST'],
-  handle: guarded(deps.logger, 'introspection', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') return failWith(deps.logger, 'introspection', methodNotAllowed(['POST']));
+  handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const now = deps.clock.now();
     const result = await pipe(
       TE.fromEither(readFormBody(req)),
@@ -141,5 +140,5 @@ export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
       ),
     )();
     return E.isLeft(result) ? failWith(deps.logger, 'introspection', result.left) : result.right;
-  }),
+  },
 });

@@ -37,7 +37,7 @@ export const methodNotAllowed = (allowed: readonly string[]): OAuthError =>
 
 /**
  * Last-resort guard: runs `handle` and turns any rejection or throw (a bug, a misbehaving port) into a logged
- * `server_error` 500 without stack traces. Every endpoint's Promise goes through it, so it never rejects.
+ * `server_error` 500 without stack traces. The route table puts every route behind it once, so no route rejects.
  */
 export const guarded =
   <A extends unknown[]>(logger: Logger, endpoint: string, handle: (...args: A) => Promise<HttpResponse>) =>

@@ -43,7 +43,7 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
   const tokens = tokenSide(config, ports);
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
-  const discovery = discoveryRoutes(config, ports.logger, () => ({
+  const discovery = discoveryRoutes(config, () => ({
     idTokenSigningAlgs: ports.signer.algorithms(),
     introspectionSigningAlgs: [introspectionSigningAlg({ signer: ports.signer })],
     hasRoute: (path) => paths.has(path),
