@@ -4,7 +4,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { AuthenticatedClient, Client } from '../domain/client.js';
 import type { DeviceCodeRecord } from '../domain/records.js';
 import { formatScope, isSubset, parseScope, scopeDifference } from '../domain/scope.js';
-import { oauthError, serverError, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
+import { oauthError, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
@@ -17,7 +17,7 @@ import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/index.js';
 import { appendQuery } from './authorization-response.js';
-import { failWith, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 const endpoint = 'device_authorization';
 
@@ -106,27 +106,14 @@ const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPor
 export const handleDeviceAuthorization =
   (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports)) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') return failWith(ports.logger, endpoint, methodNotAllowed(['POST']));
-    try {
-      const result = await pipe(
-        TE.fromEither(readFormBody(req)),
-        TE.flatMap((form) =>
-          pipe(
-            authenticate(req, form),
-            TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)),
-            TE.flatMap((client) =>
-              pipe(
-                TE.fromEither(requestedScope(client, form)),
-                TE.flatMap((scope) => createAuthorization(config, ports, client, scope)),
-              ),
-            ),
-          ),
-        ),
-      )();
-      return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);
-    } catch (cause) {
-      return failWith(ports.logger, endpoint, serverError('device authorization threw', cause));
-    }
+    const result = await pipe(
+      TE.fromEither(readFormBody(req)),
+      TE.bindTo('form'),
+      TE.bind('client', ({ form }) => pipe(authenticate(req, form), TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)))),
+      TE.bind('scope', ({ form, client }) => TE.fromEither(requestedScope(client, form))),
+      TE.flatMap(({ client, scope }) => createAuthorization(config, ports, client, scope)),
+    )();
+    return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);
   };
 
 /** The device authorization endpoint as a route (POST at `config.routes.deviceAuthorization`). */

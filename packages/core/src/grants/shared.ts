@@ -47,3 +47,13 @@ export const rejectWithEffects = <A>(rejection: Rejection, ports: GrantRevocatio
     }),
     TE.flatMap(() => TE.left(rejection.error)),
   );
+
+/**
+ * A lifecycle judgement as a task: its value, or its rejection enforced (`rejectWithEffects`: the revocations it asks
+ * for, then its error).
+ */
+export const enforce = <A>(judgement: E.Either<Rejection, A>, ports: GrantRevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
+  pipe(
+    judgement,
+    E.match((rejection) => rejectWithEffects<A>(rejection, ports, now), (value) => TE.right(value)),
+  );

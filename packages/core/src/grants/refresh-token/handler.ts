@@ -10,7 +10,7 @@ import { judgeRefreshPresentation, judgeRotateOutcome, successorOf } from '../..
 import type { RefreshTokenStore } from '../../ports/stores.js';
 import { issueTokens, lifetimeOf, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { rejectWithEffects, requestedScope } from '../shared.js';
+import { enforce, requestedScope } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
 
 /** The ports the `refresh_token` grant uses. */
@@ -33,34 +33,17 @@ export const handleRefreshToken =
     const presentedHash = ports.secrets.hash(params.refresh_token);
     return pipe(
       TE.fromEither(params.scope === undefined ? E.right(undefined) : requestedScope(params.scope, client, [])),
-      TE.flatMap((scope) =>
-        pipe(
-          ports.refreshTokens.find(presentedHash),
-          TE.mapError(fromStoreError),
-          TE.flatMap((found) =>
-            pipe(
-              judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace),
-              E.match((rejection) => rejectWithEffects<{ readonly next: string; readonly successor: ReturnType<typeof successorOf> }>(rejection, ports, now), ({ record, scope: nextScope }) => {
-                const next = ports.random.token(32);
-                const successor = successorOf(record, { tokenHash: ports.secrets.hash(next), scope: nextScope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') });
-                return pipe(
-                  ports.refreshTokens.rotate(presentedHash, successor, now),
-                  TE.mapError(fromStoreError),
-                  TE.flatMap((outcome) =>
-                    pipe(
-                      judgeRotateOutcome(outcome, now, grace),
-                      E.match(
-                        (rejection) => rejectWithEffects<{ readonly next: string; readonly successor: typeof successor }>(rejection, ports, now),
-                        () => TE.right({ next, successor }),
-                      ),
-                    ),
-                  ),
-                );
-              }),
-            ),
-          ),
-        ),
+      TE.bindTo('scope'),
+      TE.bind('found', () => pipe(ports.refreshTokens.find(presentedHash), TE.mapError(fromStoreError))),
+      TE.bind('presented', ({ scope, found }) =>
+        enforce(judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace), ports, now),
       ),
+      TE.let('next', () => ports.random.token(32)),
+      TE.let('successor', ({ presented, next }) =>
+        successorOf(presented.record, { tokenHash: ports.secrets.hash(next), scope: presented.scope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') }),
+      ),
+      TE.bind('outcome', ({ successor }) => pipe(ports.refreshTokens.rotate(presentedHash, successor, now), TE.mapError(fromStoreError))),
+      TE.tap(({ outcome }) => enforce(judgeRotateOutcome(outcome, now, grace), ports, now)),
       TE.flatMap(({ next, successor }) =>
         issueTokens({
           client,
