@@ -3,13 +3,12 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
-import type { Scope } from '../../domain/scope.js';
+import { requestedScope, type Scope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import type { JwksFetcher } from '../../ports/jwks-fetcher.js';
 import type { ReplayCache } from '../../ports/stores.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { requestedScope } from '../shared.js';
 import { verifyGrantAssertion } from './assertion.js';
 import type { JwtBearerParams } from './codec.js';
 
@@ -32,7 +31,7 @@ const interactiveScopes: readonly string[] = ['openid', 'offline_access'];
  */
 export const jwtBearerScope = (raw: string | undefined, client: Client): E.Either<OAuthError, Scope> =>
   pipe(
-    requestedScope(raw, client, client.scope.filter((s) => !interactiveScopes.includes(s))),
+    requestedScope(raw, client.scope, client.scope.filter((s) => !interactiveScopes.includes(s))),
     E.flatMap((scope) =>
       scope.some((s) => interactiveScopes.includes(s))
         ? E.left(invalidScope('The openid and offline_access scopes cannot be granted from an assertion.'))

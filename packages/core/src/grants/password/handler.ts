@@ -13,12 +13,12 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient } from '../../domain/client.js';
+import { requestedScope } from '../../domain/scope.js';
 import { invalidGrant, type OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
 import type { LoginThrottle, PasswordVerifier } from '../../ports/password.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { requestedScope } from '../shared.js';
 import type { PasswordParams } from './codec.js';
 
 /** RFC 6749 §4.3.2 grant type. */
@@ -63,7 +63,7 @@ export const handlePassword =
     const { client } = authenticated;
     const { ports, now } = ctx;
     return pipe(
-      TE.fromEither(requestedScope(params.scope, client, client.scope)),
+      TE.fromEither(requestedScope(params.scope, client.scope, client.scope)),
       TE.tap(() => throttle(ports, throttleKeys(params.username, ctx.request.remoteAddress), now)),
       TE.bindTo('scope'),
       TE.bind('user', () =>

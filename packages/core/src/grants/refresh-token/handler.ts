@@ -1,16 +1,16 @@
-import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as O from 'fp-ts/lib/Option.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient } from '../../domain/client.js';
+import { requestedScope } from '../../domain/scope.js';
 import type { OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
 import { judgeRefreshPresentation, judgeRotateOutcome, successorOf } from '../../lifecycle/refresh-family.js';
 import type { RefreshTokenStore } from '../../ports/stores.js';
 import { issueTokens, lifetimeOf, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { enforce, requestedScope } from '../shared.js';
+import { enforce } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
 
 /** The ports the `refresh_token` grant uses. */
@@ -32,7 +32,7 @@ export const handleRefreshToken =
     const grace = config.refreshTokens.reuseGraceSeconds;
     const presentedHash = ports.secrets.hash(params.refresh_token);
     return pipe(
-      TE.fromEither(params.scope === undefined ? E.right(undefined) : requestedScope(params.scope, client, [])),
+      TE.fromEither(requestedScope(params.scope, client.scope, undefined)),
       TE.bindTo('scope'),
       TE.bind('found', () => pipe(ports.refreshTokens.find(presentedHash), TE.mapError(fromStoreError))),
       TE.bind('presented', ({ scope, found }) =>
