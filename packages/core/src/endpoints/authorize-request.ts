@@ -6,6 +6,7 @@ import { requestedScope } from '../domain/scope.js';
 import { fatalAuthorizeError, invalidRequest, oauthError, unauthorizedClient, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { decodeFormComponent } from '../http/form-urlencoded.js';
+import { optional } from '../domain/optional.js';
 
 /** Raw request parameters, each name with every value it was sent with (empty values dropped). */
 export type MultiParams = Readonly<Record<string, readonly string[]>>;
@@ -159,7 +160,6 @@ export const validateAuthorizeRequest = (
     E.bind('prompt', () => parsePrompt(p('prompt'))),
     E.bind('maxAge', () => parseMaxAge(p('max_age'))),
     E.map(({ scope, pkce, prompt, maxAge }) => {
-      const optional = (key: keyof AuthorizeRequest, value: string | number | PkceChallenge | undefined) => (value === undefined ? {} : { [key]: value });
       return {
         client,
         redirectUri,

@@ -24,6 +24,7 @@ import {
 } from './authorize-request.js';
 import { errorRedirect } from './authorization-response.js';
 import { authorizeErrorPage } from './error-page.js';
+import { optional } from '../domain/optional.js';
 
 /** The ports the authorization endpoint uses. */
 export interface AuthorizePorts {
@@ -84,13 +85,13 @@ const interactionRecord = (config: ServerConfig, id: string, now: number, r: Aut
     responseMode: 'query',
     createdAt,
     expiresAt: createdAt + config.lifetimes.interaction,
-    ...(r.state === undefined ? {} : { state: r.state }),
-    ...(r.pkce === undefined ? {} : { pkce: r.pkce }),
-    ...(r.nonce === undefined ? {} : { nonce: r.nonce }),
-    ...(r.maxAge === undefined ? {} : { maxAge: r.maxAge }),
-    ...(r.loginHint === undefined ? {} : { loginHint: r.loginHint }),
-    ...(r.uiLocales === undefined ? {} : { uiLocales: r.uiLocales }),
-    ...(r.claims === undefined ? {} : { claims: r.claims }),
+    ...optional('state', r.state),
+    ...optional('pkce', r.pkce),
+    ...optional('nonce', r.nonce),
+    ...optional('maxAge', r.maxAge),
+    ...optional('loginHint', r.loginHint),
+    ...optional('uiLocales', r.uiLocales),
+    ...optional('claims', r.claims),
   };
 };
 
@@ -140,7 +141,7 @@ const render = (config: ServerConfig, logger: Logger, failure: Failure): HttpRes
   const { error } = failure;
   if (error.detail !== undefined || error.code === 'server_error' || error.code === 'temporarily_unavailable') {
     logger.log(error.code === 'server_error' ? 'error' : 'info', `authorization request refused: ${error.code}`, {
-      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      ...optional('detail', error.detail),
       ...('cause' in error && error.cause !== undefined ? { cause: error.cause } : {}),
     });
   }

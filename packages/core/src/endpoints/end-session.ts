@@ -18,6 +18,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { appendQuery } from './authorization-response.js';
 import { errorPage } from './error-page.js';
 import { logError } from './render-error.js';
+import { optional } from '../domain/optional.js';
 
 export interface EndSessionPorts {
   readonly config: ServerConfig;
@@ -52,8 +53,6 @@ interface Logout {
   readonly redirectTo?: string;
   readonly state?: string;
 }
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /**
  * RP-Initiated Logout 1.0 §2: the RP sends the logout request with GET (query) or POST (form-serialised body, which

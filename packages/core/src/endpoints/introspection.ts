@@ -17,6 +17,7 @@ import type { Route } from '../http/route.js';
 import { runHook, type ClaimHooks } from '../tokens/claim-hooks.js';
 import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
 import { failWith } from './render-error.js';
+import { optional } from '../domain/optional.js';
 
 export interface IntrospectionPorts extends TokenLookupPorts {
   readonly clock: Clock;
@@ -70,8 +71,6 @@ const jwtResponse = (deps: IntrospectionPorts, caller: AuthenticatedClient, now:
 
 /** RFC 7662 §2.2: "If the introspection call is properly authorized but the token is not active … `{"active": false}`". */
 export const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: false });
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /**
  * RFC 7662 §2.2 response for a found token: active only while usable and only to the client it was issued to (an

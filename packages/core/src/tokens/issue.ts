@@ -29,6 +29,7 @@ import type { GrantContext, TokenResponse } from '../grants/grant.js';
 import type { Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { optional } from '../domain/optional.js';
 
 /** What the `idToken` hook is given (OpenID Connect Core §2, §3.1.3.6). */
 export interface IdTokenRequest {
@@ -98,8 +99,6 @@ export const lifetimeOf = (config: ServerConfig, client: Client, which: keyof To
 /** True when refresh tokens may be issued to `client` at all (RFC 6749 §1.5: the grant must be enabled for it). */
 export const mayIssueRefreshToken = (config: ServerConfig, client: Client): boolean =>
   client.grantTypes.includes('refresh_token') && config.grantTypes.includes('refresh_token');
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /** RFC 6749 §1.4 / RFC 9068: mints, stores and returns an access token (opaque or JWT). */
 const accessToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {

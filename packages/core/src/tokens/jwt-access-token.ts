@@ -9,6 +9,7 @@ import { fromStoreError } from '../errors/store-error.js';
 import type { Signer, SigningAlg } from '../ports/keys.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Claims } from './claim-hooks.js';
+import { optional } from '../domain/optional.js';
 
 /** RFC 9068 §2.1 media type of JWT access tokens (`typ` header). */
 export const accessTokenJwtType = 'at+jwt';
@@ -22,8 +23,6 @@ export interface JwtAccessTokenOptions {
    */
   readonly defaultAudience?: string | readonly string[];
 }
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 const audienceOf = (config: ServerConfig, record: AccessTokenRecord, options: JwtAccessTokenOptions): string | readonly string[] => {
   const aud = record.audience !== undefined && record.audience.length > 0 ? record.audience : options.defaultAudience ?? config.issuer;

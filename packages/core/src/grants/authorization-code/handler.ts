@@ -11,14 +11,13 @@ import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import { enforce } from '../shared.js';
 import { isCodeVerifier, type AuthorizationCodeParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** The ports the `authorization_code` grant uses. */
 export type AuthorizationCodePorts = IssuePorts & {
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly refreshTokens: RefreshTokenStore;
 };
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /**
  * Issues the tokens of a redeemed code. Defence in depth (OAuth 2.1 §4.1.1, RFC 9700 §2.1.1): a code issued without

@@ -11,6 +11,7 @@ import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import { verifyGrantAssertion } from './assertion.js';
 import type { JwtBearerParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** RFC 7523 §2.1 grant type. */
 export const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -55,7 +56,7 @@ export const handleJwtBearer =
           config: ctx.config,
           replay: ctx.ports.replay,
           now: ctx.now,
-          ...(ctx.ports.jwksFetcher === undefined ? {} : { jwksFetcher: ctx.ports.jwksFetcher }),
+          ...optional('jwksFetcher', ctx.ports.jwksFetcher),
         }),),
       TE.flatMap(({ scope, assertion }) =>
         issueTokens({

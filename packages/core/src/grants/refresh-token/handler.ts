@@ -12,6 +12,7 @@ import { issueTokens, lifetimeOf, type IssuePorts } from '../../tokens/issue.js'
 import type { GrantContext, TokenResponse } from '../grant.js';
 import { enforce } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** The ports the `refresh_token` grant uses. */
 export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
@@ -52,7 +53,7 @@ export const handleRefreshToken =
           subject: successor.subject,
           scope: successor.scope,
           refresh: { _tag: 'Rotated', token: next },
-          ...(successor.authTime === undefined ? {} : { authTime: successor.authTime }),
+          ...optional('authTime', successor.authTime),
         })(ctx),
       ),
     );

@@ -13,6 +13,7 @@ import type { TokenExchangeParams } from './codec.js';
 import { defaultTokenExchangePolicy, type TokenExchangeDecision, type TokenExchangePolicy } from './policy.js';
 import { resolvePresentedToken } from './presented-token.js';
 import { tokenExchangeGrantType, tokenTypes } from './token-types.js';
+import { optional } from '../../domain/optional.js';
 
 /**
  * The ports token exchange uses: token issuance (never a refresh token), the optional policy (default
@@ -95,7 +96,7 @@ export const handleTokenExchange =
   (ctx) => {
     const { client } = authenticated;
     const { ports, config, now } = ctx;
-    const deps = { config, secrets: ports.secrets, accessTokens: ports.accessTokens, ...(ports.signer === undefined ? {} : { signer: ports.signer }) };
+    const deps = { config, secrets: ports.secrets, accessTokens: ports.accessTokens, ...optional('signer', ports.signer) };
     const policy = ports.tokenExchangePolicy ?? defaultTokenExchangePolicy;
     return pipe(
       TE.fromEither(checkRequest(params)),
@@ -114,8 +115,8 @@ export const handleTokenExchange =
           policy.decide({
             client,
             subject,
-            ...(actor === undefined ? {} : { actor }),
-            ...(requestedScope === undefined ? {} : { requestedScope }),
+            ...optional('actor', actor),
+            ...optional('requestedScope', requestedScope),
             audience: params.audience === undefined ? [] : [params.audience],
             resource: params.resource === undefined ? [] : [params.resource],
           }),
@@ -128,8 +129,8 @@ export const handleTokenExchange =
           client,
           grantType: tokenExchangeGrantType,
           grantId: subject.grantId ?? ports.random.token(16),
-          ...(subject.subject === undefined ? {} : { subject: subject.subject }),
-          ...(subject.authTime === undefined ? {} : { authTime: subject.authTime }),
+          ...optional('subject', subject.subject),
+          ...optional('authTime', subject.authTime),
           scope: decision.scope,
           audience: decision.audience,
           ...(act === undefined ? {} : { extra: { act } }),
