@@ -1,6 +1,7 @@
-// Shared ESLint flat config. `pureCore` adds the import restriction that keeps Node built-ins and web
-// frameworks out of @grantor/core.
+// Shared ESLint flat config, with `grantor/fp-ts-dialect` (fp-ts-dialect.js) for every package. `pureCore` adds the
+// import restriction that keeps Node built-ins and web frameworks out of @grantor/core.
 import tseslint from 'typescript-eslint';
+import { fpTsDialect } from './fp-ts-dialect.js';
 
 const frameworkAndNode = [
   { group: ['node:*'], message: 'The core is pure: no Node built-ins. Add a port instead.' },
@@ -15,7 +16,10 @@ export function grantorEslint(dir, options = {}) {
     ...tseslint.configs.recommended,
     {
       languageOptions: { parserOptions: { tsconfigRootDir: dir } },
+      plugins: { grantor: fpTsDialect },
       rules: {
+        // One fp-ts dialect: the 2.14+ names (flatMap, tap, mapError, flatMapEither…), never their legacy aliases.
+        'grantor/fp-ts-dialect': 'error',
         '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
         '@typescript-eslint/consistent-type-imports': 'error',
         '@typescript-eslint/no-explicit-any': 'error',

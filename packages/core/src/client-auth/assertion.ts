@@ -89,7 +89,7 @@ export const verifyClientAssertion = (client: Client, assertion: string, key: As
           verifyWithClientKeys(key._tag === 'Jwks' ? { _tag: 'Inline', keys: key.keys as readonly PublicJwk[] } : key, (keys) =>
             jwtVerify(assertion, createLocalJWKSet({ keys: keys as unknown as JWK[] }), { ...options, algorithms: [...privateKeyJwtAlgorithms] }),
           ),
-          TE.mapLeft(keysFailure),
+          TE.mapError(keysFailure),
         );
   return pipe(
     verified,
@@ -105,7 +105,7 @@ export const verifyClientAssertion = (client: Client, assertion: string, key: As
       if (typeof jti !== 'string' || jti === '') return TE.left(invalidClient('The client assertion has no jti.', 'missing jti'));
       return pipe(
         check.replay.remember(`${client.clientId}:${jti}`, exp + config.assertions.clockSkewSeconds),
-        TE.mapLeft(fromStoreError),
+        TE.mapError(fromStoreError),
         TE.flatMap((fresh) => (fresh ? TE.right(undefined) : TE.left(invalidClient('The client assertion has already been used.', `jti replay ${jti}`)))),
       );
     }),

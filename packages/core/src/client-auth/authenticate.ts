@@ -17,6 +17,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { assertionClientId, verifyClientAssertion, type AssertionKey } from './assertion.js';
 import { clientKeysOf } from './client-keys.js';
 import { basicChallenge, invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
+import { optional } from '../domain/optional.js';
 
 /**
  * `client_secret_jwt` (RFC 7523 §2.2 with an HMAC key) needs the client's secret in clear, which Grantor never
@@ -87,7 +88,7 @@ export const authenticateClient =
       TE.flatMap((presented) =>
         pipe(
           TE.fromEither(presentedClientId(presented)),
-          TE.flatMap((clientId) => pipe(ctx.ports.clients.find(clientId), TE.mapLeft(fromStoreError))),
+          TE.flatMap((clientId) => pipe(ctx.ports.clients.find(clientId), TE.mapError(fromStoreError))),
           TE.flatMap(
             O.match(
               () => TE.left(failure(presented, ctx, 'unknown client')),
@@ -103,7 +104,7 @@ export const authenticateClient =
 const withChallenge = (error: OAuthError, realm: string): OAuthError =>
   error.code !== 'invalid_client' || error.headers?.['www-authenticate'] !== undefined
     ? error
-    : oauthError(error.code, error.description, { ...(error.detail === undefined ? {} : { detail: error.detail }), ...(error.cause === undefined ? {} : { cause: error.cause }), headers: { ...error.headers, ...basicChallenge(realm) } });
+    : oauthError(error.code, error.description, { ...optional('detail', error.detail), ...optional('cause', error.cause), headers: { ...error.headers, ...basicChallenge(realm) } });
 
 /** `invalid_client` with the Basic challenge when the client tried HTTP Basic (RFC 6749 §5.2). */
 const failure = (presented: PresentedCredentials, ctx: ClientAuthContext, detail: string): OAuthError =>
@@ -159,7 +160,7 @@ const assertionKey = (client: Client, ports: ClientAuthPorts): TaskEither<OAuthE
   if (source === undefined) return TE.left(invalidClient('Client authentication failed.', 'client_secret_jwt needs the clientSecretJwtKeys port'));
   return pipe(
     source.secretFor(client),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap(
       O.match(
         () => TE.left(invalidClient('Client authentication failed.', `no clear secret for ${client.clientId}`)),

@@ -47,7 +47,7 @@ const fetched = (source: Extract<ClientKeys, { _tag: 'Remote' }>, refresh: boole
   pipe(
     source.fetcher.fetch(source.uri, refresh ? { refresh: true } : {}),
     TE.map((set) => publicKeysOnly(Array.isArray(set.keys) ? set.keys : [])),
-    TE.mapLeft((error): ClientKeysFailure => ({ _tag: 'FetchFailed', error })),
+    TE.mapError((error): ClientKeysFailure => ({ _tag: 'FetchFailed', error })),
   );
 
 /**

@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Client, ClientAuthMethod, ClientSecretHash, PublicJwk } from '../domain/client.js';
 import { parseScope } from '../domain/scope.js';
 import { isAbsoluteHttpUrl } from './config.js';
+import { optional } from '../domain/optional.js';
 
 /** RFC 7591 §2 client metadata (the members Grantor reads; any other member is ignored). */
 export interface ClientMetadata {
@@ -33,7 +34,8 @@ const isNonEmptyString = (u: unknown): u is string => typeof u === 'string' && u
 
 type Check<A> = E.Either<string, A>;
 
-const optional = <A>(m: Readonly<Record<string, unknown>>, key: string, fallback: A, check: (u: unknown) => u is A, expected: string): Check<A> => {
+/** A metadata member that may be absent (`fallback`), else must pass `check`. */
+const memberOr = <A>(m: Readonly<Record<string, unknown>>, key: string, fallback: A, check: (u: unknown) => u is A, expected: string): Check<A> => {
   const v = m[key];
   if (v === undefined) return E.right(fallback);
   return check(v) ? E.right(v) : E.left(`${key}: must be ${expected}`);
@@ -59,38 +61,38 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
   return pipe(
     E.Do,
     E.bind('clientId', () => (isNonEmptyString(m['client_id']) ? E.right(m['client_id']) : E.left('client_id: must be a non-empty string'))),
-    E.bind('secret', () => optional<string | undefined>(m, 'client_secret', undefined, isNonEmptyString, 'a non-empty string')),
+    E.bind('secret', () => memberOr<string | undefined>(m, 'client_secret', undefined, isNonEmptyString, 'a non-empty string')),
     E.bind('secretExpiresAt', () =>
-      optional<number>(m, 'client_secret_expires_at', 0, (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0, 'a non-negative integer'),
+      memberOr<number>(m, 'client_secret_expires_at', 0, (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0, 'a non-negative integer'),
     ),
-    E.bind('clientName', () => optional<string | undefined>(m, 'client_name', undefined, isString, 'a string')),
+    E.bind('clientName', () => memberOr<string | undefined>(m, 'client_name', undefined, isString, 'a string')),
     E.bind('redirectUris', () =>
-      E.flatMap(optional<readonly string[]>(m, 'redirect_uris', [], stringArray, 'an array of URIs'), (uris) =>
+      E.flatMap(memberOr<readonly string[]>(m, 'redirect_uris', [], stringArray, 'an array of URIs'), (uris) =>
         uris.every(isRedirectUri) ? E.right(uris) : E.left('redirect_uris: every entry must be an absolute URI without fragment'),
       ),
     ),
     E.bind('postLogoutRedirectUris', () =>
-      E.flatMap(optional<readonly string[]>(m, 'post_logout_redirect_uris', [], stringArray, 'an array of URIs'), (uris) =>
+      E.flatMap(memberOr<readonly string[]>(m, 'post_logout_redirect_uris', [], stringArray, 'an array of URIs'), (uris) =>
         uris.every(isRedirectUri) ? E.right(uris) : E.left('post_logout_redirect_uris: every entry must be an absolute URI without fragment'),
       ),
     ),
-    E.bind('grantTypes', () => optional<readonly string[]>(m, 'grant_types', ['authorization_code'], stringArray, 'an array of strings')),
-    E.bind('responseTypes', () => optional<readonly string[]>(m, 'response_types', ['code'], stringArray, 'an array of strings')),
+    E.bind('grantTypes', () => memberOr<readonly string[]>(m, 'grant_types', ['authorization_code'], stringArray, 'an array of strings')),
+    E.bind('responseTypes', () => memberOr<readonly string[]>(m, 'response_types', ['code'], stringArray, 'an array of strings')),
     E.bind('scope', () =>
-      E.flatMap(optional<string>(m, 'scope', '', isString, 'a space-separated string'), (raw) => {
+      E.flatMap(memberOr<string>(m, 'scope', '', isString, 'a space-separated string'), (raw) => {
         const parsed = parseScope(raw);
         return parsed === undefined ? E.left('scope: must be space-separated scope tokens (RFC 6749 §3.3)') : E.right(parsed);
       }),
     ),
     E.bind('method', () =>
-      optional<ClientAuthMethod>(m, 'token_endpoint_auth_method', 'client_secret_basic', (u): u is ClientAuthMethod => authMethods.includes(u as ClientAuthMethod), `one of ${authMethods.join(', ')}`),
+      memberOr<ClientAuthMethod>(m, 'token_endpoint_auth_method', 'client_secret_basic', (u): u is ClientAuthMethod => authMethods.includes(u as ClientAuthMethod), `one of ${authMethods.join(', ')}`),
     ),
-    E.bind('jwks', () => optional<Client['jwks']>(m, 'jwks', undefined, isJwks, 'a JWK Set of public keys ({"keys": [...]})')),
+    E.bind('jwks', () => memberOr<Client['jwks']>(m, 'jwks', undefined, isJwks, 'a JWK Set of public keys ({"keys": [...]})')),
     E.bind('jwksUri', () =>
-      optional<string | undefined>(m, 'jwks_uri', undefined, (u): u is string => isString(u) && isAbsoluteHttpUrl(u), 'an absolute http(s) URL'),
+      memberOr<string | undefined>(m, 'jwks_uri', undefined, (u): u is string => isString(u) && isAbsoluteHttpUrl(u), 'an absolute http(s) URL'),
     ),
     E.bind('accessTokenFormat', () =>
-      optional<'opaque' | 'jwt' | undefined>(m, 'access_token_format', undefined, (u): u is 'opaque' | 'jwt' => u === 'opaque' || u === 'jwt', "'opaque' or 'jwt'"),
+      memberOr<'opaque' | 'jwt' | undefined>(m, 'access_token_format', undefined, (u): u is 'opaque' | 'jwt' => u === 'opaque' || u === 'jwt', "'opaque' or 'jwt'"),
     ),
     E.flatMap((d) => {
       if (secretMethods.includes(d.method) && d.secret === undefined) return E.left(`client_secret: required for token_endpoint_auth_method ${d.method}`);
@@ -109,7 +111,7 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         d.secret === undefined ? [] : [d.secretExpiresAt === 0 ? { hash: hash(d.secret) } : { hash: hash(d.secret), expiresAt: d.secretExpiresAt }];
       const client: Client = {
         clientId: d.clientId,
-        ...(d.clientName === undefined ? {} : { clientName: d.clientName }),
+        ...optional('clientName', d.clientName),
         secretHashes,
         redirectUris: d.redirectUris,
         postLogoutRedirectUris: d.postLogoutRedirectUris,
@@ -117,9 +119,9 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         responseTypes: d.responseTypes,
         scope: d.scope,
         tokenEndpointAuthMethod: d.method,
-        ...(d.jwks === undefined ? {} : { jwks: d.jwks }),
-        ...(d.jwksUri === undefined ? {} : { jwksUri: d.jwksUri }),
-        ...(d.accessTokenFormat === undefined ? {} : { accessTokenFormat: d.accessTokenFormat }),
+        ...optional('jwks', d.jwks),
+        ...optional('jwksUri', d.jwksUri),
+        ...optional('accessTokenFormat', d.accessTokenFormat),
       };
       return E.right(client);
     }),

@@ -2,10 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { isPublicClient, type Client } from '../domain/client.js';
 import type { PkceChallenge } from '../domain/records.js';
-import { isSubset, parseScope, scopeDifference } from '../domain/scope.js';
+import { requestedScope } from '../domain/scope.js';
 import { fatalAuthorizeError, invalidRequest, oauthError, unauthorizedClient, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { decodeFormComponent } from '../http/form-urlencoded.js';
+import { optional } from '../domain/optional.js';
 
 /** Raw request parameters, each name with every value it was sent with (empty values dropped). */
 export type MultiParams = Readonly<Record<string, readonly string[]>>;
@@ -130,19 +131,6 @@ export const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, numbe
   raw === undefined ? E.right(undefined) : /^\d{1,10}$/.test(raw) ? E.right(Number(raw)) : E.left(invalidRequest('The max_age parameter is invalid.'));
 
 /**
- * RFC 6749 §3.3 / RFC 9700: the requested scope must be a subset of the client's registered scope; a wider request
- * is refused with `invalid_scope`, never silently narrowed. An omitted scope requests nothing.
- */
-export const validateScope = (client: Client, raw: string | undefined): E.Either<OAuthError, readonly string[]> => {
-  const scope = raw === undefined ? [] : parseScope(raw);
-  if (scope === undefined) return E.left(oauthError('invalid_scope', 'The scope parameter is malformed.'));
-  if (!isSubset(scope, client.scope)) {
-    return E.left(oauthError('invalid_scope', 'The requested scope is not allowed for this client.', { detail: `not allowed: ${scopeDifference(scope, client.scope).join(' ')}` }));
-  }
-  return E.right(scope);
-};
-
-/**
  * RFC 6749 §4.1.1 / §4.1.2.1, after the client and redirect URI are trusted: every error here is sent back to the
  * redirect URI. Only `response_type=code` (OAuth 2.1 drops the implicit grant), only `response_mode=query`, no
  * request objects (OpenID Connect Core §6 is not supported), no repeated parameter (RFC 6749 §3.1).
@@ -167,12 +155,11 @@ export const validateAuthorizeRequest = (
   }
   return pipe(
     E.Do,
-    E.bind('scope', () => validateScope(client, p('scope'))),
+    E.bind('scope', () => requestedScope(p('scope'), client.scope, [])),
     E.bind('pkce', () => validatePkce(config, client, p('code_challenge'), p('code_challenge_method'))),
     E.bind('prompt', () => parsePrompt(p('prompt'))),
     E.bind('maxAge', () => parseMaxAge(p('max_age'))),
     E.map(({ scope, pkce, prompt, maxAge }) => {
-      const optional = (key: keyof AuthorizeRequest, value: string | number | PkceChallenge | undefined) => (value === undefined ? {} : { [key]: value });
       return {
         client,
         redirectUri,

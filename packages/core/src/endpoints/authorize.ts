@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import type { Client } from '../domain/client.js';
 import type { InteractionRecord } from '../domain/records.js';
 import { fatalAuthorizeError, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
@@ -23,7 +24,7 @@ import {
 } from './authorize-request.js';
 import { errorRedirect } from './authorization-response.js';
 import { authorizeErrorPage } from './error-page.js';
-import { failWith, methodNotAllowed } from './render-error.js';
+import { optional } from '../domain/optional.js';
 
 /** The ports the authorization endpoint uses. */
 export interface AuthorizePorts {
@@ -84,18 +85,32 @@ const interactionRecord = (config: ServerConfig, id: string, now: number, r: Aut
     responseMode: 'query',
     createdAt,
     expiresAt: createdAt + config.lifetimes.interaction,
-    ...(r.state === undefined ? {} : { state: r.state }),
-    ...(r.pkce === undefined ? {} : { pkce: r.pkce }),
-    ...(r.nonce === undefined ? {} : { nonce: r.nonce }),
-    ...(r.maxAge === undefined ? {} : { maxAge: r.maxAge }),
-    ...(r.loginHint === undefined ? {} : { loginHint: r.loginHint }),
-    ...(r.uiLocales === undefined ? {} : { uiLocales: r.uiLocales }),
-    ...(r.claims === undefined ? {} : { claims: r.claims }),
+    ...optional('state', r.state),
+    ...optional('pkce', r.pkce),
+    ...optional('nonce', r.nonce),
+    ...optional('maxAge', r.maxAge),
+    ...optional('loginHint', r.loginHint),
+    ...optional('uiLocales', r.uiLocales),
+    ...optional('claims', r.claims),
   };
 };
 
 /** The URL of the host's interaction page for an interaction id (`{id}` in `config.interactionUrl`). */
 export const interactionLocation = (config: ServerConfig, id: string): string => config.interactionUrl.split('{id}').join(encodeURIComponent(id));
+
+/**
+ * RFC 6749 §4.1.2.1: once the client and its redirect URI are trusted, every other check's error is sent to that URI
+ * (with `state`). A valid request becomes a pending interaction record, saved.
+ */
+const createInteraction = (config: ServerConfig, ports: AuthorizePorts, params: MultiParams, client: Client, redirectUri: string): TE.TaskEither<Failure, InteractionRecord> => {
+  const toRedirect = (error: OAuthError): Failure => ({ _tag: 'Redirect', error, redirectUri, state: echoState(params) });
+  const now = ports.clock.now();
+  return pipe(
+    TE.fromEither(pipe(validateAuthorizeRequest(config, client, redirectUri, params), E.mapLeft(toRedirect))),
+    TE.map((request) => interactionRecord(config, ports.random.token(32), now, request)),
+    TE.tap((record) => pipe(ports.interactions.save(record), TE.mapError((e) => toRedirect(fromStoreError(e))))),
+  );
+};
 
 /**
  * The authorization endpoint (RFC 6749 §4.1.1). In order: client (unknown → error page), redirect URI (exact match →
@@ -106,55 +121,27 @@ export const interactionLocation = (config: ServerConfig, id: string): string =>
 export const handleAuthorize =
   (config: ServerConfig, ports: AuthorizePorts) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'POST') return failWith(ports.logger, 'authorization', methodNotAllowed(['GET', 'POST']));
-    try {
-      const program = pipe(
-        TE.fromEither(readParams(req)),
-        TE.flatMap((params) =>
-          pipe(
-            findClient(ports, params),
-            TE.flatMap((client) =>
-              pipe(
-                TE.fromEither(pipe(resolveRedirectUri(client, params), E.mapLeft(fatal))),
-                TE.flatMap((redirectUri) => {
-                  const toRedirect = (error: OAuthError): Failure => ({ _tag: 'Redirect', error, redirectUri, state: echoState(params) });
-                  const now = ports.clock.now();
-                  return pipe(
-                    TE.fromEither(pipe(validateAuthorizeRequest(config, client, redirectUri, params), E.mapLeft(toRedirect))),
-                    TE.flatMap((request) => {
-                      const record = interactionRecord(config, ports.random.token(32), now, request);
-                      return pipe(
-                        ports.interactions.save(record),
-                        TE.mapError((e) => toRedirect(fromStoreError(e))),
-                        TE.map(() => record),
-                      );
-                    }),
-                  );
-                }),
-              ),
-            ),
-          ),
-        ),
-      );
-      const result = await program();
-      return pipe(
-        result,
-        E.match(
-          (failure) => render(config, ports.logger, failure),
-          (record) => redirect(interactionLocation(config, record.id), 303),
-        ),
-      );
-    } catch (cause) {
-      ports.logger.log('error', 'authorization endpoint failed unexpectedly', { cause });
-      return authorizeErrorPage(fatalAuthorizeError('server_error', 'The authorization server encountered an unexpected condition.'));
-    }
+    const result = await pipe(
+      TE.fromEither(readParams(req)),
+      TE.bindTo('params'),
+      TE.bind('client', ({ params }) => findClient(ports, params)),
+      TE.bind('redirectUri', ({ params, client }) => TE.fromEither(pipe(resolveRedirectUri(client, params), E.mapLeft(fatal)))),
+      TE.flatMap(({ params, client, redirectUri }) => createInteraction(config, ports, params, client, redirectUri)),
+    )();
+    return pipe(
+      result,
+      E.match(
+        (failure) => render(config, ports.logger, failure),
+        (record) => redirect(interactionLocation(config, record.id), 303),
+      ),
+    );
   };
 
 const render = (config: ServerConfig, logger: Logger, failure: Failure): HttpResponse => {
   const { error } = failure;
   if (error.detail !== undefined || error.code === 'server_error' || error.code === 'temporarily_unavailable') {
     logger.log(error.code === 'server_error' ? 'error' : 'info', `authorization request refused: ${error.code}`, {
-      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      ...optional('detail', error.detail),
       ...('cause' in error && error.cause !== undefined ? { cause: error.cause } : {}),
     });
   }

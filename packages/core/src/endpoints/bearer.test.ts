@@ -6,6 +6,7 @@ import { webClient } from '../test/fake-ports.js';
 import { utf8 } from '../test/http-helpers.js';
 import { tokenServiceFixture } from '../test/token-service-fixture.js';
 import { bearerCheck } from './bearer.js';
+import { routeTable } from './route-table.js';
 
 const get = (headers: Record<string, string> = {}, query = '') => httpRequest({ method: 'GET', path: '/api', headers, query });
 const challenge = (r: HttpResponse) => r.headers['www-authenticate'];
@@ -115,7 +116,7 @@ describe('userinfo (OIDC Core §5.3)', () => {
     expect([none.status, challenge(none)]).toEqual([401, 'Bearer realm="https://as.example.test"']);
     const bad = await route.handle(get({ authorization: 'Bearer zzz' }));
     expect([bad.status, challenge(bad)?.includes('error="invalid_token"')]).toEqual([401, true]);
-    const wrongMethod = await route.handle(httpRequest({ method: 'DELETE', path: '/userinfo' }));
+    const wrongMethod = await routeTable(f.deps.logger, [route]).handle(httpRequest({ method: 'DELETE', path: '/userinfo' }));
     expect(wrongMethod.status).toBe(405);
   });
 

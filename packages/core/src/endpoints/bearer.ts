@@ -11,6 +11,7 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import { logError } from './render-error.js';
 import type { HttpResponse } from '../http/http-response.js';
 import { findAccessToken, isActiveAccessToken, type TokenLookupPorts } from '../tokens/lookup.js';
+import { optional } from '../domain/optional.js';
 
 /** What a resource server learns from a valid access token (RFC 6750, RFC 7662 vocabulary). */
 export interface AccessTokenInfo {
@@ -139,9 +140,9 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
   issuedAt: r.issuedAt,
   tokenId: r.id,
   format: r.format,
-  ...(r.subject === undefined ? {} : { subject: r.subject }),
-  ...(r.audience === undefined ? {} : { audience: r.audience }),
-  ...(r.extra === undefined ? {} : { extra: r.extra }),
+  ...optional('subject', r.subject),
+  ...optional('audience', r.audience),
+  ...optional('extra', r.extra),
 });
 
 /**

@@ -8,7 +8,8 @@ import { normalizeUserCode } from '../grants/device-code/user-code.js';
 import { memoryReplay } from '../test/token-fakes.js';
 import { memoryClients, memoryDeviceCodes, publicClient, testClock, testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { formEncode, utf8 } from '../test/http-helpers.js';
-import { handleDeviceAuthorization, type AuthenticateClient } from './device-authorization.js';
+import { deviceAuthorizationRoute, handleDeviceAuthorization, type AuthenticateClient } from './device-authorization.js';
+import { routeTable } from './route-table.js';
 import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 
 const tv = publicClient({ clientId: 'tv', redirectUris: [], grantTypes: [deviceCodeGrantType, 'refresh_token'], responseTypes: [], scope: ['openid', 'profile'] });
@@ -74,10 +75,11 @@ describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
 
   it('takes form bodies only, POST only', async () => {
     const { ports, config } = setup();
-    const handle = handleDeviceAuthorization(config, ports, authenticate);
-    expect(await handle(httpRequest({ method: 'POST', path: '/d', headers: { 'content-type': 'application/json' }, body: utf8('{"client_id":"tv"}') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-    expect(await handle(httpRequest({ method: 'POST', path: '/d', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: utf8('client_id=tv&client_id=tv') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-    expect(await handle(httpRequest({ method: 'GET', path: '/d' }))).toMatchObject({ status: 405, headers: { allow: 'POST' } });
+    const { handle } = routeTable(ports.logger, [deviceAuthorizationRoute(config, ports, authenticate)]);
+    const path = config.routes.deviceAuthorization;
+    expect(await handle(httpRequest({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: utf8('{"client_id":"tv"}') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await handle(httpRequest({ method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: utf8('client_id=tv&client_id=tv') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await handle(httpRequest({ method: 'GET', path }))).toMatchObject({ status: 405, headers: { allow: 'POST' } });
   });
 
   it('authenticates with the token endpoint client authentication by default', async () => {

@@ -3,8 +3,8 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { AuthenticatedClient, Client } from '../domain/client.js';
 import type { DeviceCodeRecord } from '../domain/records.js';
-import { formatScope, isSubset, parseScope, scopeDifference } from '../domain/scope.js';
-import { oauthError, serverError, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
+import { requestedScope } from '../domain/scope.js';
+import { unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
@@ -17,7 +17,7 @@ import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/index.js';
 import { appendQuery } from './authorization-response.js';
-import { failWith, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 const endpoint = 'device_authorization';
 
@@ -54,16 +54,6 @@ const requireDeviceGrant = (config: ServerConfig, client: Client): E.Either<OAut
   client.grantTypes.includes(deviceCodeGrantType) && config.grantTypes.includes(deviceCodeGrantType)
     ? E.right(client)
     : E.left(unauthorizedClient('The client is not allowed to use the device authorization grant.'));
-
-/** RFC 8628 §3.1 / RFC 6749 §3.3: the requested scope must be within the client's; never silently narrowed. */
-const requestedScope = (client: Client, form: FormParams): E.Either<OAuthError, readonly string[]> => {
-  const raw = form['scope'];
-  const scope = raw === undefined ? [] : parseScope(raw);
-  if (scope === undefined) return E.left(oauthError('invalid_scope', 'The scope parameter is malformed.'));
-  return isSubset(scope, client.scope)
-    ? E.right(scope)
-    : E.left(oauthError('invalid_scope', 'The requested scope is not allowed for this client.', { detail: `not allowed: ${formatScope(scopeDifference(scope, client.scope))}` }));
-};
 
 /** RFC 8628 §3.2: a device code (256 bits) and a user code; only their hashes are stored. */
 const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPorts, client: Client, scope: readonly string[]) => {
@@ -106,27 +96,14 @@ const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPor
 export const handleDeviceAuthorization =
   (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports)) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') return failWith(ports.logger, endpoint, methodNotAllowed(['POST']));
-    try {
-      const result = await pipe(
-        TE.fromEither(readFormBody(req)),
-        TE.flatMap((form) =>
-          pipe(
-            authenticate(req, form),
-            TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)),
-            TE.flatMap((client) =>
-              pipe(
-                TE.fromEither(requestedScope(client, form)),
-                TE.flatMap((scope) => createAuthorization(config, ports, client, scope)),
-              ),
-            ),
-          ),
-        ),
-      )();
-      return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);
-    } catch (cause) {
-      return failWith(ports.logger, endpoint, serverError('device authorization threw', cause));
-    }
+    const result = await pipe(
+      TE.fromEither(readFormBody(req)),
+      TE.bindTo('form'),
+      TE.bind('client', ({ form }) => pipe(authenticate(req, form), TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)))),
+      TE.bind('scope', ({ form, client }) => TE.fromEither(requestedScope(form['scope'], client.scope, []))),
+      TE.flatMap(({ client, scope }) => createAuthorization(config, ports, client, scope)),
+    )();
+    return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);
   };
 
 /** The device authorization endpoint as a route (POST at `config.routes.deviceAuthorization`). */

@@ -1,12 +1,9 @@
 import { clientSecretJwtAlgorithms, privateKeyJwtAlgorithms } from '../client-auth/assertion.js';
 import type { ClientAuthMethod } from '../domain/client.js';
-import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
 import type { SigningAlg } from '../ports/keys.js';
-import type { Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
 import { standardClaims } from './userinfo.js';
 
 export interface DiscoveryOptions {
@@ -104,15 +101,12 @@ const under = (baseUrl: string, absolute: string): string | undefined =>
  * the host serves `discoveryMetadata` there itself, and `{baseUrl}/.well-known/oauth-authorization-server` is served
  * as a fallback.
  */
-export const discoveryRoutes = (config: ServerConfig, logger: Logger, options: () => DiscoveryOptions): readonly Route[] => {
+export const discoveryRoutes = (config: ServerConfig, options: () => DiscoveryOptions): readonly Route[] => {
   const urls = discoveryUrls(config);
   const paths = [
     under(config.baseUrl, urls.openid) ?? '/.well-known/openid-configuration',
     under(config.baseUrl, urls.oauth) ?? '/.well-known/oauth-authorization-server',
   ];
-  const handle = guarded(logger, 'discovery', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return failWith(logger, 'discovery', methodNotAllowed(['GET', 'HEAD']));
-    return json(200, discoveryMetadata(config, options()), { 'cache-control': 'public, max-age=300' });
-  });
+  const handle = async (): Promise<HttpResponse> => json(200, discoveryMetadata(config, options()), { 'cache-control': 'public, max-age=300' });
   return [...new Set(paths)].map((path) => ({ path, methods: ['GET', 'HEAD'], handle }));
 };

@@ -17,7 +17,8 @@ import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { appendQuery } from './authorization-response.js';
 import { errorPage } from './error-page.js';
-import { guarded, logError } from './render-error.js';
+import { logError } from './render-error.js';
+import { optional } from '../domain/optional.js';
 
 export interface EndSessionPorts {
   readonly config: ServerConfig;
@@ -53,8 +54,6 @@ interface Logout {
   readonly state?: string;
 }
 
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
-
 /**
  * RP-Initiated Logout 1.0 §2: the RP sends the logout request with GET (query) or POST (form-serialised body, which
  * must then be `application/x-www-form-urlencoded`). Repeated or malformed parameters are `invalid_request`.
@@ -84,8 +83,8 @@ const audienceOf = (aud: unknown): readonly string[] | undefined =>
 const verifyHint = (deps: EndSessionPorts, token: string): TE.TaskEither<OAuthError, Hint> =>
   pipe(
     deps.signer.publicJwks(),
-    TE.mapLeft(fromStoreError),
-    TE.flatMap((jwks) => pipe(verifyJws(token, jwks), TE.mapLeft(badHint))),
+    TE.mapError(fromStoreError),
+    TE.flatMap((jwks) => pipe(verifyJws(token, jwks), TE.mapError(badHint))),
     TE.flatMap(({ header, payload }) => {
       const typ = header['typ'];
       if (typeof typ === 'string' && typ.toLowerCase() !== 'jwt') return TE.left(badHint(`typ ${typ}`));
@@ -117,7 +116,7 @@ const clientOf = (deps: EndSessionPorts, params: LogoutParams, hint: Hint | unde
   if (clientId === undefined) return TE.right(undefined);
   return pipe(
     deps.clients.find(clientId),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap(O.match(() => TE.left(invalidRequest('The client is not known to this server.', `unknown client ${clientId}`)), (c) => TE.right<OAuthError, Client | undefined>(c))),
   );
 };
@@ -159,7 +158,7 @@ const endHostSession = (deps: EndSessionPorts, req: HttpRequest, logout: Logout)
   return pipe(
     TE.of(undefined),
     TE.flatMap(() => sessions.endSession(logout.hint?.subject, logout.client?.clientId, { request: req, ...optional('sessionId', logout.hint?.sessionId) })),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.map(() => logout),
   );
 };
@@ -203,11 +202,7 @@ const logoutErrorPage = (error: OAuthError): HttpResponse =>
 export const endSessionRoute = (deps: EndSessionPorts): Route => ({
   path: deps.config.routes.endSession,
   methods: ['GET', 'POST'],
-  handle: guarded(deps.logger, 'end_session', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'POST') {
-      const page = errorPage(405, 'method_not_allowed', 'The method is not allowed; use GET or POST.', 'Go back to the application and sign out again.');
-      return { ...page, headers: { ...page.headers, allow: 'GET, POST' } };
-    }
+  handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const outcome = await pipe(
       validate(deps, req),
       TE.flatMap((logout) => endHostSession(deps, req, logout)),
@@ -215,5 +210,5 @@ export const endSessionRoute = (deps: EndSessionPorts): Route => ({
     if (E.isRight(outcome)) return answer(outcome.right);
     logError(deps.logger, 'end_session', outcome.left);
     return logoutErrorPage(outcome.left);
-  }),
+  },
 });

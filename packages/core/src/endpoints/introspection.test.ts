@@ -6,6 +6,7 @@ import type { HttpResponse } from '../http/http-response.js';
 import { basic, formPost, tokenServiceFixture } from '../test/token-service-fixture.js';
 import { introspectionRoute } from './introspection.js';
 import { revocationRoute } from './revocation.js';
+import { routeTable } from './route-table.js';
 
 const bodyOf = (r: HttpResponse) => (r._tag === 'Json' ? (r.body as Record<string, unknown>) : undefined);
 const setup = () => {
@@ -59,7 +60,7 @@ describe('introspection (RFC 7662)', () => {
     expect([spa.status, bodyOf(spa)?.['error']]).toEqual([401, 'invalid_client']);
     const missing = await introspect({});
     expect([missing.status, bodyOf(missing)?.['error']]).toEqual([400, 'invalid_request']);
-    const get = await introspectionRoute(f.deps).handle(httpRequest({ method: 'GET', path: '/introspect' }));
+    const get = await routeTable(f.deps.logger, [introspectionRoute(f.deps)]).handle(httpRequest({ method: 'GET', path: '/introspect' }));
     expect(get.status).toBe(405);
     const json = await introspectionRoute(f.deps).handle(httpRequest({ method: 'POST', path: '/introspect', headers: { 'content-type': 'application/json', authorization: basic('web', 'secret') } }));
     expect(json.status).toBe(400);

@@ -16,7 +16,8 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import { runHook, type ClaimHooks } from '../tokens/claim-hooks.js';
 import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
+import { optional } from '../domain/optional.js';
 
 export interface IntrospectionPorts extends TokenLookupPorts {
   readonly clock: Clock;
@@ -71,8 +72,6 @@ const jwtResponse = (deps: IntrospectionPorts, caller: AuthenticatedClient, now:
 /** RFC 7662 §2.2: "If the introspection call is properly authorized but the token is not active … `{"active": false}`". */
 export const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: false });
 
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
-
 /**
  * RFC 7662 §2.2 response for a found token: active only while usable and only to the client it was issued to (an
  * other client's token is indistinguishable from an unknown one, §4). Access tokens: `scope`, `client_id`,
@@ -113,13 +112,12 @@ const describe = (deps: IntrospectionPorts, found: FoundToken, caller: Authentic
  * token scanning); `token` is required (`invalid_request`), `token_type_hint` only orders the lookup. Expired,
  * revoked, rotated, unknown and other clients' tokens all answer exactly `{"active": false}`. With
  * `Accept: application/token-introspection+jwt` the answer is an RFC 9701 signed JWT (errors stay RFC 6749 §5.2
- * JSON). Never rejects.
+ * JSON).
  */
 export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
   path: deps.config.routes.introspection,
   methods: ['POST'],
-  handle: guarded(deps.logger, 'introspection', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') return failWith(deps.logger, 'introspection', methodNotAllowed(['POST']));
+  handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const now = deps.clock.now();
     const result = await pipe(
       TE.fromEither(readFormBody(req)),
@@ -132,7 +130,7 @@ export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
       TE.bind('body', ({ form, caller, token }) =>
         pipe(
           findPresentedToken(deps, token, form['token_type_hint']),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.flatMap(O.match(() => TE.right(inactive), (found) => describe(deps, found, caller, now))),
         ),
       ),
@@ -141,5 +139,5 @@ export const introspectionRoute = (deps: IntrospectionPorts): Route => ({
       ),
     )();
     return E.isLeft(result) ? failWith(deps.logger, 'introspection', result.left) : result.right;
-  }),
+  },
 });

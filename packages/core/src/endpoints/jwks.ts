@@ -1,13 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { fromStoreError } from '../errors/store-error.js';
-import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
 import { publicPart } from '../keys/lifecycle.js';
 import type { Signer } from '../ports/keys.js';
 import type { Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 export interface JwksPorts {
   readonly config: ServerConfig;
@@ -25,10 +24,9 @@ export interface JwksPorts {
 export const jwksRoute = (deps: JwksPorts): Route => ({
   path: deps.config.routes.jwks,
   methods: ['GET', 'HEAD'],
-  handle: guarded(deps.logger, 'jwks', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return failWith(deps.logger, 'jwks', methodNotAllowed(['GET', 'HEAD']));
+  handle: async (): Promise<HttpResponse> => {
     const jwks = await deps.signer.publicJwks()();
     if (E.isLeft(jwks)) return failWith(deps.logger, 'jwks', fromStoreError(jwks.left));
     return json(200, { keys: jwks.right.keys.map((k) => ({ ...publicPart(k), use: 'sig' })) }, { 'cache-control': `public, max-age=${deps.maxAge ?? 300}` });
-  }),
+  },
 });

@@ -1,6 +1,7 @@
 import { oauthError, oauthErrorStatus, oauthWireCode, serverError, type OAuthError } from '../errors/oauth-error.js';
 import { json, noStore, type HttpResponse } from '../http/http-response.js';
 import type { Logger } from '../ports/runtime.js';
+import { optional } from '../domain/optional.js';
 
 /**
  * RFC 6749 §5.2 error response: `{ error, error_description }` as JSON (`error` from `oauthWireCode`, so only
@@ -20,8 +21,8 @@ export const logError = (logger: Logger, endpoint: string, error: OAuthError): v
   logger.log(level, `${endpoint}: ${error.code}`, {
     endpoint,
     code: error.code,
-    ...(error.detail === undefined ? {} : { detail: error.detail }),
-    ...(error.cause === undefined ? {} : { cause: error.cause }),
+    ...optional('detail', error.detail),
+    ...optional('cause', error.cause),
   });
 };
 
@@ -37,7 +38,7 @@ export const methodNotAllowed = (allowed: readonly string[]): OAuthError =>
 
 /**
  * Last-resort guard: runs `handle` and turns any rejection or throw (a bug, a misbehaving port) into a logged
- * `server_error` 500 without stack traces. Every endpoint's Promise goes through it, so it never rejects.
+ * `server_error` 500 without stack traces. The route table puts every route behind it once, so no route rejects.
  */
 export const guarded =
   <A extends unknown[]>(logger: Logger, endpoint: string, handle: (...args: A) => Promise<HttpResponse>) =>

@@ -12,7 +12,7 @@ import { empty, type HttpResponse } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import { findPresentedToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 export interface RevocationPorts extends TokenLookupPorts {
   readonly clock: Clock;
@@ -43,13 +43,12 @@ const revoke = (deps: RevocationPorts, found: FoundToken, caller: AuthenticatedC
  * the token endpoint (public clients with their `client_id`, §2.1); `token` is required (`invalid_request`);
  * `token_type_hint` only orders the lookup and an unknown hint is ignored. Success, an unknown or already invalid
  * token, and another client's token all answer 200 (§2.2). Store faults: 503 `temporarily_unavailable` (§2.2.1) or
- * 500. Never rejects.
+ * 500.
  */
 export const revocationRoute = (deps: RevocationPorts): Route => ({
   path: deps.config.routes.revocation,
   methods: ['POST'],
-  handle: guarded(deps.logger, 'revocation', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') return failWith(deps.logger, 'revocation', methodNotAllowed(['POST']));
+  handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const now = deps.clock.now();
     const result = await pipe(
       TE.fromEither(readFormBody(req)),
@@ -60,10 +59,10 @@ export const revocationRoute = (deps: RevocationPorts): Route => ({
         pipe(
           findPresentedToken(deps, token, form['token_type_hint']),
           TE.flatMap(O.match(() => TE.right(undefined), (found) => revoke(deps, found, caller, now))),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
         ),
       ),
     )();
     return E.isLeft(result) ? failWith(deps.logger, 'revocation', result.left) : empty(200);
-  }),
+  },
 });

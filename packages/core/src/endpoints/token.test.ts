@@ -8,7 +8,8 @@ import { clientCredentialsGrant } from '../grants/client-credentials/index.js';
 import { refreshTokenGrant } from '../grants/refresh-token/index.js';
 import { memoryClients, publicClient, testClock, testConfig, webClient } from '../test/fake-ports.js';
 import { grantPorts, memoryReplay } from '../test/token-fakes.js';
-import { handleTokenRequest } from './token.js';
+import { tokenRoute } from './token.js';
+import { routeTable } from './route-table.js';
 import { renderError } from './render-error.js';
 import { oauthError, serverError } from '../errors/oauth-error.js';
 
@@ -25,7 +26,7 @@ const setup = () => {
     ]),
   };
   const grants = [registerGrant(authorizationCodeGrant), registerGrant(clientCredentialsGrant), registerGrant(refreshTokenGrant)];
-  return { ports, handle: handleTokenRequest(testConfig(), ports, grants) };
+  return { ports, handle: routeTable(ports.logger, [tokenRoute(testConfig(), ports, grants)]).handle };
 };
 
 const basic = (id: string, secret: string) => `Basic ${base64Encode(utf8Encode(`${id}:${secret}`))}`;
@@ -83,7 +84,7 @@ describe('token endpoint (RFC 6749 §3.2, §5)', () => {
     const { ports, handle } = setup();
     (ports.clients.all as Map<string, unknown>).clear();
     const faulty = { ...ports, clients: { ...ports.clients, find: () => () => Promise.reject(new Error('boom at line 1')) } };
-    const r = await handleTokenRequest(testConfig(), faulty, [registerGrant(clientCredentialsGrant)])(post('grant_type=client_credentials'));
+    const r = await routeTable(faulty.logger, [tokenRoute(testConfig(), faulty, [registerGrant(clientCredentialsGrant)])]).handle(post('grant_type=client_credentials'));
     expect(r.status).toBe(500);
     expect(JSON.stringify(r)).not.toContain('boom');
     expect(ports.logger.entries.some((e) => e.level === 'error')).toBe(true);

@@ -12,7 +12,7 @@ import { json, type HttpResponse } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 /** The ports the token endpoint itself uses (each grant adds its own). */
 export type TokenEndpointPorts = ClientAuthPorts & { readonly clock: Clock; readonly logger: Logger };
@@ -42,11 +42,11 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
  * envelope first, then client authentication (§2.3), then the grant's parameters and handler. Success is 200 JSON
  * with `Cache-Control: no-store` and `Pragma: no-cache` (§5.1); errors are §5.2 JSON (`invalid_client` 401 with
  * `WWW-Authenticate` when HTTP Basic was tried), store faults `server_error`/`temporarily_unavailable`, all logged
- * with their private detail through `ports.logger`. Never rejects.
+ * with their private detail through `ports.logger`. The route table adds the method check and the never-throw guard.
  */
-export const handleTokenRequest = <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) =>
-  guarded(ports.logger, 'token', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'POST') return failWith(ports.logger, 'token', methodNotAllowed(['POST']));
+export const handleTokenRequest =
+  <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
     const ctx: GrantContext<P> = { config, ports, now: ports.clock.now(), request: req };
     const result = await pipe(
       RTE.fromEither(readFormBody(req)),
@@ -62,7 +62,7 @@ export const handleTokenRequest = <P extends TokenEndpointPorts>(config: ServerC
     )(ctx)();
     if (result._tag === 'Left') return failWith(ports.logger, 'token', result.left);
     return json(200, result.right satisfies TokenResponse);
-  });
+  };
 
 /** The token endpoint's route (`config.routes.token`). */
 export const tokenRoute = <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]): Route => ({

@@ -13,7 +13,7 @@ import type { Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import { bearerChallenge, type BearerOptions, type BearerResult } from './bearer.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { failWith, guarded, methodNotAllowed } from './render-error.js';
+import { failWith } from './render-error.js';
 
 /** OpenID Connect Core §5.4: the claims each standard scope releases. */
 export const scopeClaims: Readonly<Record<string, readonly string[]>> = Object.freeze({
@@ -50,7 +50,7 @@ export const idTokenUserClaims =
       ? TE.right({})
       : pipe(
           source.claims(ctx.subject),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.map(
             O.match(
               (): Claims => ({}),
@@ -83,8 +83,7 @@ const invalidTokenResponse = (realm: string, description: string): HttpResponse 
 export const userinfoRoute = (deps: UserinfoPorts): Route => ({
   path: deps.config.routes.userinfo,
   methods: ['GET', 'POST'],
-  handle: guarded(deps.logger, 'userinfo', async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.method !== 'GET' && req.method !== 'POST') return failWith(deps.logger, 'userinfo', methodNotAllowed(['GET', 'POST']));
+  handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const checked = await deps.bearer(req, { requiredScopes: ['openid'], allowBody: true });
     if (checked._tag === 'Rejected') return checked.response;
     const { subject, scope } = checked.auth;
@@ -94,5 +93,5 @@ export const userinfoRoute = (deps: UserinfoPorts): Route => ({
     if (E.isLeft(found)) return failWith(deps.logger, 'userinfo', fromStoreError(found.left));
     if (O.isNone(found.right)) return invalidTokenResponse(realm, 'The end user of this access token no longer exists.');
     return json(200, releasedClaims(found.right.value, scope, subject), noStore);
-  }),
+  },
 });

@@ -1,3 +1,5 @@
+import { optional } from '../domain/optional.js';
+
 /**
  * OAuth errors as frozen plain data. `code` is the stable RFC registry value sent as `error`; `description` is public
  * (sent as `error_description`); `detail` and `cause` are private and only ever logged.
@@ -103,9 +105,9 @@ export const isOAuthError = (u: unknown): u is OAuthError =>
 
 /** Shorthands for the common codes. */
 export const invalidRequest = (description: string, detail?: string) =>
-  oauthError('invalid_request', description, detail === undefined ? {} : { detail });
+  oauthError('invalid_request', description, optional('detail', detail));
 export const invalidGrant = (description: string, detail?: string) =>
-  oauthError('invalid_grant', description, detail === undefined ? {} : { detail });
+  oauthError('invalid_grant', description, optional('detail', detail));
 export const invalidScope = (description: string) => oauthError('invalid_scope', description);
 export const unauthorizedClient = (description: string) => oauthError('unauthorized_client', description);
 export const serverError = (detail: string, cause?: unknown) =>
@@ -126,4 +128,4 @@ export const fatalAuthorizeError = (
   code: FatalAuthorizeError['code'],
   description: string,
   detail?: string,
-): FatalAuthorizeError => Object.freeze({ _tag: 'FatalAuthorizeError' as const, code, description, ...(detail === undefined ? {} : { detail }) });
+): FatalAuthorizeError => Object.freeze({ _tag: 'FatalAuthorizeError' as const, code, description, ...optional('detail', detail) });

@@ -1,26 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import type { Client } from '../domain/client.js';
-import { isSubset, parseScope, type Scope } from '../domain/scope.js';
-import { invalidScope, type OAuthError } from '../errors/oauth-error.js';
+import type { OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { Rejection } from '../lifecycle/rejection.js';
 import type { Logger } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
-
-/**
- * RFC 6749 §3.3: parses the `scope` parameter of a token request and checks that every scope is one the client
- * is registered for ("invalid, unknown, malformed, or exceeds the scope granted" → `invalid_scope`, §5.2). Never
- * narrows silently. `undefined` (omitted) yields `fallback`.
- */
-export const requestedScope = (raw: string | undefined, client: Client, fallback: Scope): E.Either<OAuthError, Scope> => {
-  if (raw === undefined) return E.right(fallback);
-  const scope = parseScope(raw);
-  if (scope === undefined) return E.left(invalidScope('The scope parameter is malformed.'));
-  if (!isSubset(scope, client.scope)) return E.left(invalidScope('The requested scope is not allowed for this client.'));
-  return E.right(scope);
-};
 
 /** The ports that revoking a grant needs. */
 export interface GrantRevocationPorts {
@@ -42,8 +27,18 @@ export const rejectWithEffects = <A>(rejection: Rejection, ports: GrantRevocatio
       return pipe(
         ports.refreshTokens.revokeGrant(effect.grantId, now),
         TE.flatMap(() => ports.accessTokens.revokeGrant(effect.grantId, now)),
-        TE.mapLeft(fromStoreError),
+        TE.mapError(fromStoreError),
       );
     }),
     TE.flatMap(() => TE.left(rejection.error)),
+  );
+
+/**
+ * A lifecycle judgement as a task: its value, or its rejection enforced (`rejectWithEffects`: the revocations it asks
+ * for, then its error).
+ */
+export const enforce = <A>(judgement: E.Either<Rejection, A>, ports: GrantRevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
+  pipe(
+    judgement,
+    E.match((rejection) => rejectWithEffects<A>(rejection, ports, now), (value) => TE.right(value)),
   );

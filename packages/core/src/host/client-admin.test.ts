@@ -1,10 +1,8 @@
 /** Client admin operations, checked through the token endpoint's client authentication. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as E from 'fp-ts/lib/Either.js';
 import { SignJWT, calculateJwkThumbprint, importJWK } from 'jose';
 import type { Client } from '../domain/client.js';
-import type { OAuthError } from '../errors/oauth-error.js';
 import type { HttpResponse } from '../http/http-response.js';
 import { privateJwkMembers } from '../keys/lifecycle.js';
 import type { Random } from '../ports/runtime.js';
@@ -13,7 +11,7 @@ import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryDeviceCo
 import { basic, formPost } from '../test/token-service-fixture.js';
 import { memoryAccessTokens, memoryRefreshTokens, memoryReplay } from '../test/token-fakes.js';
 import type { Settled } from './settle.js';
-import { clientAdmin, generateClientKeyPair, rotateClientSecret, rotatedSecretHashes } from './client-admin.js';
+import { clientAdmin, rotatedSecretHashes } from './client-admin.js';
 
 const issuer = 'https://as.example.test';
 

@@ -60,14 +60,14 @@ const secretMethods: readonly Client['tokenEndpointAuthMethod'][] = ['client_sec
 const findClient = (clients: ClientStore, clientId: string): TE.TaskEither<OAuthError, Client> =>
   pipe(
     clients.find(clientId),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap(O.match(() => TE.left(oauthError('invalid_client', 'No such client.', { detail: `unknown client ${clientId}` })), (c) => TE.right(c))),
   );
 
 const save = (clients: ClientStore, client: Client): TE.TaskEither<OAuthError, Client> =>
   pipe(
     clients.save(client),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.map(() => client),
   );
 
@@ -134,7 +134,7 @@ export const generateClientKeyPair =
         () => invalidRequest('This client publishes its keys at jwks_uri; register keys there.', 'client has jwks_uri'),
       ),
       TE.bindTo('client'),
-      TE.bind('key', () => pipe(generateSigningKey(options.alg, ports.clock.now()), TE.mapLeft(fromStoreError))),
+      TE.bind('key', () => pipe(generateSigningKey(options.alg, ports.clock.now()), TE.mapError(fromStoreError))),
       TE.flatMap(({ client, key }) => {
         const publicJwk: PublicJwk = { ...key.publicJwk, kid: key.kid, alg: key.alg, use: 'sig' };
         const previous = options.replace === true ? [] : (client.jwks?.keys ?? []).filter((k) => k.kid !== key.kid);

@@ -11,6 +11,7 @@ import { judgeDecideOutcome, requireDecidable, userCodeNotFound, type DeviceDeci
 import type { Clock, Logger, SecretHasher } from '../ports/runtime.js';
 import type { ClientStore, DeviceCodeStore } from '../ports/stores.js';
 import type { InteractionResult } from './interactions.js';
+import { optional } from '../domain/optional.js';
 
 /** The host's side of the RFC 8628 verification page. */
 export interface DeviceVerificationApi {
@@ -90,7 +91,7 @@ const decide = (ports: DeviceVerificationPorts, hash: string, decision: DeviceDe
 export const createDeviceVerificationApi = (ports: DeviceVerificationPorts): DeviceVerificationApi => {
   const log = (e: OAuthError): void => {
     if (e.detail !== undefined || e.cause !== undefined) {
-      ports.logger.log(e.code === 'server_error' ? 'error' : 'info', `device verification: ${e.code}`, { ...(e.detail === undefined ? {} : { detail: e.detail }), ...(e.cause === undefined ? {} : { cause: e.cause }) });
+      ports.logger.log(e.code === 'server_error' ? 'error' : 'info', `device verification: ${e.code}`, { ...optional('detail', e.detail), ...optional('cause', e.cause) });
     }
   };
   const done = async (program: TE.TaskEither<OAuthError, unknown>): Promise<{ readonly _tag: 'Done' } | Invalid> => {

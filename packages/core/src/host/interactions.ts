@@ -15,6 +15,7 @@ import type { AuthorizationCodeStore, ClientStore, ConsentStore, InteractionStor
 import { codeRedirect, errorRedirect } from '../endpoints/authorization-response.js';
 import { interactionErrorPage } from '../endpoints/error-page.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { optional } from '../domain/optional.js';
 
 /** What the host's login/consent page needs to know about a pending authorization request. */
 export interface InteractionDetails {
@@ -135,9 +136,9 @@ const issueCode = (ports: InteractionPorts, config: ServerConfig, client: Client
     authTime: Math.floor(result.authTime),
     issuedAt,
     expiresAt: issuedAt + (client.lifetimes?.authorizationCode ?? config.lifetimes.authorizationCode),
-    ...(interaction.pkce === undefined ? {} : { pkce: interaction.pkce }),
-    ...(interaction.nonce === undefined ? {} : { nonce: interaction.nonce }),
-    ...(result.acr === undefined ? {} : { acr: result.acr }),
+    ...optional('pkce', interaction.pkce),
+    ...optional('nonce', interaction.nonce),
+    ...optional('acr', result.acr),
   };
   return pipe(
     ports.authorizationCodes.save(record),
@@ -160,7 +161,7 @@ const rememberConsent = (ports: InteractionPorts, interaction: InteractionRecord
 
 const logError = (logger: Logger, e: OAuthError): void => {
   if (e.detail !== undefined || e.cause !== undefined) {
-    logger.log(e.code === 'server_error' ? 'error' : 'info', `interaction: ${e.code}`, { ...(e.detail === undefined ? {} : { detail: e.detail }), ...(e.cause === undefined ? {} : { cause: e.cause }) });
+    logger.log(e.code === 'server_error' ? 'error' : 'info', `interaction: ${e.code}`, { ...optional('detail', e.detail), ...optional('cause', e.cause) });
   }
 };
 

@@ -7,6 +7,7 @@ import type { JwkSet, KeySet, KeyStore, Signer, SignOptions, SigningAlg, Signing
 import type { Clock } from '../ports/runtime.js';
 import { generateSigningKeys } from './generate.js';
 import { activeKey, ensureActive, freshKeysNeeded, missingActive, prune, publishedJwks, rotate } from './lifecycle.js';
+import { optional } from '../domain/optional.js';
 
 export interface KeyringOptions {
   readonly store: KeyStore;
@@ -97,7 +98,7 @@ export const keyringSigner = (options: KeyringOptions, signJws: JwsSigningFuncti
         const key = activeKey(set, alg);
         if (key === undefined) return TE.left(storeError(`no active ${alg} signing key`));
         return TE.tryCatch(
-          async () => signJws(key, { alg, kid: key.kid, ...(signOptions.typ === undefined ? {} : { typ: signOptions.typ }) }, payload),
+          async () => signJws(key, { alg, kid: key.kid, ...optional('typ', signOptions.typ) }, payload),
           (cause) => storeError(`signing with ${alg} key ${key.kid} failed`, { cause }),
         );
       }),

@@ -4,6 +4,7 @@ import type { RefreshTokenRecord } from '../domain/records.js';
 import { isSubset, type Scope } from '../domain/scope.js';
 import type { RotateOutcome } from '../ports/stores.js';
 import { reject, revokeGrant, type Rejection } from './rejection.js';
+import { optional } from '../domain/optional.js';
 
 /**
  * The life of one refresh token in its family (RFC 9700 §4.14.2): `active` until rotated (once, by the store's atomic
@@ -66,8 +67,8 @@ export const successorOf = (
   subject: previous.subject,
   scope: next.scope,
   grantedScope: previous.grantedScope,
-  ...(previous.nonce === undefined ? {} : { nonce: previous.nonce }),
-  ...(previous.authTime === undefined ? {} : { authTime: previous.authTime }),
+  ...optional('nonce', previous.nonce),
+  ...optional('authTime', previous.authTime),
   issuedAt: Math.floor(next.now),
   expiresAt: Math.floor(next.now) + next.lifetimeSeconds,
 });

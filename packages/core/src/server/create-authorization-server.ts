@@ -16,6 +16,7 @@ import { signedTokenHooks } from '../tokens/signed-tokens.js';
 import type { AuthorizationServer } from './authorization-server.js';
 import type { AuthorizationServerPorts, BasePorts, ComposedPorts } from './ports.js';
 import { serverBearer, serverRoutes } from './routes.js';
+import { optional } from '../domain/optional.js';
 
 const basePorts: readonly (keyof BasePorts)[] = ['clock', 'random', 'secrets', 'logger', 'clients', 'accessTokens', 'replay'];
 
@@ -84,6 +85,6 @@ export const createAuthorizationServer = <const G extends readonly string[] = re
     },
     interactions: createInteractionApi(config, composed),
     device: createDeviceVerificationApi(composed),
-    ...(keys === undefined ? {} : { keys }),
+    ...optional('keys', keys),
   };
 };

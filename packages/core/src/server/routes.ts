@@ -14,6 +14,7 @@ import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 import type { RegisteredGrant } from '../grants/registry.js';
 import type { Route } from '../http/route.js';
 import type { ComposedPorts } from './ports.js';
+import { optional } from '../domain/optional.js';
 
 const defaultAuthMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
@@ -25,9 +26,9 @@ const tokenSide = (config: ServerConfig, ports: ComposedPorts) => ({
   signer: ports.signer,
   secrets: ports.secrets,
   accessTokens: ports.accessTokens,
-  ...(ports.refreshTokens === undefined ? {} : { refreshTokens: ports.refreshTokens }),
+  ...optional('refreshTokens', ports.refreshTokens),
   clientAuth: ports,
-  ...(ports.claimHooks === undefined ? {} : { claimHooks: ports.claimHooks }),
+  ...optional('claimHooks', ports.claimHooks),
 });
 
 /** RFC 6750 bearer check over the server's stores and signer (resource servers, userinfo). */
@@ -43,7 +44,7 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
   const tokens = tokenSide(config, ports);
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
-  const discovery = discoveryRoutes(config, ports.logger, () => ({
+  const discovery = discoveryRoutes(config, () => ({
     idTokenSigningAlgs: ports.signer.algorithms(),
     introspectionSigningAlgs: [introspectionSigningAlg({ signer: ports.signer })],
     hasRoute: (path) => paths.has(path),
@@ -58,7 +59,7 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
     ports.claims === undefined ? undefined : userinfoRoute({ ...tokens, claims: ports.claims, bearer: serverBearer(config, ports) }),
     introspectionRoute(tokens),
     revocationRoute(tokens),
-    endSessionRoute({ config, clients: ports.clients, signer: ports.signer, logger: ports.logger, ...(ports.sessions === undefined ? {} : { sessions: ports.sessions }) }),
+    endSessionRoute({ config, clients: ports.clients, signer: ports.signer, logger: ports.logger, ...optional('sessions', ports.sessions) }),
   ];
   const mounted = endpoints.filter((route): route is Route => route !== undefined);
   for (const route of mounted) paths.add(route.path);

@@ -8,13 +8,12 @@ import type { ServerConfig } from '../config/server-config.js';
 import { runHook, type ClaimHooks, type Claims } from './claim-hooks.js';
 import { leftHalfHash } from './hash.js';
 import type { IdTokenRequest } from './issue.js';
+import { optional } from '../domain/optional.js';
 
 export interface IdTokenOptions {
   /** Default RS256 (OpenID Connect Core §15.1: RS256 must be supported; the acceptance suite requires it). */
   readonly alg?: SigningAlg;
 }
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /**
  * The claims of an ID token, OpenID Connect Core §2 and §3.1.3.6: `iss` (the issuer verbatim), `sub`, `aud` (the
@@ -43,10 +42,10 @@ export const signIdToken =
     const alg = options.alg ?? 'RS256';
     return pipe(
       TE.Do,
-      TE.bind('atHash', () => pipe(leftHalfHash(req.accessToken, alg), TE.mapLeft(fromStoreError))),
+      TE.bind('atHash', () => pipe(leftHalfHash(req.accessToken, alg), TE.mapError(fromStoreError))),
       TE.bind('extra', () =>
         runHook(hooks.idToken, { client: req.client, grantType: req.grantType, subject: req.subject, scope: req.scope }),
       ),
-      TE.flatMap(({ atHash, extra }) => pipe(signer.sign(idTokenClaims(config.issuer, req, atHash, extra), { alg, typ: 'JWT' }), TE.mapLeft(fromStoreError))),
+      TE.flatMap(({ atHash, extra }) => pipe(signer.sign(idTokenClaims(config.issuer, req, atHash, extra), { alg, typ: 'JWT' }), TE.mapError(fromStoreError))),
     );
   };

@@ -29,6 +29,7 @@ import type { GrantContext, TokenResponse } from '../grants/grant.js';
 import type { Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { optional } from '../domain/optional.js';
 
 /** What the `idToken` hook is given (OpenID Connect Core §2, §3.1.3.6). */
 export interface IdTokenRequest {
@@ -99,8 +100,6 @@ export const lifetimeOf = (config: ServerConfig, client: Client, which: keyof To
 export const mayIssueRefreshToken = (config: ServerConfig, client: Client): boolean =>
   client.grantTypes.includes('refresh_token') && config.grantTypes.includes('refresh_token');
 
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
-
 /** RFC 6749 §1.4 / RFC 9068: mints, stores and returns an access token (opaque or JWT). */
 const accessToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {
   const claims = ctx.ports.tokens.accessTokenClaims;
@@ -135,12 +134,12 @@ const accessTokenWith = (
   if (format === 'opaque') {
     const token = ports.random.token(32);
     const record: AccessTokenRecord = { id: ports.secrets.hash(token), ...base };
-    return pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })));
+    return pipe(ports.accessTokens.save(record), TE.mapError(fromStoreError), TE.map(() => ({ token, expiresIn })));
   }
   const record: AccessTokenRecord = { id: ports.random.token(16), ...base };
   return pipe(
     ports.tokens.accessToken(record, facts.client),
-    TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapLeft(fromStoreError), TE.map(() => ({ token, expiresIn })))),
+    TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapError(fromStoreError), TE.map(() => ({ token, expiresIn })))),
   );
 };
 
@@ -166,7 +165,7 @@ const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): Task
     issuedAt: now,
     expiresAt: now + lifetimeOf(config, facts.client, 'refreshToken'),
   };
-  return pipe(store.save(record), TE.mapLeft(fromStoreError), TE.map(() => token));
+  return pipe(store.save(record), TE.mapError(fromStoreError), TE.map(() => token));
 };
 
 /** OpenID Connect Core §3.1.3.3: an `id_token` accompanies the tokens of an `openid` request. */

@@ -9,6 +9,7 @@ import { fromStoreError } from '../errors/store-error.js';
 import type { Signer, SigningAlg } from '../ports/keys.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Claims } from './claim-hooks.js';
+import { optional } from '../domain/optional.js';
 
 /** RFC 9068 §2.1 media type of JWT access tokens (`typ` header). */
 export const accessTokenJwtType = 'at+jwt';
@@ -22,8 +23,6 @@ export interface JwtAccessTokenOptions {
    */
   readonly defaultAudience?: string | readonly string[];
 }
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 const audienceOf = (config: ServerConfig, record: AccessTokenRecord, options: JwtAccessTokenOptions): string | readonly string[] => {
   const aud = record.audience !== undefined && record.audience.length > 0 ? record.audience : options.defaultAudience ?? config.issuer;
@@ -52,4 +51,4 @@ export const jwtAccessTokenClaims = (config: ServerConfig, record: AccessTokenRe
 export const signJwtAccessToken =
   (config: ServerConfig, signer: Signer, options: JwtAccessTokenOptions = {}) =>
   (record: AccessTokenRecord, _client: Client): TaskEither<OAuthError, string> =>
-    pipe(signer.sign(jwtAccessTokenClaims(config, record, options), { alg: options.alg ?? 'RS256', typ: accessTokenJwtType }), TE.mapLeft(fromStoreError));
+    pipe(signer.sign(jwtAccessTokenClaims(config, record, options), { alg: options.alg ?? 'RS256', typ: accessTokenJwtType }), TE.mapError(fromStoreError));

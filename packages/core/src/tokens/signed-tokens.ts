@@ -4,6 +4,7 @@ import { runHook, type ClaimHooks } from './claim-hooks.js';
 import { signIdToken } from './id-token.js';
 import type { TokenHooks } from './issue.js';
 import { signJwtAccessToken } from './jwt-access-token.js';
+import { optional } from '../domain/optional.js';
 
 /** Options of the signing side (functions and key choices, which the decoded `ServerConfig` does not carry). */
 export interface SigningOptions {
@@ -30,8 +31,8 @@ export const signedTokenHooks = (config: ServerConfig, signer: Signer, signing: 
   const accessClaims = claims.accessToken;
   return {
     accessToken: signJwtAccessToken(config, signer, {
-      ...(signing.accessTokenAlg === undefined ? {} : { alg: signing.accessTokenAlg }),
-      ...(signing.accessTokenAudience === undefined ? {} : { defaultAudience: signing.accessTokenAudience }),
+      ...optional('alg', signing.accessTokenAlg),
+      ...optional('defaultAudience', signing.accessTokenAudience),
     }),
     idToken: signIdToken(config, signer, claims, { alg: signing.idTokenAlg ?? 'RS256' }),
     ...(accessClaims === undefined ? {} : { accessTokenClaims: (ctx: Parameters<typeof accessClaims>[0]) => runHook(accessClaims, ctx) }),

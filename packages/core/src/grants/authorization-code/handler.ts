@@ -1,4 +1,3 @@
-import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
@@ -10,16 +9,15 @@ import { judgeCodeRedemption } from '../../lifecycle/authorization-code.js';
 import type { AuthorizationCodeStore, RefreshTokenStore } from '../../ports/stores.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { rejectWithEffects } from '../shared.js';
+import { enforce } from '../shared.js';
 import { isCodeVerifier, type AuthorizationCodeParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** The ports the `authorization_code` grant uses. */
 export type AuthorizationCodePorts = IssuePorts & {
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly refreshTokens: RefreshTokenStore;
 };
-
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }));
 
 /**
  * Issues the tokens of a redeemed code. Defence in depth (OAuth 2.1 §4.1.1, RFC 9700 §2.1.1): a code issued without
@@ -59,15 +57,8 @@ export const handleAuthorizationCode =
     }
     return pipe(
       ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now),
-      TE.mapLeft(fromStoreError),
-      TE.flatMap((outcome) =>
-        pipe(
-          judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash),
-          E.match(
-            (rejection) => rejectWithEffects<TokenResponse>(rejection, ports, now),
-            (record) => issueFromCode(record, authenticated)(ctx),
-          ),
-        ),
-      ),
+      TE.mapError(fromStoreError),
+      TE.flatMap((outcome) => enforce(judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash), ports, now)),
+      TE.flatMap((record) => issueFromCode(record, authenticated)(ctx)),
     );
   };

@@ -2,10 +2,10 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
+import { requestedScope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { requestedScope } from '../shared.js';
 import type { ClientCredentialsParams } from './codec.js';
 
 /** The ports the `client_credentials` grant uses (no refresh-token store: it never issues one). */
@@ -28,7 +28,7 @@ export const handleClientCredentials =
   (ctx) => {
     const { client } = authenticated;
     return pipe(
-      TE.fromEither(requestedScope(params.scope, client, defaultClientCredentialsScope(client))),
+      TE.fromEither(requestedScope(params.scope, client.scope, defaultClientCredentialsScope(client))),
       TE.flatMap((scope) =>
         scope.some((s) => userScopes.includes(s)) ? TE.left(invalidScope('The openid and offline_access scopes need an end user.')) : TE.right(scope),
       ),

@@ -11,6 +11,7 @@ import type { Logger, SecretHasher } from '../../ports/runtime.js';
 import type { DeviceCodeStore } from '../../ports/stores.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import type { DeviceCodeParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** RFC 8628 §7.2. */
 export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -87,7 +88,7 @@ export const handleDeviceCode =
           scope: record.grantedScope ?? record.scope,
           grantId: record.grantId,
           refreshToken: client.grantTypes.includes('refresh_token'),
-          ...(record.authTime === undefined ? {} : { authTime: record.authTime }),
+          ...optional('authTime', record.authTime),
         })(ctx),
       ),
     );

@@ -2,6 +2,7 @@ import type { Grant } from '../grant.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
 import { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type IssueDeviceTokens } from './handler.js';
+import { optional } from '../../domain/optional.js';
 
 export { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type DeviceTokenRequest, type IssueDeviceTokens } from './handler.js';
 export { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
@@ -28,7 +29,7 @@ const issueDeviceTokens: IssueDeviceTokens<DeviceCodePorts & IssuePorts> = (requ
     subject: request.subject,
     scope: request.scope,
     refresh: request.refreshToken ? { _tag: 'New' } : { _tag: 'None' },
-    ...(request.authTime === undefined ? {} : { authTime: request.authTime }),
+    ...optional('authTime', request.authTime),
   });
 
 /** The device grant with the core's token issuance (opaque or JWT access token, refresh token, ID token). */

@@ -121,12 +121,12 @@ export const verifyGrantAssertion = (client: Client, assertion: string, check: G
     });
   return pipe(
     verifyWithClientKeys(source.right, verify),
-    TE.mapLeft(keysFailure),
+    TE.mapError(keysFailure),
     TE.flatMap(({ payload }) => checkClaims(payload, check)),
     TE.tap((verified) =>
       pipe(
         check.replay.remember(assertionReplayKey(client.clientId, verified.jti), verified.expiresAt + config.assertions.clockSkewSeconds),
-        TE.mapLeft(fromStoreError),
+        TE.mapError(fromStoreError),
         TE.flatMap((fresh) => (fresh ? TE.right(undefined) : TE.left(rejected('The assertion has already been used.', `jti replay ${verified.jti}`)))),
       ),
     ),

@@ -3,15 +3,15 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
-import type { Scope } from '../../domain/scope.js';
+import { requestedScope, type Scope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import type { JwksFetcher } from '../../ports/jwks-fetcher.js';
 import type { ReplayCache } from '../../ports/stores.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { requestedScope } from '../shared.js';
 import { verifyGrantAssertion } from './assertion.js';
 import type { JwtBearerParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** RFC 7523 §2.1 grant type. */
 export const jwtBearerGrantType = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -32,7 +32,7 @@ const interactiveScopes: readonly string[] = ['openid', 'offline_access'];
  */
 export const jwtBearerScope = (raw: string | undefined, client: Client): E.Either<OAuthError, Scope> =>
   pipe(
-    requestedScope(raw, client, client.scope.filter((s) => !interactiveScopes.includes(s))),
+    requestedScope(raw, client.scope, client.scope.filter((s) => !interactiveScopes.includes(s))),
     E.flatMap((scope) =>
       scope.some((s) => interactiveScopes.includes(s))
         ? E.left(invalidScope('The openid and offline_access scopes cannot be granted from an assertion.'))
@@ -56,7 +56,7 @@ export const handleJwtBearer =
           config: ctx.config,
           replay: ctx.ports.replay,
           now: ctx.now,
-          ...(ctx.ports.jwksFetcher === undefined ? {} : { jwksFetcher: ctx.ports.jwksFetcher }),
+          ...optional('jwksFetcher', ctx.ports.jwksFetcher),
         }),),
       TE.flatMap(({ scope, assertion }) =>
         issueTokens({

@@ -13,12 +13,12 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient } from '../../domain/client.js';
+import { requestedScope } from '../../domain/scope.js';
 import { invalidGrant, type OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
 import type { LoginThrottle, PasswordVerifier } from '../../ports/password.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { requestedScope } from '../shared.js';
 import type { PasswordParams } from './codec.js';
 
 /** RFC 6749 §4.3.2 grant type. */
@@ -45,7 +45,7 @@ const throttle = (ports: PasswordGrantPorts, keys: readonly string[], now: numbe
   pipe(
     keys,
     TE.traverseSeqArray((key) => ports.loginThrottle.hit(key, now)),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap((hits) =>
       hits.every((h) => h.allowed) ? TE.right(undefined) : TE.left(invalidGrant('Too many login attempts; try again later.', `login throttled: ${keys.join(', ')}`)),
     ),
@@ -63,13 +63,13 @@ export const handlePassword =
     const { client } = authenticated;
     const { ports, now } = ctx;
     return pipe(
-      TE.fromEither(requestedScope(params.scope, client, client.scope)),
+      TE.fromEither(requestedScope(params.scope, client.scope, client.scope)),
       TE.tap(() => throttle(ports, throttleKeys(params.username, ctx.request.remoteAddress), now)),
       TE.bindTo('scope'),
       TE.bind('user', () =>
         pipe(
           ports.passwords.verify(params.username, params.password),
-          TE.mapLeft(fromStoreError),
+          TE.mapError(fromStoreError),
           TE.flatMap(
             O.match(
               () => TE.left<OAuthError, { readonly subject: string }>(invalidGrant('The username or password is incorrect.', 'bad resource owner credentials')),

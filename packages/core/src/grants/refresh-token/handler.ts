@@ -1,17 +1,18 @@
-import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import * as O from 'fp-ts/lib/Option.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient } from '../../domain/client.js';
+import { requestedScope } from '../../domain/scope.js';
 import type { OAuthError } from '../../errors/oauth-error.js';
 import { fromStoreError } from '../../errors/store-error.js';
 import { judgeRefreshPresentation, judgeRotateOutcome, successorOf } from '../../lifecycle/refresh-family.js';
 import type { RefreshTokenStore } from '../../ports/stores.js';
 import { issueTokens, lifetimeOf, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
-import { rejectWithEffects, requestedScope } from '../shared.js';
+import { enforce } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
+import { optional } from '../../domain/optional.js';
 
 /** The ports the `refresh_token` grant uses. */
 export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
@@ -32,35 +33,18 @@ export const handleRefreshToken =
     const grace = config.refreshTokens.reuseGraceSeconds;
     const presentedHash = ports.secrets.hash(params.refresh_token);
     return pipe(
-      TE.fromEither(params.scope === undefined ? E.right(undefined) : requestedScope(params.scope, client, [])),
-      TE.flatMap((scope) =>
-        pipe(
-          ports.refreshTokens.find(presentedHash),
-          TE.mapLeft(fromStoreError),
-          TE.flatMap((found) =>
-            pipe(
-              judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace),
-              E.match((rejection) => rejectWithEffects<{ readonly next: string; readonly successor: ReturnType<typeof successorOf> }>(rejection, ports, now), ({ record, scope: nextScope }) => {
-                const next = ports.random.token(32);
-                const successor = successorOf(record, { tokenHash: ports.secrets.hash(next), scope: nextScope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') });
-                return pipe(
-                  ports.refreshTokens.rotate(presentedHash, successor, now),
-                  TE.mapLeft(fromStoreError),
-                  TE.flatMap((outcome) =>
-                    pipe(
-                      judgeRotateOutcome(outcome, now, grace),
-                      E.match(
-                        (rejection) => rejectWithEffects<{ readonly next: string; readonly successor: typeof successor }>(rejection, ports, now),
-                        () => TE.right({ next, successor }),
-                      ),
-                    ),
-                  ),
-                );
-              }),
-            ),
-          ),
-        ),
+      TE.fromEither(requestedScope(params.scope, client.scope, undefined)),
+      TE.bindTo('scope'),
+      TE.bind('found', () => pipe(ports.refreshTokens.find(presentedHash), TE.mapError(fromStoreError))),
+      TE.bind('presented', ({ scope, found }) =>
+        enforce(judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace), ports, now),
       ),
+      TE.let('next', () => ports.random.token(32)),
+      TE.let('successor', ({ presented, next }) =>
+        successorOf(presented.record, { tokenHash: ports.secrets.hash(next), scope: presented.scope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') }),
+      ),
+      TE.bind('outcome', ({ successor }) => pipe(ports.refreshTokens.rotate(presentedHash, successor, now), TE.mapError(fromStoreError))),
+      TE.tap(({ outcome }) => enforce(judgeRotateOutcome(outcome, now, grace), ports, now)),
       TE.flatMap(({ next, successor }) =>
         issueTokens({
           client,
@@ -69,7 +53,7 @@ export const handleRefreshToken =
           subject: successor.subject,
           scope: successor.scope,
           refresh: { _tag: 'Rotated', token: next },
-          ...(successor.authTime === undefined ? {} : { authTime: successor.authTime }),
+          ...optional('authTime', successor.authTime),
         })(ctx),
       ),
     );

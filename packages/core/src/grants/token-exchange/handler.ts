@@ -4,8 +4,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import type { AccessTokenRecord } from '../../domain/records.js';
-import { isSubset, parseScope, type Scope } from '../../domain/scope.js';
-import { invalidRequest, invalidScope, oauthError, serverError, type OAuthError } from '../../errors/oauth-error.js';
+import { isSubset, requestedScope, type Scope } from '../../domain/scope.js';
+import { invalidRequest, oauthError, serverError, type OAuthError } from '../../errors/oauth-error.js';
 import type { Signer } from '../../ports/keys.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
@@ -13,6 +13,7 @@ import type { TokenExchangeParams } from './codec.js';
 import { defaultTokenExchangePolicy, type TokenExchangeDecision, type TokenExchangePolicy } from './policy.js';
 import { resolvePresentedToken } from './presented-token.js';
 import { tokenExchangeGrantType, tokenTypes } from './token-types.js';
+import { optional } from '../../domain/optional.js';
 
 /**
  * The ports token exchange uses: token issuance (never a refresh token), the optional policy (default
@@ -49,19 +50,7 @@ const checkRequest = (params: TokenExchangeParams): E.Either<OAuthError, TokenEx
 
 /** The scope an exchanged token may carry at most: the subject token's, within the client's registration. */
 const ceiling = (subject: AccessTokenRecord, client: Client): Scope => subject.scope.filter((s) => client.scope.includes(s) && !userScopes.includes(s));
-
-/**
- * RFC 8693 §2.1 `scope` / RFC 6749 §3.3: a requested scope must stay within the subject token's scope and the
- * client's registered scope, without `openid`/`offline_access` (an exchange issues neither ID nor refresh tokens):
- * `invalid_scope` otherwise, never narrowed silently.
- */
-const checkRequestedScope = (raw: string | undefined, subject: AccessTokenRecord, client: Client): E.Either<OAuthError, Scope | undefined> => {
-  if (raw === undefined) return E.right(undefined);
-  const scope = parseScope(raw);
-  if (scope === undefined) return E.left(invalidScope('The scope parameter is malformed.'));
-  if (!isSubset(scope, ceiling(subject, client))) return E.left(invalidScope('The requested scope exceeds the subject token or the client registration.'));
-  return E.right(scope);
-};
+const exceedsCeiling = 'The requested scope exceeds the subject token or the client registration.';
 
 /** Token exchange never widens: a policy decision beyond the ceiling is a host bug, refused as `server_error`. */
 const checkDecision = (decision: TokenExchangeDecision, subject: AccessTokenRecord, client: Client): E.Either<OAuthError, TokenExchangeDecision> =>
@@ -107,7 +96,7 @@ export const handleTokenExchange =
   (ctx) => {
     const { client } = authenticated;
     const { ports, config, now } = ctx;
-    const deps = { config, secrets: ports.secrets, accessTokens: ports.accessTokens, ...(ports.signer === undefined ? {} : { signer: ports.signer }) };
+    const deps = { config, secrets: ports.secrets, accessTokens: ports.accessTokens, ...optional('signer', ports.signer) };
     const policy = ports.tokenExchangePolicy ?? defaultTokenExchangePolicy;
     return pipe(
       TE.fromEither(checkRequest(params)),
@@ -119,14 +108,15 @@ export const handleTokenExchange =
           : resolvePresentedToken(deps, 'actor', params.actor_token, params.actor_token_type, now),
       ),
       TE.tap(({ subject, actor }) => TE.fromEither(checkMayAct(subject, actor))),
-      TE.bind('requestedScope', ({ subject }) => TE.fromEither(checkRequestedScope(params.scope, subject, client))),
+      // RFC 8693 §2.1 `scope`: within the subject token's scope and the client's registration, without openid/offline_access.
+      TE.bind('requestedScope', ({ subject }) => TE.fromEither(requestedScope(params.scope, ceiling(subject, client), undefined, exceedsCeiling))),
       TE.bind('decision', ({ subject, actor, requestedScope }) =>
         pipe(
           policy.decide({
             client,
             subject,
-            ...(actor === undefined ? {} : { actor }),
-            ...(requestedScope === undefined ? {} : { requestedScope }),
+            ...optional('actor', actor),
+            ...optional('requestedScope', requestedScope),
             audience: params.audience === undefined ? [] : [params.audience],
             resource: params.resource === undefined ? [] : [params.resource],
           }),
@@ -139,8 +129,8 @@ export const handleTokenExchange =
           client,
           grantType: tokenExchangeGrantType,
           grantId: subject.grantId ?? ports.random.token(16),
-          ...(subject.subject === undefined ? {} : { subject: subject.subject }),
-          ...(subject.authTime === undefined ? {} : { authTime: subject.authTime }),
+          ...optional('subject', subject.subject),
+          ...optional('authTime', subject.authTime),
           scope: decision.scope,
           audience: decision.audience,
           ...(act === undefined ? {} : { extra: { act } }),

@@ -44,7 +44,7 @@ export const resolvePresentedToken = (
   const lookup = { config: deps.config, secrets: deps.secrets, accessTokens: deps.accessTokens, signer: deps.signer ?? noKeys };
   return pipe(
     findAccessToken(lookup, token),
-    TE.mapLeft(fromStoreError),
+    TE.mapError(fromStoreError),
     TE.flatMap(
       O.match(
         () => TE.left(invalidRequest(`The ${which}_token is invalid, expired or revoked.`, `${which} token not found`)),
