@@ -37,6 +37,10 @@ const config: KnipConfig = {
     '.': {},
     ...packages,
     'packages/dev-config': { project: ['*.js!'] },
+    // the pack test packs the workspace packages (built first through these devDependencies) and installs the tarballs
+    'apps/pack-test': { entry: [tests], project: ['src/**/*.ts!'], ignoreDependencies: ['@grantor/.+'] },
+    // the drop-in test runs an unchanged oauth2-server app (src/test/legacy-app/app.mjs) before changing its import
+    'packages/oauth2-server-model': { ...packages['packages/oauth2-server-model'], entry: [...(packages['packages/oauth2-server-model']?.entry ?? []), 'src/test/legacy-app/*.mjs'] },
     'apps/server': { entry: ['src/main.ts!', tests], project: ['src/**/*.ts!'] },
     'apps/bench': {
       // node dist/<script>.js (see apps/bench/README.md); the targets run as their own processes

@@ -33,7 +33,7 @@ const effectful = {
 };
 
 /** Legacy name → its fp-ts 2.14+ replacement, per module. */
-export const legacyNames = {
+const legacyNames = {
   Either: common,
   Option: { chain: 'flatMap', chainFirst: 'tap', alt: 'orElse', altW: 'orElse', chainFirstEitherK: 'tapEither' },
   TaskEither: { ...effectful, chainTaskOptionK: 'flatMapTaskOption', chainTaskOptionKW: 'flatMapTaskOption' },

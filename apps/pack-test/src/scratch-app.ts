@@ -39,7 +39,7 @@ export const catalogVersion = (name: string): string => {
 };
 
 /** The environment of a user's shell: nothing pnpm or vitest added (NODE_PATH would reach the workspace's modules). */
-export const userEnv = (): NodeJS.ProcessEnv =>
+const userEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_|NODE_PATH$|NODE_OPTIONS$|VITEST|TEST$|INIT_CWD$)/i.test(k)));
 
 export interface PackedPackage extends PublishedPackage {
@@ -103,7 +103,7 @@ export const runIn = async (cwd: string, file: string, args: readonly string[]):
 };
 
 /** A README's TypeScript block as the JavaScript a user's build would run (types stripped, nothing else changed). */
-export const toJavaScript = (code: string): string =>
+const toJavaScript = (code: string): string =>
   ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false } }).outputText;
 
 export interface RunningExample {

@@ -12,7 +12,7 @@ import type { ModelAuthorizationCode, ModelClient, ModelRefreshToken, ModelToken
 import { scopeFromModel } from './mapping.js';
 
 /** The client credentials a request presented (RFC 6749 §2.3.1), before anyone checked them. */
-export interface PresentedClient {
+interface PresentedClient {
   readonly clientId: string;
   /** Absent for a request that only names its client (`client_id` without a secret). */
   readonly secret?: string;
@@ -32,7 +32,7 @@ export interface RequestFacts {
 }
 
 /** A refresh token this request rotated: the presented token's hash and its record (family bookkeeping). */
-export interface Rotation {
+interface Rotation {
   readonly previous: RefreshTokenRecord;
 }
 

@@ -50,7 +50,7 @@ const notFound = (e: unknown, name: string): boolean => {
   );
 };
 
-export const driverMissingError = (dialect: SqlDialect, target: string, cause?: unknown): DriverMissingError => {
+const driverMissingError = (dialect: SqlDialect, target: string, cause?: unknown): DriverMissingError => {
   const driver = driverPackageOf[dialect];
   const install = `npm i ${driver}`;
   const error = new Error(

@@ -66,7 +66,7 @@ const tokenList = (value: unknown, fallback: readonly string[], field: string): 
   return Object.freeze([...new Set(value as string[])]);
 };
 
-export const defaultRoutes: ServerConfig['routes'] = Object.freeze({
+const defaultRoutes: ServerConfig['routes'] = Object.freeze({
   authorization: '/authorize',
   token: '/token',
   introspection: '/introspect',
@@ -77,8 +77,8 @@ export const defaultRoutes: ServerConfig['routes'] = Object.freeze({
   endSession: '/end_session',
 });
 
-export const defaultGrantTypes: readonly string[] = Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']);
-export const defaultScopesSupported: readonly string[] = Object.freeze(['openid', 'profile', 'email', 'offline_access']);
+const defaultGrantTypes: readonly string[] = Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']);
+const defaultScopesSupported: readonly string[] = Object.freeze(['openid', 'profile', 'email', 'offline_access']);
 
 const stripTrailingSlash = (u: string): string => (u.endsWith('/') ? u.slice(0, -1) : u);
 

@@ -18,9 +18,6 @@ export const nonEmptyString: Codec<string> = new t.Type<string, unknown, unknown
   (a) => a,
 );
 
-export const literal = <L extends string>(value: L): Codec<L> => t.literal(value) as unknown as Codec<L>;
-export const oneOf = <L extends string>(values: readonly [L, L, ...L[]]): Codec<L> =>
-  t.union(values.map((v) => t.literal(v)) as unknown as [t.Mixed, t.Mixed, ...t.Mixed[]]) as unknown as Codec<L>;
 
 // `t.Mixed`, not `Codec<unknown>`: a `Codec<string>` is not a `Codec<unknown>` under strictFunctionTypes (encode).
 type Props = Record<string, t.Mixed>;
@@ -63,18 +60,4 @@ export const decodeParams = <A>(codec: Codec<A>, params: Readonly<Record<string,
     }),
   );
 
-/** Decodes configuration or metadata; a failure names the offending field. */
-export const decodeOrDescribe = <A>(codec: Codec<A>, value: unknown): E.Either<string, A> =>
-  pipe(
-    codec.decode(value),
-    E.mapLeft((errors) =>
-      errors
-        .slice(0, 3)
-        .map((e) => {
-          const path = e.context.map((c) => c.key).filter((k) => k !== '').join('.');
-          return `${path === '' ? '(root)' : path}: ${e.message ?? `expected ${e.context[e.context.length - 1]?.type.name ?? 'a valid value'}`}`;
-        })
-        .join('; '),
-    ),
-  );
 

@@ -93,7 +93,7 @@ const plainChallenge = /^[A-Za-z0-9._~-]{43,128}$/;
  * S256 challenges are 43 base64url characters. PKCE is required for public clients (OAuth 2.1 §4.1.1) and for every
  * client when `config.pkce.requiredFor` is `all`.
  */
-export const validatePkce = (
+const validatePkce = (
   config: ServerConfig,
   client: Client,
   challenge: string | undefined,
@@ -118,7 +118,7 @@ export const validatePkce = (
 const promptValues = new Set(['none', 'login', 'consent', 'select_account']);
 
 /** OpenID Connect Core §3.1.2.1: `prompt` is a space-delimited set; `none` must stand alone. */
-export const parsePrompt = (raw: string | undefined): E.Either<OAuthError, readonly string[]> => {
+const parsePrompt = (raw: string | undefined): E.Either<OAuthError, readonly string[]> => {
   if (raw === undefined) return E.right([]);
   const values = [...new Set(raw.split(' ').filter((v) => v !== ''))];
   if (values.some((v) => !promptValues.has(v))) return E.left(invalidRequest('The prompt parameter has an unsupported value.'));
@@ -127,7 +127,7 @@ export const parsePrompt = (raw: string | undefined): E.Either<OAuthError, reado
 };
 
 /** OpenID Connect Core §3.1.2.1: `max_age` is a non-negative number of seconds. */
-export const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | undefined> =>
+const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | undefined> =>
   raw === undefined ? E.right(undefined) : /^\d{1,10}$/.test(raw) ? E.right(Number(raw)) : E.left(invalidRequest('The max_age parameter is invalid.'));
 
 /**

@@ -96,7 +96,7 @@ const interactionRecord = (config: ServerConfig, id: string, now: number, r: Aut
 };
 
 /** The URL of the host's interaction page for an interaction id (`{id}` in `config.interactionUrl`). */
-export const interactionLocation = (config: ServerConfig, id: string): string => config.interactionUrl.split('{id}').join(encodeURIComponent(id));
+const interactionLocation = (config: ServerConfig, id: string): string => config.interactionUrl.split('{id}').join(encodeURIComponent(id));
 
 /**
  * RFC 6749 §4.1.2.1: once the client and its redirect URI are trusted, every other check's error is sent to that URI

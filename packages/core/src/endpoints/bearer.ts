@@ -123,7 +123,7 @@ const fromQuery = (req: HttpRequest, allowed: boolean): Extracted => (allowed ? 
  * RFC 6750 §2: finds the one access token of a request. "Clients MUST NOT use more than one method to transmit the
  * token in each request" — two methods is `invalid_request`.
  */
-export const extractBearerToken = (req: HttpRequest, options: BearerOptions = {}): E.Either<OAuthError, O.Option<string>> => {
+const extractBearerToken = (req: HttpRequest, options: BearerOptions = {}): E.Either<OAuthError, O.Option<string>> => {
   const found: string[] = [];
   for (const step of [fromHeader(req), fromBody(req, options.allowBody ?? true), fromQuery(req, options.allowQuery ?? false)]) {
     if (E.isLeft(step)) return step;

@@ -34,13 +34,13 @@ export interface DeviceAuthorizationPorts extends ClientAuthPorts {
 export type AuthenticateClient = (req: HttpRequest, form: FormParams) => TE.TaskEither<OAuthError, AuthenticatedClient>;
 
 /** RFC 8628 §3.1: the client authenticates exactly as at the token endpoint (the shared `authenticateClient`). */
-export const tokenEndpointClientAuth =
+const tokenEndpointClientAuth =
   (config: ServerConfig, ports: DeviceAuthorizationPorts): AuthenticateClient =>
   (req, form) =>
     authenticateClient(form)({ config, ports, now: ports.clock.now(), request: req });
 
 /** RFC 8628 §3.2 device authorization response. */
-export interface DeviceAuthorizationResponse {
+interface DeviceAuthorizationResponse {
   readonly device_code: string;
   readonly user_code: string;
   readonly verification_uri: string;

@@ -33,7 +33,7 @@ const issuerParts = (issuer: string): { readonly origin: string; readonly path: 
  * RFC 8414 §3.1: `/.well-known/oauth-authorization-server` is inserted between the host and the issuer's path, so
  * both coincide in shape when the issuer has no path.
  */
-export const discoveryUrls = (config: ServerConfig): { readonly openid: string; readonly oauth: string } => {
+const discoveryUrls = (config: ServerConfig): { readonly openid: string; readonly oauth: string } => {
   const { origin, path } = issuerParts(config.issuer);
   return { openid: `${origin}${path}/.well-known/openid-configuration`, oauth: `${origin}/.well-known/oauth-authorization-server${path}` };
 };

@@ -166,7 +166,7 @@ const endHostSession = (deps: EndSessionPorts, req: HttpRequest, logout: Logout)
 const pageHeaders = { 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'referrer-policy': 'no-referrer' };
 
 /** The page shown when the RP gave no post-logout redirect URI (RP-Initiated Logout 1.0 §3). */
-export const signedOutPage = (): HttpResponse =>
+const signedOutPage = (): HttpResponse =>
   html(
     200,
     [

@@ -32,7 +32,7 @@ export interface IntrospectionPorts extends TokenLookupPorts {
 }
 
 /** RFC 9701 §4 / §5: the media type a client asks for (Accept) and the server answers with (Content-Type). */
-export const introspectionJwtMediaType = 'application/token-introspection+jwt';
+const introspectionJwtMediaType = 'application/token-introspection+jwt';
 
 /**
  * RFC 9701 §4: the client requests a JWT response with `Accept: application/token-introspection+jwt`. A media range
@@ -70,7 +70,7 @@ const jwtResponse = (deps: IntrospectionPorts, caller: AuthenticatedClient, now:
   );
 
 /** RFC 7662 §2.2: "If the introspection call is properly authorized but the token is not active … `{"active": false}`". */
-export const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: false });
+const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: false });
 
 /**
  * RFC 7662 §2.2 response for a found token: active only while usable and only to the client it was issued to (an

@@ -44,7 +44,7 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
  * `WWW-Authenticate` when HTTP Basic was tried), store faults `server_error`/`temporarily_unavailable`, all logged
  * with their private detail through `ports.logger`. The route table adds the method check and the never-throw guard.
  */
-export const handleTokenRequest =
+const handleTokenRequest =
   <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
     const ctx: GrantContext<P> = { config, ports, now: ports.clock.now(), request: req };

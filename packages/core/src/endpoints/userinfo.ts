@@ -16,7 +16,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { failWith } from './render-error.js';
 
 /** OpenID Connect Core §5.4: the claims each standard scope releases. */
-export const scopeClaims: Readonly<Record<string, readonly string[]>> = Object.freeze({
+const scopeClaims: Readonly<Record<string, readonly string[]>> = Object.freeze({
   profile: ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
   address: ['address'],
@@ -30,7 +30,7 @@ export const standardClaims: readonly string[] = ['sub', ...Object.values(scopeC
  * OpenID Connect Core §5.4: the user's claims released by `scope` (unknown scopes release nothing), with `sub` always
  * the token's subject (§5.3.2: it must match the ID token's `sub`; the claims source cannot change it).
  */
-export const releasedClaims = (claims: Readonly<Record<string, unknown>>, scope: Scope, subject: string): Readonly<Record<string, unknown>> => {
+const releasedClaims = (claims: Readonly<Record<string, unknown>>, scope: Scope, subject: string): Readonly<Record<string, unknown>> => {
   const names = new Set(scope.flatMap((s) => scopeClaims[s] ?? []));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(claims)) if (names.has(k) && v !== undefined) out[k] = v;

@@ -4,7 +4,7 @@ import { optional } from '../domain/optional.js';
  * OAuth errors as frozen plain data. `code` is the stable RFC registry value sent as `error`; `description` is public
  * (sent as `error_description`); `detail` and `cause` are private and only ever logged.
  */
-export const oauthErrorCodes = [
+const oauthErrorCodes = [
   // RFC 6749 §5.2 (token endpoint)
   'invalid_request',
   'invalid_client',
@@ -99,9 +99,6 @@ export const oauthError = (
   description: string,
   extra: { readonly detail?: string; readonly cause?: unknown; readonly headers?: Readonly<Record<string, string>> } = {},
 ): OAuthError => Object.freeze({ _tag: 'OAuthError' as const, code, description, ...extra });
-
-export const isOAuthError = (u: unknown): u is OAuthError =>
-  typeof u === 'object' && u !== null && (u as { _tag?: unknown })._tag === 'OAuthError';
 
 /** Shorthands for the common codes. */
 export const invalidRequest = (description: string, detail?: string) =>

@@ -19,7 +19,7 @@ export interface GrantRevocationPorts {
  * refresh token of the grant), then fails with the rejection's error. A store fault while revoking wins (the
  * client must retry rather than believe the grant was revoked), and is logged.
  */
-export const rejectWithEffects = <A>(rejection: Rejection, ports: GrantRevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
+const rejectWithEffects = <A>(rejection: Rejection, ports: GrantRevocationPorts, now: number): TE.TaskEither<OAuthError, A> =>
   pipe(
     rejection.effects,
     TE.traverseSeqArray((effect) => {

@@ -92,7 +92,7 @@ export const rotatedSecretHashes = (previous: readonly ClientSecretHash[], newHa
  * stored only as `ports.secrets.hash`; the previous secrets keep working for `overlapSeconds`. Only for clients that
  * authenticate with a secret. For `client_secret_jwt`, the host must also update its `clientSecretJwtKeys` port.
  */
-export const rotateClientSecret =
+const rotateClientSecret =
   (ports: ClientAdminPorts) =>
   (clientId: string, options: RotateSecretOptions = {}): TE.TaskEither<OAuthError, RotatedSecret> => {
     const overlap = options.overlapSeconds ?? 0;
@@ -124,7 +124,7 @@ export const rotateClientSecret =
  * `use: "sig"`) is added to the client's `jwks` (RFC 7591 §2); the private JWK is returned once. A client registered
  * with `jwks_uri` cannot also have `jwks` (RFC 7591 §2), so it is refused.
  */
-export const generateClientKeyPair =
+const generateClientKeyPair =
   (ports: Pick<ClientAdminPorts, 'clients' | 'clock'>) =>
   (clientId: string, options: KeyPairOptions): TE.TaskEither<OAuthError, GeneratedKeyPair> =>
     pipe(

@@ -10,7 +10,7 @@ import type { UserClaimsSource } from '../ports/identity.js';
  * Where a claim's value comes from in the host's user record: a dotted path (`'contact.email'`, `'emails.0.value'` —
  * a numeric segment indexes an array), or a function of the whole record for anything else (formatting, defaults).
  */
-export type ClaimSource = string | ((user: unknown) => unknown);
+type ClaimSource = string | ((user: unknown) => unknown);
 
 /**
  * OIDC claim name → where its value is in the user record. A dotted claim name builds a nested claim, e.g.

@@ -7,7 +7,7 @@ export { defaultSigningAlgorithms, keyringSigner, type JwsHeader, type JwsSignin
 type CryptoKeyLike = Awaited<ReturnType<typeof importJWK>>;
 
 /** RFC 7515 §5.1 signing with jose over WebCrypto; imported private keys are cached per `kid`. */
-export const joseJwsSigning = (): JwsSigningFunction => {
+const joseJwsSigning = (): JwsSigningFunction => {
   const imported = new Map<string, Promise<CryptoKeyLike>>();
   const privateKey = (kid: string, jwk: Jwk, alg: SigningAlg): Promise<CryptoKeyLike> => {
     const cached = imported.get(kid);

@@ -34,7 +34,7 @@ const isSigningKey = (u: unknown): u is SigningKey =>
   (u['retiredAt'] === undefined || typeof u['retiredAt'] === 'number');
 
 /** Checks the shape of a key set read back from storage. */
-export const isKeySet = (u: unknown): u is KeySet => isRecord(u) && Array.isArray(u['keys']) && u['keys'].every(isSigningKey);
+const isKeySet = (u: unknown): u is KeySet => isRecord(u) && Array.isArray(u['keys']) && u['keys'].every(isSigningKey);
 
 /** Key-encryption parameters: PBES2 (RFC 7518 §4.8) derives the key from the secret; A256GCM encrypts the set. */
 const alg = 'PBES2-HS512+A256KW';

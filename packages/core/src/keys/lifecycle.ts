@@ -24,7 +24,7 @@ export const emptyKeySet: KeySet = Object.freeze({ keys: [] });
 export const activeKey = (set: KeySet, alg: SigningAlg): SigningKey | undefined => set.keys.find((k) => k.status === 'active' && k.alg === alg);
 
 /** Algorithms of the set (those with an active or next key), in first-seen order. */
-export const algorithmsOf = (set: KeySet): readonly SigningAlg[] => [...new Set(set.keys.filter((k) => k.status !== 'retired').map((k) => k.alg))];
+const algorithmsOf = (set: KeySet): readonly SigningAlg[] => [...new Set(set.keys.filter((k) => k.status !== 'retired').map((k) => k.alg))];
 
 /**
  * What `rotate` needs: one fresh key per algorithm of the set, plus a second one for an algorithm that has no

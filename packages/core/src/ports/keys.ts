@@ -18,7 +18,7 @@ export interface JwkSet {
  * Where a signing key is in its life: `next` keys are published before they sign (so caches learn them), the one
  * `active` key per algorithm signs, `retired` keys stay published until every token they signed has expired.
  */
-export type KeyStatus = 'next' | 'active' | 'retired';
+type KeyStatus = 'next' | 'active' | 'retired';
 
 /** One signing key with its state. `privateJwk` is secret: never published, encrypted at rest by a persistent store. */
 export interface SigningKey {

@@ -3,7 +3,7 @@ import type { StoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 
 /** More about an accepted logout request (OpenID Connect RP-Initiated Logout 1.0 §2). */
-export interface EndSessionContext {
+interface EndSessionContext {
   /** The logout request itself (cookies included), so the host can find its own session. */
   readonly request: HttpRequest;
   /** `sid` of the `id_token_hint`, when the ID token carried one. */

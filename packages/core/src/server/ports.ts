@@ -31,7 +31,7 @@ export interface BasePorts {
 }
 
 /** The optional grants' ports (required, at the type level and at construction, when their grant is enabled). */
-export interface OptionalGrantPorts {
+interface OptionalGrantPorts {
   /** RFC 6749 §4.3 (legacy password grant): the host's password check. */
   readonly passwords?: PasswordVerifier;
   /** RFC 6749 §4.3 / RFC 9700 §2.4: the password grant's attempt throttle. */
@@ -41,7 +41,7 @@ export interface OptionalGrantPorts {
 }
 
 /** Keys, ID tokens, userinfo, introspection, revocation and logout. All optional. */
-export interface SigningPorts {
+interface SigningPorts {
   /** Where the signing key set is kept; default: in memory (new keys on every restart). */
   readonly keys?: KeyStore;
   /** A custom signer (KMS/HSM); replaces the default jose signer over `keys`. */
@@ -64,10 +64,10 @@ export interface SigningPorts {
 }
 
 /** The always-on grants' ports (the token endpoint dispatches to them). */
-export type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & ClientCredentialsPorts & DeviceCodePorts;
+type GrantPorts = AuthorizationCodePorts & RefreshTokenGrantPorts & ClientCredentialsPorts & DeviceCodePorts;
 
 /** The ports of the authorization endpoint, the interaction contract and the device flow. */
-export type FeaturePorts = AuthorizePorts & InteractionPorts & DeviceAuthorizationPorts & DeviceVerificationPorts;
+type FeaturePorts = AuthorizePorts & InteractionPorts & DeviceAuthorizationPorts & DeviceVerificationPorts;
 
 /**
  * Every port `createAuthorizationServer` takes: one flat object, `{ ...runtime, ...store, ...extras }`.

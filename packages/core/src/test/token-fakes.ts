@@ -88,7 +88,6 @@ export const grantPorts = () => ({
   refreshTokens: memoryRefreshTokens(),
   authorizationCodes: memoryAuthorizationCodes(),
 });
-export type GrantTestPorts = ReturnType<typeof grantPorts>;
 
 export const grantContext = <P>(ports: P, now: number, config: ServerConfig = testConfig()): GrantContext<P> => ({
   config,

@@ -17,7 +17,7 @@ export interface TokenClaimsContext {
 }
 
 /** What an introspection hook knows: the stored record of the token and its client. */
-export interface IntrospectionClaimsContext {
+interface IntrospectionClaimsContext {
   readonly client: Client;
   readonly record: AccessTokenRecord;
 }
@@ -37,13 +37,13 @@ export interface ClaimHooks {
 }
 
 /** Claims the protocol sets (RFC 7519 §4.1, RFC 9068 §2.2, RFC 7662 §2.2, OIDC Core §2): hooks cannot override them. */
-export const reservedClaims: readonly string[] = [
+const reservedClaims: readonly string[] = [
   'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'nonce', 'auth_time', 'acr', 'amr', 'azp',
   'at_hash', 'c_hash', 'active', 'token_type', 'username', 'cnf', 'sid',
 ];
 
 /** Drops reserved claims from what a hook returned. */
-export const withoutReserved = (claims: Claims): Claims =>
+const withoutReserved = (claims: Claims): Claims =>
   Object.fromEntries(Object.entries(claims).filter(([k, v]) => !reservedClaims.includes(k) && v !== undefined));
 
 /** Runs an optional hook, `{}` when absent. */

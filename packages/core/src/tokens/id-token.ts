@@ -21,7 +21,7 @@ export interface IdTokenOptions {
  * known, `azp` (the client id, §2), `at_hash` for the access token of the same response. User claims are not added
  * here (an access token is always issued, so userinfo serves them, §5.4); `extra` comes from the ID-token claims hook.
  */
-export const idTokenClaims = (issuer: string, req: IdTokenRequest, atHash: string, extra: Claims = {}): Claims => ({
+const idTokenClaims = (issuer: string, req: IdTokenRequest, atHash: string, extra: Claims = {}): Claims => ({
   ...extra,
   iss: issuer,
   sub: req.subject,

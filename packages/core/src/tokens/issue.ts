@@ -97,7 +97,7 @@ export interface IssueFacts {
 export const lifetimeOf = (config: ServerConfig, client: Client, which: keyof TokenLifetimes): number => client.lifetimes?.[which] ?? config.lifetimes[which];
 
 /** True when refresh tokens may be issued to `client` at all (RFC 6749 §1.5: the grant must be enabled for it). */
-export const mayIssueRefreshToken = (config: ServerConfig, client: Client): boolean =>
+const mayIssueRefreshToken = (config: ServerConfig, client: Client): boolean =>
   client.grantTypes.includes('refresh_token') && config.grantTypes.includes('refresh_token');
 
 /** RFC 6749 §1.4 / RFC 9068: mints, stores and returns an access token (opaque or JWT). */

@@ -34,7 +34,7 @@ const audienceOf = (config: ServerConfig, record: AccessTokenRecord, options: Jw
  * client_credentials), `client_id`, `iat`, `jti` (the record's id, so revocation and introspection find it), `scope`
  * (§2.2.3), `auth_time` when known (§2.2.1); hook claims kept in `record.extra`.
  */
-export const jwtAccessTokenClaims = (config: ServerConfig, record: AccessTokenRecord, options: JwtAccessTokenOptions = {}): Claims => ({
+const jwtAccessTokenClaims = (config: ServerConfig, record: AccessTokenRecord, options: JwtAccessTokenOptions = {}): Claims => ({
   ...(record.extra ?? {}),
   iss: config.issuer,
   exp: record.expiresAt,

@@ -57,7 +57,7 @@ export const findAccessToken = (deps: TokenLookupPorts, token: string): TE.TaskE
     : pipe(deps.accessTokens.find(deps.secrets.hash(token)), TE.map(O.filter((r) => r.format === 'opaque')));
 
 /** Finds a refresh token by hash (`None` without a refresh-token store). */
-export const findRefreshToken = (deps: TokenLookupPorts, token: string): TE.TaskEither<StoreError, O.Option<RefreshTokenRecord>> =>
+const findRefreshToken = (deps: TokenLookupPorts, token: string): TE.TaskEither<StoreError, O.Option<RefreshTokenRecord>> =>
   deps.refreshTokens === undefined || looksLikeJws(token) ? TE.right(O.none) : deps.refreshTokens.find(deps.secrets.hash(token));
 
 /** An access token is usable while it is neither revoked nor expired (RFC 6750 §3.1 `invalid_token` otherwise). */

@@ -28,7 +28,7 @@ export const modelFault = (what: string, cause: unknown): StoreError => storeErr
 export const modelBroken = (detail: string): StoreError => storeError(`model: ${detail}`);
 
 /** A port called outside a request the wrapper started. */
-export const outsideWork = (): StoreError =>
+const outsideWork = (): StoreError =>
   storeError('@grantor/oauth2-server-model: a port was called outside a request; serve the server returned by store.wrap(server)');
 
 /** Marks a failure the adapter already turned into a `StoreError` (so `fromModel` passes it through). */

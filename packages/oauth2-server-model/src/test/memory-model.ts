@@ -30,7 +30,7 @@ export interface MemoryModelOptions {
   readonly scopeStrings?: boolean;
 }
 
-export interface ModelCall {
+interface ModelCall {
   readonly name: string;
   readonly args: readonly unknown[];
 }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { ModelAuthorizationCode, ModelClient, ModelRefreshToken, ModelToken, ModelUser, NewAuthorizationCode, NewToken, OAuth2ServerModel } from '../model.js';
 import type { SeedClient, SeedUser } from './memory-model.js';
 
-export const postgresUrl = process.env['GRANTOR_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const postgresUrl = process.env['GRANTOR_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface PgModel {
   readonly model: OAuth2ServerModel;

@@ -15,7 +15,7 @@ export type ClientCredentialsPorts = Omit<IssuePorts, 'refreshTokens'>;
 const userScopes: readonly string[] = ['openid', 'offline_access'];
 
 /** The default scope when `scope` is omitted (RFC 6749 §3.3): the client's registered scope minus user scopes. */
-export const defaultClientCredentialsScope = (client: Client): readonly string[] => client.scope.filter((s) => !userScopes.includes(s));
+const defaultClientCredentialsScope = (client: Client): readonly string[] => client.scope.filter((s) => !userScopes.includes(s));
 
 /**
  * RFC 6749 §4.4: a confidential client (authenticated by the token endpoint) asks for a token for itself. The

@@ -1,7 +1,7 @@
 import { nonEmptyString, struct, type Codec, type TypeOf } from '../../codec/decode.js';
 
 /** RFC 8628 §3.4 token request parameters of the device grant (`client_id` is client authentication's business). */
-export const deviceCodeParams = struct('DeviceCodeParams', { device_code: nonEmptyString });
+const deviceCodeParams = struct('DeviceCodeParams', { device_code: nonEmptyString });
 
 export type DeviceCodeParams = TypeOf<typeof deviceCodeParams>;
 

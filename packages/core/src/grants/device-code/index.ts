@@ -4,9 +4,8 @@ import { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
 import { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type IssueDeviceTokens } from './handler.js';
 import { optional } from '../../domain/optional.js';
 
-export { deviceCodeGrantType, handleDeviceCode, type DeviceCodePorts, type DeviceTokenRequest, type IssueDeviceTokens } from './handler.js';
-export { deviceCodeParamsCodec, type DeviceCodeParams } from './codec.js';
-export { formatUserCode, generateUserCode, normalizeUserCode, userCodeAlphabets } from './user-code.js';
+export { deviceCodeGrantType, type DeviceCodePorts, type DeviceTokenRequest, type IssueDeviceTokens } from './handler.js';
+export { type DeviceCodeParams } from './codec.js';
 
 /**
  * The RFC 8628 device authorization grant (`urn:ietf:params:oauth:grant-type:device_code`), usable by public

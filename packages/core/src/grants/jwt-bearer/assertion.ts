@@ -34,10 +34,10 @@ export interface VerifiedGrantAssertion {
  * accepted at most once whether it is presented as `client_assertion` or as `assertion` — a used client assertion
  * (`iss` = `sub` = client, `aud` = token endpoint) can never be replayed as a grant for the client itself.
  */
-export const assertionReplayKey = (clientId: string, jti: string): string => `${clientId}:${jti}`;
+const assertionReplayKey = (clientId: string, jti: string): string => `${clientId}:${jti}`;
 
 /** The accepted `aud` values (RFC 7523 §3 item 3): the issuer identifier or the token endpoint URL. */
-export const grantAssertionAudiences = (config: ServerConfig): readonly string[] => [config.issuer, `${config.baseUrl}${config.routes.token}`];
+const grantAssertionAudiences = (config: ServerConfig): readonly string[] => [config.issuer, `${config.baseUrl}${config.routes.token}`];
 
 const rejected = (description: string, detail: string): OAuthError => invalidGrant(description, detail);
 

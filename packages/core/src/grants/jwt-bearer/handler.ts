@@ -30,7 +30,7 @@ const interactiveScopes: readonly string[] = ['openid', 'offline_access'];
  * (`invalid_scope`, never narrowed silently); `openid` and `offline_access` are refused (no user authenticated at
  * this server, no refresh token is issued). Omitted: the client's registered scope minus those two.
  */
-export const jwtBearerScope = (raw: string | undefined, client: Client): E.Either<OAuthError, Scope> =>
+const jwtBearerScope = (raw: string | undefined, client: Client): E.Either<OAuthError, Scope> =>
   pipe(
     requestedScope(raw, client.scope, client.scope.filter((s) => !interactiveScopes.includes(s))),
     E.flatMap((scope) =>

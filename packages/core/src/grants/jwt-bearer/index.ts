@@ -2,9 +2,8 @@ import type { Grant } from '../grant.js';
 import { jwtBearerParams, type JwtBearerParams } from './codec.js';
 import { handleJwtBearer, jwtBearerGrantType, type JwtBearerPorts } from './handler.js';
 
-export { jwtBearerParams, type JwtBearerParams } from './codec.js';
-export { handleJwtBearer, jwtBearerGrantType, jwtBearerScope, type JwtBearerPorts } from './handler.js';
-export { assertionReplayKey, grantAssertionAudiences, verifyGrantAssertion, type GrantAssertionCheck, type VerifiedGrantAssertion } from './assertion.js';
+export { type JwtBearerParams } from './codec.js';
+export { jwtBearerGrantType, type JwtBearerPorts } from './handler.js';
 
 /**
  * RFC 7523 §2.1 JWT bearer authorization grant. Open to every client type (RFC 7523 §3.1 makes client

@@ -2,8 +2,8 @@ import type { Grant } from '../grant.js';
 import { passwordParams, type PasswordParams } from './codec.js';
 import { handlePassword, passwordGrantType, type PasswordGrantPorts } from './handler.js';
 
-export { passwordParams, type PasswordParams } from './codec.js';
-export { handlePassword, passwordGrantType, throttleKeys, type PasswordGrantPorts } from './handler.js';
+export { type PasswordParams } from './codec.js';
+export { passwordGrantType, throttleKeys, type PasswordGrantPorts } from './handler.js';
 
 /**
  * RFC 6749 §4.3 resource owner password credentials — legacy (RFC 9700 §2.4: MUST NOT be used), off by default; see

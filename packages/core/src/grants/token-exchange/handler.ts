@@ -77,7 +77,7 @@ const checkMayAct = (subject: AccessTokenRecord, actor: AccessTokenRecord | unde
  * token's own `act` (prior actors, outermost = current); without one (impersonation) the subject token's `act`, if
  * any, is kept so the delegation chain is never lost. Stored in `AccessTokenRecord.extra.act`.
  */
-export const actClaim = (subject: AccessTokenRecord, actor: AccessTokenRecord | undefined): Readonly<Record<string, unknown>> | undefined => {
+const actClaim = (subject: AccessTokenRecord, actor: AccessTokenRecord | undefined): Readonly<Record<string, unknown>> | undefined => {
   const prior = subject.extra?.['act'];
   if (actor === undefined) return isRecord(prior) ? prior : undefined;
   return { sub: actorSubject(actor), ...(isRecord(prior) ? { act: prior } : {}) };

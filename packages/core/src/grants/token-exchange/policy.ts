@@ -6,7 +6,7 @@ import type { Scope } from '../../domain/scope.js';
 import { invalidRequest, oauthError, type OAuthError } from '../../errors/oauth-error.js';
 
 /** What a token exchange asks for, after the core validated both tokens and the requested scope. */
-export interface TokenExchangeRequest {
+interface TokenExchangeRequest {
   /** The authenticated client making the request (the issued token is its token). */
   readonly client: Client;
   /** The active record of the `subject_token`. */
