@@ -85,15 +85,15 @@ export const authenticateClient =
   (ctx) =>
     pipe(
       TE.fromEither(presentedCredentials(ctx.request.headers['authorization'], form, ctx.config.issuer)),
-      TE.flatMap((presented) =>
+      TE.bindTo('presented'),
+      TE.bind('clientId', ({ presented }) => TE.fromEither(presentedClientId(presented))),
+      TE.bind('found', ({ clientId }) => pipe(ctx.ports.clients.find(clientId), TE.mapError(fromStoreError))),
+      TE.flatMap(({ presented, found }) =>
         pipe(
-          TE.fromEither(presentedClientId(presented)),
-          TE.flatMap((clientId) => pipe(ctx.ports.clients.find(clientId), TE.mapError(fromStoreError))),
-          TE.flatMap(
-            O.match(
-              () => TE.left(failure(presented, ctx, 'unknown client')),
-              (client) => checkCredentials(client, presented, ctx),
-            ),
+          found,
+          O.match(
+            () => TE.left(failure(presented, ctx, 'unknown client')),
+            (client) => checkCredentials(client, presented, ctx),
           ),
         ),
       ),

@@ -22,7 +22,7 @@ import type { ServerConfig } from '../config/server-config.js';
 
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGUSfAHcCw'; // 43 chars
 
-const setup = (config: ServerConfig = testConfig()) => {
+const setup = (config: ServerConfig = testConfig({ lifetimes: { interaction: 900 } })) => {
   const ports = {
     clients: memoryClients([webClient(), publicClient(), webClient({ clientId: 'cc', grantTypes: ['client_credentials'], responseTypes: [] })]),
     interactions: memoryInteractions(),

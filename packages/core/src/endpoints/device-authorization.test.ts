@@ -24,7 +24,7 @@ const authenticate: AuthenticateClient = (req, form) => {
 
 const setup = () => {
   const ports = { clients: memoryClients(Object.values(clients)), replay: memoryReplay(), deviceCodes: memoryDeviceCodes(), clock: testClock(), random: testRandom(), secrets: testSecrets, logger: testLogger() };
-  const config = testConfig();
+  const config = testConfig({ grantTypes: [deviceCodeGrantType] });
   const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
     handleDeviceAuthorization(config, ports, authenticate)(
       httpRequest({ method: 'POST', path: '/device_authorization', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: utf8(formEncode(form)) }),

@@ -26,7 +26,7 @@ const setup = () => {
     ]),
   };
   const grants = [registerGrant(authorizationCodeGrant), registerGrant(clientCredentialsGrant), registerGrant(refreshTokenGrant)];
-  return { ports, handle: routeTable(ports.logger, [tokenRoute(testConfig(), ports, grants)]).handle };
+  return { ports, handle: routeTable(ports.logger, [tokenRoute(testConfig({ lifetimes: { accessToken: 600 } }), ports, grants)]).handle };
 };
 
 const basic = (id: string, secret: string) => `Basic ${base64Encode(utf8Encode(`${id}:${secret}`))}`;

@@ -42,7 +42,8 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
  * envelope first, then client authentication (§2.3), then the grant's parameters and handler. Success is 200 JSON
  * with `Cache-Control: no-store` and `Pragma: no-cache` (§5.1); errors are §5.2 JSON (`invalid_client` 401 with
  * `WWW-Authenticate` when HTTP Basic was tried), store faults `server_error`/`temporarily_unavailable`, all logged
- * with their private detail through `ports.logger`. The route table adds the method check and the never-throw guard.
+ * with their private detail through `ports.logger`. The route table adds the method check and the never-throw
+ * guard.
  */
 const handleTokenRequest =
   <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) =>
@@ -53,12 +54,8 @@ const handleTokenRequest =
       RTE.bindTo('form'),
       RTE.bind('grant', ({ form }) => selectGrant(form, grants)),
       RTE.bind('client', ({ form }) => (c: GrantContext<P>) => authenticateClient(form)(c)),
-      RTE.flatMap(({ form, grant, client }) =>
-        pipe(
-          RTE.fromTaskEither<OAuthError, AuthenticatedClient, GrantContext<P>>(authorizeGrant(grant, client)),
-          RTE.flatMap((authorized) => grant.run(form, authorized)),
-        ),
-      ),
+      RTE.bind('authorized', ({ grant, client }) => RTE.fromTaskEither<OAuthError, AuthenticatedClient, GrantContext<P>>(authorizeGrant(grant, client))),
+      RTE.flatMap(({ form, grant, authorized }) => grant.run(form, authorized)),
     )(ctx)();
     if (result._tag === 'Left') return failWith(ports.logger, 'token', result.left);
     return json(200, result.right satisfies TokenResponse);

@@ -44,20 +44,20 @@ const userCodeHash = (ports: DeviceVerificationPorts, userCode: string): E.Eithe
 const findPending = (ports: DeviceVerificationPorts, userCode: string): TE.TaskEither<OAuthError, { readonly record: DeviceCodeRecord; readonly client: Client; readonly hash: string }> =>
   pipe(
     TE.fromEither(userCodeHash(ports, userCode)),
-    TE.flatMap((hash) =>
+    TE.bindTo('hash'),
+    TE.bind('record', ({ hash }) =>
       pipe(
         ports.deviceCodes.findByUserCode(hash),
         TE.mapError(fromStoreError),
         TE.flatMap(TE.fromOption(userCodeNotFound)),
         TE.flatMapEither((record) => requireDecidable(record, ports.clock.now())),
-        TE.flatMap((record) =>
-          pipe(
-            ports.clients.find(record.clientId),
-            TE.mapError(fromStoreError),
-            TE.flatMap(TE.fromOption(() => invalidRequest('The device is no longer registered.', `client ${record.clientId} gone`))),
-            TE.map((client) => ({ record, client, hash })),
-          ),
-        ),
+      ),
+    ),
+    TE.bind('client', ({ record }) =>
+      pipe(
+        ports.clients.find(record.clientId),
+        TE.mapError(fromStoreError),
+        TE.flatMap(TE.fromOption(() => invalidRequest('The device is no longer registered.', `client ${record.clientId} gone`))),
       ),
     ),
   );

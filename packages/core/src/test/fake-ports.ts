@@ -8,34 +8,13 @@ import type { Client } from '../domain/client.js';
 import type { AuthorizationCodeRecord, ConsentRecord, DeviceCodeRecord, InteractionRecord } from '../domain/records.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AuthorizationCodeStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore } from '../ports/stores.js';
+import { decodeServerConfig, type ServerConfigInput } from '../codec/config.js';
 import type { ServerConfig } from '../config/server-config.js';
 
 export const testIssuer = 'https://as.example.test';
 
-export const testConfig = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({
-  issuer: testIssuer,
-  baseUrl: testIssuer,
-  routes: {
-    authorization: '/authorize',
-    token: '/token',
-    introspection: '/introspect',
-    revocation: '/revoke',
-    userinfo: '/userinfo',
-    jwks: '/jwks',
-    deviceAuthorization: '/device_authorization',
-    endSession: '/logout',
-  },
-  interactionUrl: '/interaction/{id}',
-  scopesSupported: ['openid', 'profile', 'email', 'offline_access'],
-  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
-  lifetimes: { accessToken: 600, refreshToken: 86400, authorizationCode: 60, idToken: 600, deviceCode: 600, interaction: 900 },
-  pkce: { requiredFor: 'public', allowPlain: false },
-  refreshTokens: { reuseGraceSeconds: 0 },
-  accessTokenFormat: 'opaque',
-  deviceFlow: { verificationUri: 'https://as.example.test/device', interval: 5, userCode: { length: 8, charset: 'consonants' } },
-  assertions: { maxLifetimeSeconds: 300, clockSkewSeconds: 30 },
-  ...overrides,
-});
+/** The server config of unit tests: the real defaults (`decodeServerConfig`) for `testIssuer`, with `overrides`. */
+export const testConfig = (overrides: Omit<ServerConfigInput, 'issuer'> = {}): ServerConfig => decodeServerConfig({ issuer: testIssuer, ...overrides });
 
 export const webClient = (overrides: Partial<Client> = {}): Client => ({
   clientId: 'web',

@@ -8,7 +8,7 @@ import { failing, memoryAccessTokens, memoryRefreshTokens, testTokenHooks } from
 import { issueTokens, type IssueFacts, type IssuePorts, type TokenHooks } from './issue.js';
 
 const now = 1_800_000_000;
-const setup = (overrides: Partial<IssuePorts> = {}, config = testConfig()) => {
+const setup = (overrides: Partial<IssuePorts> = {}, config = testConfig({ lifetimes: { accessToken: 600, refreshToken: 86400, idToken: 600 } })) => {
   const accessTokens = memoryAccessTokens();
   const refreshTokens = memoryRefreshTokens();
   const logger = testLogger();

@@ -1,30 +1,8 @@
 import { type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Route, type ServerConfig } from '@grantor/core';
-import { empty, html, json, redirect } from '@grantor/core/extend';
+import { decodeServerConfig, empty, html, json, redirect } from '@grantor/core/extend';
 
-/** A complete `ServerConfig` for fakes, rooted at `baseUrl`. */
-export const fakeServerConfig = (baseUrl = 'http://127.0.0.1/'): ServerConfig => ({
-  issuer: baseUrl.replace(/\/$/, ''),
-  baseUrl,
-  routes: {
-    authorization: '/authorize',
-    token: '/token',
-    introspection: '/introspect',
-    revocation: '/revoke',
-    userinfo: '/userinfo',
-    jwks: '/jwks',
-    deviceAuthorization: '/device_authorization',
-    endSession: '/logout',
-  },
-  interactionUrl: '/interaction/{id}',
-  scopesSupported: ['openid', 'read', 'write'],
-  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
-  lifetimes: { accessToken: 3600, refreshToken: 86400, authorizationCode: 60, idToken: 3600, deviceCode: 600, interaction: 600 },
-  pkce: { requiredFor: 'all', allowPlain: false },
-  refreshTokens: { reuseGraceSeconds: 0 },
-  accessTokenFormat: 'opaque',
-  deviceFlow: { verificationUri: `${baseUrl.replace(/\/$/, '')}/device`, interval: 5, userCode: { length: 8, charset: 'consonants' } },
-  assertions: { maxLifetimeSeconds: 300, clockSkewSeconds: 30 },
-});
+/** A complete `ServerConfig` for fakes, rooted at `baseUrl`: the core's defaults (`decodeServerConfig`) for that issuer. */
+export const fakeServerConfig = (baseUrl = 'http://127.0.0.1/'): ServerConfig => decodeServerConfig({ issuer: baseUrl.replace(/\/$/, '') });
 
 /** What the fake's `/echo` route answers: the `HttpRequest` the adapter built (body as base64). */
 export interface EchoBody {

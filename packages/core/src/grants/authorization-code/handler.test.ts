@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import type { AuthorizationCodeRecord } from '../../domain/records.js';
-import { publicClient, webClient } from '../../test/fake-ports.js';
+import { publicClient, testConfig, webClient } from '../../test/fake-ports.js';
 import { failing, grantContext, grantPorts } from '../../test/token-fakes.js';
 import { authorizationCodeGrant } from './index.js';
 import { decodeParams } from '../../codec/decode.js';
@@ -26,7 +26,7 @@ const code = (extra: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRe
 const setup = async (record = code()) => {
   const ports = grantPorts();
   await ports.authorizationCodes.save(record)();
-  return { ports, ctx: grantContext(ports, now) };
+  return { ports, ctx: grantContext(ports, now, testConfig({ lifetimes: { accessToken: 600 } })) };
 };
 const params = { code: 'the-code', redirect_uri: 'https://rp.example.test/cb', code_verifier: verifier };
 const web = { client: webClient(), method: 'client_secret_basic' as const };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { webClient } from '../../test/fake-ports.js';
+import { testConfig, webClient } from '../../test/fake-ports.js';
 import { grantContext, grantPorts } from '../../test/token-fakes.js';
 import { clientCredentialsGrant } from './index.js';
 
@@ -14,7 +14,7 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
 
   it('defaults to the registered scope minus openid/offline_access and never issues a refresh token', async () => {
     const ports = grantPorts();
-    const r = await clientCredentialsGrant.handle({}, client)(grantContext(ports, now))();
+    const r = await clientCredentialsGrant.handle({}, client)(grantContext(ports, now, testConfig({ lifetimes: { accessToken: 600 } })))();
     expect(r).toEqual(E.right({ access_token: 'tok2_32', token_type: 'Bearer', expires_in: 600, scope: 'api:read api:write' }));
     const [record] = [...ports.accessTokens.all.values()];
     expect(record).toMatchObject({ clientId: 'web', scope: ['api:read', 'api:write'] });

@@ -152,7 +152,7 @@ describe('deviceCodeGrant (with issueTokens)', () => {
     store.all.set(testSecrets.hash('dc'), {
       deviceCodeHash: testSecrets.hash('dc'), userCodeHash: 'u', clientId: 'tv', scope: ['profile'], status: 'approved', subject: 'alice', grantedScope: ['profile'], authTime: t0, grantId: 'g9', interval: 5, issuedAt: t0, expiresAt: t0 + 600,
     });
-    const ctx = { config: testConfig(), ports, now: t0 + 5, request: httpRequest({ method: 'POST', path: '/token' }) };
+    const ctx = { config: testConfig({ lifetimes: { accessToken: 600 } }), ports, now: t0 + 5, request: httpRequest({ method: 'POST', path: '/token' }) };
     const r = await deviceCodeGrant.handle({ device_code: 'dc' }, { client: tv, method: 'none' })(ctx)();
     expect(r).toMatchObject({ _tag: 'Right', right: { token_type: 'Bearer', scope: 'profile', expires_in: 600 } });
     expect(E.isRight(r) && typeof r.right.refresh_token).toBe('string');

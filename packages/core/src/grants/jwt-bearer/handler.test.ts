@@ -8,7 +8,7 @@ import { failing, grantContext, grantPorts, memoryReplay } from '../../test/toke
 import { jwtBearerGrant, jwtBearerGrantType } from './index.js';
 
 const now = 1_800_000_000;
-const config = testConfig({ grantTypes: [jwtBearerGrantType] });
+const config = testConfig({ grantTypes: [jwtBearerGrantType], lifetimes: { accessToken: 600 } });
 const tokenUrl = `${testIssuer}/token`;
 
 const keys = await (async () => {

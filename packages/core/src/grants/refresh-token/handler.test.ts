@@ -23,7 +23,7 @@ const setup = async (grace = 0) => {
   const ports = grantPorts();
   await ports.refreshTokens.save(first)();
   await ports.accessTokens.save({ id: 'h(at0)', format: 'opaque', clientId: 'web', scope: ['openid'], grantId: 'g1', issuedAt: now - 50, expiresAt: now + 500 })();
-  const config = testConfig({ refreshTokens: { reuseGraceSeconds: grace } });
+  const config = testConfig({ refreshTokens: { reuseGraceSeconds: grace }, lifetimes: { accessToken: 600, refreshToken: 86400 } });
   return { ports, at: (t: number) => grantContext(ports, t, config) };
 };
 

@@ -11,7 +11,7 @@ import type { TokenExchangeParams } from './codec.js';
 import { ownTokensPolicy, tokenExchangeGrant, tokenExchangeGrantType, tokenTypes, type TokenExchangePolicy } from './index.js';
 
 const now = 1_800_000_000;
-const config = testConfig({ grantTypes: [tokenExchangeGrantType] });
+const config = testConfig({ grantTypes: [tokenExchangeGrantType], lifetimes: { accessToken: 600 } });
 const client = webClient({ clientId: 'svc', grantTypes: [tokenExchangeGrantType], scope: ['openid', 'offline_access', 'api:read', 'api:write', 'api:admin'] });
 const authenticated = { client, method: 'client_secret_basic' as const };
 
