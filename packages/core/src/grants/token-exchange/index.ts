@@ -6,7 +6,6 @@ import { tokenExchangeGrantType } from './token-types.js';
 export { type TokenExchangeParams } from './codec.js';
 export { type TokenExchangePorts } from './handler.js';
 export { ownTokensPolicy, type TokenExchangePolicy } from './policy.js';
-export { type PresentedTokenPorts } from './presented-token.js';
 export { tokenExchangeGrantType, tokenTypes } from './token-types.js';
 
 /** RFC 8693 token exchange. Any client type; what may be exchanged is the `TokenExchangePolicy`'s call. */
