@@ -149,8 +149,8 @@ const render = (config: ServerConfig, logger: Logger, failure: Failure): HttpRes
 };
 
 /** The authorization endpoint as a route (GET and POST at `config.routes.authorization`). */
-export const authorizeRoute = (config: ServerConfig, ports: AuthorizePorts): Route => ({
-  path: config.routes.authorization,
+export const authorizeRoute = (ports: AuthorizePorts & { readonly config: ServerConfig }): Route => ({
+  path: ports.config.routes.authorization,
   methods: ['GET', 'POST'],
-  handle: handleAuthorize(config, ports),
+  handle: handleAuthorize(ports.config, ports),
 });

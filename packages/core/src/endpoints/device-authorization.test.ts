@@ -75,7 +75,7 @@ describe('device authorization endpoint (RFC 8628 §3.1–3.2)', () => {
 
   it('takes form bodies only, POST only', async () => {
     const { ports, config } = setup();
-    const { handle } = routeTable(ports.logger, [deviceAuthorizationRoute(config, ports, authenticate)]);
+    const { handle } = routeTable(ports.logger, [deviceAuthorizationRoute({ ...ports, config, authenticate })]);
     const path = config.routes.deviceAuthorization;
     expect(await handle(httpRequest({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: utf8('{"client_id":"tv"}') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
     expect(await handle(httpRequest({ method: 'POST', path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: utf8('client_id=tv&client_id=tv') }))).toMatchObject({ status: 400, body: { error: 'invalid_request' } });

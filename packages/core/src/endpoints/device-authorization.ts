@@ -108,11 +108,9 @@ export const handleDeviceAuthorization =
 
 /** The device authorization endpoint as a route (POST at `config.routes.deviceAuthorization`). */
 export const deviceAuthorizationRoute = (
-  config: ServerConfig,
-  ports: DeviceAuthorizationPorts,
-  authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports),
+  ports: DeviceAuthorizationPorts & { readonly config: ServerConfig; readonly authenticate?: AuthenticateClient },
 ): Route => ({
-  path: config.routes.deviceAuthorization,
+  path: ports.config.routes.deviceAuthorization,
   methods: ['POST'],
-  handle: handleDeviceAuthorization(config, ports, authenticate),
+  handle: handleDeviceAuthorization(ports.config, ports, ports.authenticate ?? tokenEndpointClientAuth(ports.config, ports)),
 });

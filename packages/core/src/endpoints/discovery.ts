@@ -101,7 +101,7 @@ const under = (baseUrl: string, absolute: string): string | undefined =>
  * the host serves `discoveryMetadata` there itself, and `{baseUrl}/.well-known/oauth-authorization-server` is served
  * as a fallback.
  */
-export const discoveryRoutes = (config: ServerConfig, options: () => DiscoveryOptions): readonly Route[] => {
+export const discoveryRoutes = ({ config, metadata: options }: { readonly config: ServerConfig; readonly metadata: () => DiscoveryOptions }): readonly Route[] => {
   const urls = discoveryUrls(config);
   const paths = [
     under(config.baseUrl, urls.openid) ?? '/.well-known/openid-configuration',

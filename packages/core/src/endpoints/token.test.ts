@@ -26,7 +26,7 @@ const setup = () => {
     ]),
   };
   const grants = [registerGrant(authorizationCodeGrant), registerGrant(clientCredentialsGrant), registerGrant(refreshTokenGrant)];
-  return { ports, handle: routeTable(ports.logger, [tokenRoute(testConfig({ lifetimes: { accessToken: 600 } }), ports, grants)]).handle };
+  return { ports, handle: routeTable(ports.logger, [tokenRoute({ ...ports, config: testConfig({ lifetimes: { accessToken: 600 } }), grants })]).handle };
 };
 
 const basic = (id: string, secret: string) => `Basic ${base64Encode(utf8Encode(`${id}:${secret}`))}`;
@@ -84,7 +84,7 @@ describe('token endpoint (RFC 6749 §3.2, §5)', () => {
     const { ports, handle } = setup();
     (ports.clients.all as Map<string, unknown>).clear();
     const faulty = { ...ports, clients: { ...ports.clients, find: () => () => Promise.reject(new Error('boom at line 1')) } };
-    const r = await routeTable(faulty.logger, [tokenRoute(testConfig(), faulty, [registerGrant(clientCredentialsGrant)])]).handle(post('grant_type=client_credentials'));
+    const r = await routeTable(faulty.logger, [tokenRoute({ ...faulty, config: testConfig(), grants: [registerGrant(clientCredentialsGrant)] })]).handle(post('grant_type=client_credentials'));
     expect(r.status).toBe(500);
     expect(JSON.stringify(r)).not.toContain('boom');
     expect(ports.logger.entries.some((e) => e.level === 'error')).toBe(true);

@@ -62,8 +62,8 @@ const handleTokenRequest =
   };
 
 /** The token endpoint's route (`config.routes.token`). */
-export const tokenRoute = <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]): Route => ({
-  path: config.routes.token,
+export const tokenRoute = <P extends TokenEndpointPorts>(ports: P & { readonly config: ServerConfig; readonly grants: readonly RegisteredGrant<NoInfer<P>>[] }): Route => ({
+  path: ports.config.routes.token,
   methods: ['POST'],
-  handle: handleTokenRequest(config, ports, grants),
+  handle: handleTokenRequest(ports.config, ports, ports.grants),
 });

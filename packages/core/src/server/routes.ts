@@ -44,16 +44,16 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
   const tokens = tokenSide(config, ports);
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
-  const discovery = discoveryRoutes(config, () => ({
+  const discovery = discoveryRoutes({ config, metadata: () => ({
     idTokenSigningAlgs: ports.signer.algorithms(),
     introspectionSigningAlgs: [introspectionSigningAlg({ signer: ports.signer })],
     hasRoute: (path) => paths.has(path),
     tokenEndpointAuthMethods: ports.tokenEndpointAuthMethods ?? (ports.clientSecretJwtKeys === undefined ? defaultAuthMethods : [...defaultAuthMethods, 'client_secret_jwt']),
-  }));
+  }) });
   const endpoints: readonly (Route | undefined)[] = [
-    tokenRoute(config, ports, grants),
-    config.grantTypes.includes('authorization_code') ? authorizeRoute(config, ports) : undefined,
-    config.grantTypes.includes(deviceCodeGrantType) ? deviceAuthorizationRoute(config, ports) : undefined,
+    tokenRoute({ ...ports, config, grants }),
+    config.grantTypes.includes('authorization_code') ? authorizeRoute({ ...ports, config }) : undefined,
+    config.grantTypes.includes(deviceCodeGrantType) ? deviceAuthorizationRoute({ ...ports, config }) : undefined,
     jwksRoute(tokens),
     ...discovery,
     ports.claims === undefined ? undefined : userinfoRoute({ ...tokens, claims: ports.claims, bearer: serverBearer(config, ports) }),
