@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Import-cycle check for one package: every module under `src/` (test files excluded) and what it imports among
 // them, type-only imports included. Prints each cycle and exits 1 when there is one. Run from the package folder
-// (its `lint` script: `grantor-cycles`).
+// (its `lint` script: `grantor-cycles`). A package whose package.json lists `"grantor": { "layers": [folders, bottom
+// first] }` is also held to them: a module under `src/<folder>/` may import only from its own folder or a lower one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseCircular, parseDependencyTree, prettyCircular } from 'dpdm';
@@ -25,4 +26,24 @@ if (circulars.length > 0) {
   console.error(prettyCircular(circulars.map((c) => c.map((id) => path.relative(root, id)))));
   process.exit(1);
 }
-console.log(`grantor-cycles: no import cycle among ${files} modules of ${path.basename(root)}/src`);
+const layers = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).grantor?.layers ?? [];
+const layerOf = (id) => {
+  const top = path.relative(src, id).split(path.sep)[0];
+  const rank = layers.indexOf(top);
+  return rank < 0 ? undefined : { top, rank };
+};
+const upward = Object.entries(tree).flatMap(([from, deps]) => {
+  const a = layerOf(from);
+  return a === undefined || deps === null
+    ? []
+    : deps.flatMap((d) => {
+        const b = d.id === null ? undefined : layerOf(d.id);
+        return b !== undefined && b.rank > a.rank ? [`${path.relative(root, from)} -> ${path.relative(root, d.id)} (${a.top} is below ${b.top})`] : [];
+      });
+});
+if (upward.length > 0) {
+  console.error(`grantor-cycles: ${upward.length} import(s) point up the layers ${layers.join(' < ')}:`);
+  for (const line of upward) console.error(`  ${line}`);
+  process.exit(1);
+}
+console.log(`grantor-cycles: no import cycle among ${files} modules of ${path.basename(root)}/src${layers.length > 0 ? `; every import points down ${layers.join(' < ')}` : ''}`);

@@ -4,10 +4,9 @@ import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { Option } from 'fp-ts/lib/Option.js';
 import type { AuthenticatedClient, Client, ClientAuthMethod } from '../domain/client.js';
 import { oauthError, type OAuthError } from '../errors/oauth-error.js';
-import { fromStoreError, type StoreError } from '../errors/store-error.js';
+import { fromStoreError } from '../errors/store-error.js';
 import type { FormParams } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
 import type { JwksFetcher } from '../ports/jwks-fetcher.js';
@@ -18,16 +17,8 @@ import { assertionClientId, verifyClientAssertion, type AssertionKey } from './a
 import { clientKeysOf } from './client-keys.js';
 import { basicChallenge, invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
 import { optional } from '../domain/optional.js';
+import type { ClientSecretJwtKeys } from '../ports/client-secret-jwt-keys.js';
 
-/**
- * `client_secret_jwt` (RFC 7523 §2.2 with an HMAC key) needs the client's secret in clear, which Grantor never
- * stores (only SHA-256 hashes). A host that wants `client_secret_jwt` provides this port (e.g. from a vault); without
- * it, `client_secret_jwt` clients always get `invalid_client`. `@grantor/store-memory` and `@grantor/store-sql` provide
- * it as `store.clientSecretJwtKeys` (a `ClientSecretJwtKeyStore`, `ports/client-secret-jwt-keys.ts`).
- */
-export interface ClientSecretJwtKeys {
-  readonly secretFor: (client: Client) => TaskEither<StoreError, Option<string>>;
-}
 
 /** The ports client authentication uses (the token, introspection, revocation and device endpoints). */
 export interface ClientAuthPorts {

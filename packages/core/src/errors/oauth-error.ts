@@ -1,4 +1,3 @@
-import { optional } from '../domain/optional.js';
 
 /**
  * OAuth errors as frozen plain data. `code` is the stable RFC registry value sent as `error`; `description` is public
@@ -102,9 +101,9 @@ export const oauthError = (
 
 /** Shorthands for the common codes. */
 export const invalidRequest = (description: string, detail?: string) =>
-  oauthError('invalid_request', description, optional('detail', detail));
+  oauthError('invalid_request', description, detail === undefined ? {} : { detail });
 export const invalidGrant = (description: string, detail?: string) =>
-  oauthError('invalid_grant', description, optional('detail', detail));
+  oauthError('invalid_grant', description, detail === undefined ? {} : { detail });
 export const invalidScope = (description: string) => oauthError('invalid_scope', description);
 export const unauthorizedClient = (description: string) => oauthError('unauthorized_client', description);
 export const serverError = (detail: string, cause?: unknown) =>
@@ -125,4 +124,4 @@ export const fatalAuthorizeError = (
   code: FatalAuthorizeError['code'],
   description: string,
   detail?: string,
-): FatalAuthorizeError => Object.freeze({ _tag: 'FatalAuthorizeError' as const, code, description, ...optional('detail', detail) });
+): FatalAuthorizeError => Object.freeze({ _tag: 'FatalAuthorizeError' as const, code, description, ...(detail === undefined ? {} : { detail }) });

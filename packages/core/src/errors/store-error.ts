@@ -1,5 +1,4 @@
 import { oauthError, type OAuthError } from './oauth-error.js';
-import { optional } from '../domain/optional.js';
 
 /**
  * A storage fault, kept apart from protocol errors. `transient` faults (connection refused, pool exhausted,
@@ -13,7 +12,7 @@ export interface StoreError {
 }
 
 export const storeError = (detail: string, options: { readonly transient?: boolean; readonly cause?: unknown } = {}): StoreError =>
-  Object.freeze({ _tag: 'StoreError' as const, transient: options.transient ?? false, detail, ...optional('cause', options.cause) });
+  Object.freeze({ _tag: 'StoreError' as const, transient: options.transient ?? false, detail, ...(options.cause === undefined ? {} : { cause: options.cause }) });
 
 /** Maps a store fault to the OAuth error a client sees (the detail and cause only reach the log). */
 export const fromStoreError = (e: StoreError): OAuthError =>

@@ -2,27 +2,9 @@ import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { Codec } from '../codec/decode.js';
 import type { AuthenticatedClient } from '../domain/client.js';
 import type { OAuthError } from '../errors/oauth-error.js';
-import type { HttpRequest } from '../http/http-request.js';
-import type { ServerConfig } from '../config/server-config.js';
+import type { GrantContext, TokenResponse } from '../tokens/token-response.js';
 
-/** RFC 6749 §5.1 successful token response (plus OIDC `id_token` and RFC 8693 `issued_token_type`). */
-export interface TokenResponse {
-  readonly access_token: string;
-  readonly token_type: 'Bearer' | 'N_A';
-  readonly expires_in: number;
-  readonly scope?: string;
-  readonly refresh_token?: string;
-  readonly id_token?: string;
-  readonly issued_token_type?: string;
-}
-
-/** What a grant handler reads: the decoded config, its ports, the instant of the request and the raw request. */
-export interface GrantContext<P> {
-  readonly config: ServerConfig;
-  readonly ports: P;
-  readonly now: number;
-  readonly request: HttpRequest;
-}
+export type { GrantContext, TokenResponse } from '../tokens/token-response.js';
 
 /**
  * A grant is a small record: its `grant_type`, the codec of its own parameters, which clients may use it, the ports

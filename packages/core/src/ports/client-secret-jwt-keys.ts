@@ -1,6 +1,17 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { ClientSecretJwtKeys } from '../client-auth/authenticate.js';
+import type { Option } from 'fp-ts/lib/Option.js';
+import type { Client } from '../domain/client.js';
 import type { StoreError } from '../errors/store-error.js';
+
+/**
+ * `client_secret_jwt` (RFC 7523 §2.2 with an HMAC key) needs the client's secret in clear, which Grantor never
+ * stores (only SHA-256 hashes). A host that wants `client_secret_jwt` provides this port (e.g. from a vault); without
+ * it, `client_secret_jwt` clients always get `invalid_client`. `@grantor/store-memory` and `@grantor/store-sql` provide
+ * it as `store.clientSecretJwtKeys` (a `ClientSecretJwtKeyStore`, `ports/client-secret-jwt-keys.ts`).
+ */
+export interface ClientSecretJwtKeys {
+  readonly secretFor: (client: Client) => TaskEither<StoreError, Option<string>>;
+}
 
 /**
  * The store side of the `clientSecretJwtKeys` port: keeps the shared secret of `client_secret_jwt` clients in a

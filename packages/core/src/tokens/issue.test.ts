@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { GrantContext } from '../grants/grant.js';
+import type { GrantContext } from './token-response.js';
 import { httpRequest } from '../http/http-request.js';
 import { testConfig, testLogger, testRandom, testSecrets, webClient } from '../test/fake-ports.js';
 import { failing, memoryAccessTokens, memoryRefreshTokens, testTokenHooks } from '../test/token-fakes.js';

@@ -25,7 +25,7 @@ import type { AccessTokenRecord, RefreshTokenRecord } from '../domain/records.js
 import { formatScope, type Scope } from '../domain/scope.js';
 import { serverError, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
-import type { GrantContext, TokenResponse } from '../grants/grant.js';
+import type { GrantContext, TokenResponse } from './token-response.js';
 import type { Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
 import type { ServerConfig } from '../config/server-config.js';
