@@ -9,7 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import express from 'express';
 import Koa, { type Middleware } from 'koa';
@@ -20,7 +19,7 @@ import { grantorFastify } from '@grantor/fastify';
 import { bearer as koaBearer, grantorMiddleware } from '@grantor/koa';
 import { bearerHttpRequest, createNodeHandler, nodeRuntime, writeHttpResponse } from '@grantor/node';
 import { createMemoryLoginThrottle } from '@grantor/store-memory';
-import { openSqlStore } from '@grantor/store-sql';
+import { createSqlStore, openSqlStore } from '@grantor/store-sql';
 import { conformanceProtected, conformanceServerFactory, mountedOn, protectedResponseBody, runHttpConformance, type Mount } from '@grantor/testkit';
 
 const requiredScopes = conformanceProtected.requiredScopes;
@@ -98,28 +97,32 @@ const factory = () =>
 
 const postgresUrl = process.env['GRANTOR_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];
-const onAdmin = async (sql: string): Promise<void> => {
-  const admin = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
-  await admin.connect();
+type AdminDb = ReturnType<typeof createSqlStore>['db'];
+const onAdmin = async (f: (db: AdminDb) => Promise<unknown>): Promise<void> => {
+  const admin = createSqlStore({ db: { url: postgresUrl, connectTimeoutMs: 3000 } });
   try {
-    await admin.query(sql);
+    await f(admin.db);
   } finally {
-    await admin.end();
+    await admin.close().catch(() => undefined);
   }
 };
-const postgresProblem = await onAdmin('select 1').then(
+const probeSchema = `grantor_conf_${randomBytes(6).toString('hex')}`;
+const postgresProblem = await onAdmin(async (db) => {
+  await db.schema.createSchema(probeSchema).execute();
+  await db.schema.dropSchema(probeSchema).execute();
+}).then(
   () => undefined,
-  (e: unknown) => (e instanceof Error ? e.message || 'unreachable' : String(e)),
+  (e: unknown) => (e instanceof Error ? e.message || String((e as { code?: unknown }).code) : String(e)),
 );
 afterAll(async () => {
-  for (const schema of schemas.splice(0)) await onAdmin(`drop schema if exists ${schema} cascade`);
+  for (const schema of schemas.splice(0)) await onAdmin((db) => db.schema.dropSchema(schema).ifExists().cascade().execute());
 });
 const postgresFactory = () =>
   conformanceServerFactory({
     createAuthorizationServer,
     createStore: async () => {
       const schema = `grantor_conf_${randomBytes(6).toString('hex')}`;
-      await onAdmin(`create schema ${schema}`);
+      await onAdmin((db) => db.schema.createSchema(schema).execute());
       schemas.push(schema);
       const url = new URL(postgresUrl);
       url.searchParams.set('schema', schema);
