@@ -24,6 +24,8 @@ export const hasControlCharacter = (text: string): boolean => controlCharacter.t
  * (RFC 6749 Appendix A, see {@link hasControlCharacter}).
  */
 export const decodeFormComponent = (raw: string): string | undefined => {
+  // Most names and values hold neither `+` nor `%`: nothing to decode (the string is already valid UTF-16 text).
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
   try {
     const decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
     return hasControlCharacter(decoded) ? undefined : decoded;
