@@ -25,7 +25,7 @@ export const hasControlCharacter = (text: string): boolean => controlCharacter.t
  */
 export const decodeFormComponent = (raw: string): string | undefined => {
   // Most names and values hold neither `+` nor `%`: nothing to decode (the string is already valid UTF-16 text).
-  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return hasControlCharacter(raw) ? undefined : raw;
   try {
     const decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
     return hasControlCharacter(decoded) ? undefined : decoded;
