@@ -1,5 +1,6 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
@@ -54,6 +55,8 @@ export interface MemoryStore {
    * `save` them when registering such a client. Prefer `private_key_jwt`: this secret must stay recoverable.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
+  readonly admin: AdminStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -86,6 +89,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
   const keys = keyTable();
+  const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants];
 
   const sweeper: Sweeper = {
@@ -139,7 +143,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     replay: replay.port,
     sweeper,
     keys: keys.port,
-    clientSecretJwtKeys: memoryClientSecretJwtKeys(),
+    clientSecretJwtKeys,
+    admin: memoryAdminStore({ clients, accessTokens, refreshTokens, consents, authorizationCodes, interactions, deviceCodes, clientSecretJwtKeys }),
     startSweeper,
     stats: () => ({
       clients: clients.size(),
