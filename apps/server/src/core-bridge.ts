@@ -1,4 +1,4 @@
-import { adminOperations, createAuthorizationServer, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { adminOperations, createAuthorizationServer, type AdminOperations, type AuthorizationServer, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
@@ -25,6 +25,8 @@ export interface CoreInput {
    * `clientSecretJwtKeys` (SQL: sealed with the key encryption secret when there is one, else in clear).
    */
   readonly clientSecretJwtKeys?: ReadonlyMap<string, string>;
+  /** RFC 6749 §2.3.1: failed client authentications counted per client id and address (see `throttle.ts`). */
+  readonly clientAuthThrottle?: ClientAuthThrottle;
 }
 
 export interface Core {
@@ -179,6 +181,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
     claims: input.claims,
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
+    ...(input.clientAuthThrottle === undefined ? {} : { clientAuthThrottle: input.clientAuthThrottle }),
   });
   // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.
   const keys = await server.keys?.reload();

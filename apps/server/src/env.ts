@@ -1,6 +1,7 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, THROTTLE_URL,
+ * THROTTLE_LOOPBACK.
  */
 export type Framework = 'express' | 'koa' | 'fastify';
 
@@ -52,6 +53,13 @@ export interface ServerEnv {
   readonly adminToken?: string;
   /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
   readonly workers: number;
+  /**
+   * THROTTLE_URL: where attempt counters live so limits hold across nodes — `redis://…` or `postgres://…`; absent:
+   * in memory (one process).
+   */
+  readonly throttleUrl?: string;
+  /** THROTTLE_LOOPBACK=1: per-address limits apply to loopback addresses too (off: a local reverse proxy is one address). */
+  readonly throttleLoopback?: boolean;
 }
 
 /** Most processes WORKERS may ask for. */
@@ -128,6 +136,12 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (workers > 1 && store.kind === 'memory') {
     throw new Error(`WORKERS=${workers} needs a shared store: the in-memory store (SEED without DATA_DIR or DATABASE_URL) is private to each process. Set DATABASE_URL to PostgreSQL or MySQL/MariaDB, or WORKERS=1.`);
   }
+  const throttleUrl = nonEmpty(env['THROTTLE_URL']);
+  if (throttleUrl !== undefined && !/^(redis|rediss|postgres|postgresql):\/\//i.test(throttleUrl)) {
+    throw new Error('THROTTLE_URL must be a redis:// or postgres:// URL');
+  }
+  const throttleLoopbackText = nonEmpty(env['THROTTLE_LOOPBACK']);
+  if (throttleLoopbackText !== undefined && !/^(0|1|true|false)$/i.test(throttleLoopbackText)) throw new Error(`THROTTLE_LOOPBACK must be 1 or 0, got ${JSON.stringify(throttleLoopbackText)}`);
   return {
     port,
     issuer,
@@ -135,6 +149,8 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     host,
     seedMode: seedModeText,
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(throttleUrl === undefined ? {} : { throttleUrl }),
+    ...(throttleLoopbackText !== undefined && /^(1|true)$/i.test(throttleLoopbackText) ? { throttleLoopback: true } : {}),
     framework: frameworkText as Framework,
     store,
     ...(seedPath === undefined ? {} : { seedPath }),

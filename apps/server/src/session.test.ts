@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { httpRequest } from '@grantor/core';
 import { createSessionStore, sessionCookieName } from './session.js';
-import { createFailureThrottle, windowMs } from './throttle.js';
 
 const withCookie = (setCookie: string | undefined) =>
   httpRequest({ method: 'GET', path: '/', headers: { cookie: `other=1; ${(setCookie ?? '').split(';')[0] ?? ''}` } });
@@ -39,26 +38,20 @@ describe('sessions', () => {
     expect(signed.session.freshLogins.has('interaction-1')).toBe(true);
   });
 
+  it('a flood of cookie-less visitors never signs anyone out: anonymous sessions are bounded apart from signed-in ones', () => {
+    const store = createSessionStore({ secure: false });
+    const { session } = store.ensure(httpRequest({ method: 'GET', path: '/' }));
+    const signed = store.signIn(session, 'sub-1', 1000);
+    for (let i = 0; i < 50_001; i++) store.ensure(httpRequest({ method: 'GET', path: '/device' }));
+    expect(store.get(withCookie(signed.setCookie))?.subject).toBe('sub-1');
+    expect(store.size()).toBeLessThanOrEqual(10_001);
+  });
+
   it('forgets idle sessions after eight hours', () => {
     let t = 0;
     const store = createSessionStore({ secure: false, now: () => t });
     const { setCookie } = store.ensure(httpRequest({ method: 'GET', path: '/' }));
     t = 8 * 3600 * 1000 + 1;
     expect(store.get(withCookie(setCookie))).toBeUndefined();
-  });
-});
-
-describe('failure throttle (RFC 8628 §5.1)', () => {
-  it('blocks a key after `limit` failures within the window and forgets them after it', () => {
-    let t = 0;
-    const throttle = createFailureThrottle(3, () => t);
-    for (let i = 0; i < 3; i++) {
-      expect(throttle.blocked('ip')).toBe(false);
-      throttle.fail('ip');
-    }
-    expect(throttle.blocked('ip')).toBe(true);
-    expect(throttle.blocked('other')).toBe(false);
-    t = windowMs + 1;
-    expect(throttle.blocked('ip')).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest } from '@grantor/core';
+import { LRUCache } from 'lru-cache';
 
 /** A browser session of the reference server's pages (kept in memory; a restart signs everyone out). */
 export interface Session {
@@ -11,8 +12,6 @@ export interface Session {
   authTime?: number;
   /** Interactions this session signed in for (so `prompt=login` is satisfied exactly once per request). */
   readonly freshLogins: Set<string>;
-  /** Epoch milliseconds of recent wrong user codes (RFC 8628 §5.1 brute-force protection). */
-  deviceFailures: number[];
   lastSeen: number;
 }
 
@@ -34,7 +33,13 @@ export interface SessionStore {
 export const sessionCookieName = 'grantor_session';
 
 const idleMs = 8 * 60 * 60 * 1000;
+/** Signed-in sessions kept at most (only a right password adds one, and sign-in is throttled). */
 const maxSessions = 50_000;
+/**
+ * Sessions nobody signed in to yet (they only hold the CSRF token of a form) live apart, in a bounded LRU: a flood of
+ * cookie-less requests evicts other anonymous sessions, never a signed-in one.
+ */
+const maxAnonymousSessions = 10_000;
 
 const parseCookies = (header: string | undefined): Map<string, string> => {
   const out = new Map<string, string>();
@@ -58,6 +63,8 @@ export const createSessionStore = (options: { readonly secure: boolean; readonly
   const cookie = (id: string): string =>
     `${sessionCookieName}=${id}; Path=/; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}; Max-Age=${idleMs / 1000}`;
 
+  const anonymous = new LRUCache<string, Session>({ max: maxAnonymousSessions, ttl: idleMs, ttlAutopurge: false });
+
   const sweep = (): void => {
     const t = now();
     for (const [id, s] of sessions) if (t - s.lastSeen > idleMs) sessions.delete(id);
@@ -68,20 +75,16 @@ export const createSessionStore = (options: { readonly secure: boolean; readonly
     }
   };
 
-  const create = (): Session => {
-    if (sessions.size >= maxSessions) sweep();
-    const s: Session = { id: token(), csrf: token(), freshLogins: new Set(), deviceFailures: [], lastSeen: now() };
-    sessions.set(s.id, s);
-    return s;
-  };
+  const fresh = (): Session => ({ id: token(), csrf: token(), freshLogins: new Set(), lastSeen: now() });
 
   const get = (req: HttpRequest): Session | undefined => {
     const id = parseCookies(req.headers['cookie']).get(sessionCookieName);
     if (id === undefined) return undefined;
-    const s = sessions.get(id);
+    const s = sessions.get(id) ?? anonymous.get(id);
     if (s === undefined) return undefined;
     if (now() - s.lastSeen > idleMs) {
       sessions.delete(id);
+      anonymous.delete(id);
       return undefined;
     }
     s.lastSeen = now();
@@ -93,15 +96,18 @@ export const createSessionStore = (options: { readonly secure: boolean; readonly
     ensure: (req) => {
       const existing = get(req);
       if (existing !== undefined) return { session: existing };
-      const s = create();
+      const s = fresh();
+      anonymous.set(s.id, s);
       return { session: s, setCookie: cookie(s.id) };
     },
     signIn: (old, subject, authTime, interactionId) => {
       sessions.delete(old.id);
-      const s = create();
+      anonymous.delete(old.id);
+      if (sessions.size >= maxSessions) sweep();
+      const s = fresh();
+      sessions.set(s.id, s);
       s.subject = subject;
       s.authTime = authTime;
-      s.deviceFailures = old.deviceFailures;
       if (interactionId !== undefined) s.freshLogins.add(interactionId);
       return { session: s, setCookie: cookie(s.id) };
     },
@@ -113,9 +119,9 @@ export const createSessionStore = (options: { readonly secure: boolean; readonly
     },
     end: (req) => {
       const id = parseCookies(req.headers['cookie']).get(sessionCookieName);
-      return id !== undefined && sessions.delete(id);
+      return id !== undefined && (sessions.delete(id) || anonymous.delete(id));
     },
     clearCookie: `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax${options.secure ? '; Secure' : ''}; Max-Age=0`,
-    size: () => sessions.size,
+    size: () => sessions.size + anonymous.size,
   };
 };

@@ -1,19 +1,15 @@
 import type { AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
 import type { UserDirectory } from '../seed.js';
 import type { Session, SessionStore } from '../session.js';
-import type { FailureThrottle } from '../throttle.js';
+import { attempt, byAddress, type ServerThrottles } from '../throttle.js';
 
 /** What the pages need: the interaction and device APIs of the core, the users, sessions and throttling. */
 export interface PagesDeps {
   readonly server: Pick<AuthorizationServer, 'interactions' | 'device'>;
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
-  /** Wrong user codes per client IP (RFC 8628 §5.1). */
-  readonly deviceIpThrottle: FailureThrottle;
-  /** Wrong passwords per client IP + username and per client IP. */
-  readonly loginThrottle: { readonly perUser: FailureThrottle; readonly perIp: FailureThrottle };
-  /** Wrong user codes allowed per session within the throttle window. */
-  readonly deviceSessionLimit: number;
+  /** Attempt limits (sign-in per account, account and address, address; user codes per session and address). */
+  readonly throttles: ServerThrottles;
   readonly logger: Logger;
   /** Epoch seconds. */
   readonly now: () => number;
@@ -45,20 +41,23 @@ export const failInteraction = async (deps: PagesDeps, id: string, code: Interac
 export type LoginCheck =
   | { readonly _tag: 'Ok'; readonly user: { readonly subject: string; readonly username: string } }
   | { readonly _tag: 'Wrong' }
-  | { readonly _tag: 'Throttled' };
+  | { readonly _tag: 'Throttled'; readonly retryAfterSeconds: number };
 
 /**
- * Checks a password (argon2id) unless this client IP failed too often, for this username or in total (online
- * guessing; every attempt costs an argon2 computation). Failures are counted; the page shows the form again.
+ * RFC 9700 §4.16 / RFC 6749 §10.10 (online guessing): the attempt is COUNTED FIRST — per account, per account and
+ * address, per address — and only an attempt within every limit reaches the password check (argon2id). A right
+ * password gives the attempt back, so only failures accumulate; parallel guesses meet the limit after the first few.
  */
 export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: string, password: string): Promise<LoginCheck> => {
   const ip = req.remoteAddress ?? 'unknown';
-  const pair = `${ip}|${username}`;
-  if (deps.loginThrottle.perUser.blocked(pair) || deps.loginThrottle.perIp.blocked(ip)) return { _tag: 'Throttled' };
+  const t = deps.throttles.login;
+  const counted = await attempt([[t.perAccount, username], [t.perAccountAddress, `${ip}\u0000${username}`], ...byAddress(deps.throttles, t.perAddress, req.remoteAddress)]);
+  if (counted.verdict._tag === 'Refused') return { _tag: 'Throttled', retryAfterSeconds: counted.verdict.retryAfterSeconds };
   const user = await deps.users.verify(username, password);
-  if (user !== undefined) return { _tag: 'Ok', user };
-  deps.loginThrottle.perUser.fail(pair);
-  deps.loginThrottle.perIp.fail(ip);
-  return { _tag: 'Wrong' };
+  if (user === undefined) return { _tag: 'Wrong' };
+  await counted.forgive();
+  return { _tag: 'Ok', user };
 };
 
+/** `Retry-After` (RFC 9110 §10.2.3) for a refused attempt. */
+export const retryAfter = (seconds: number): Readonly<Record<string, string>> => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });

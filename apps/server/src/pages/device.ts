@@ -1,8 +1,8 @@
 import type { Client, HttpRequest, HttpResponse } from '@grantor/core';
 import { readForm, queryParam } from '../forms.js';
-import { recent } from '../throttle.js';
+import { attempt, byAddress } from '../throttle.js';
 import type { Session } from '../session.js';
-import { checkLogin, isSignedIn, type PagesDeps } from './deps.js';
+import { checkLogin, isSignedIn, retryAfter, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { consentPage, deviceDonePage, deviceEntryPage, loginPage } from './views.js';
 
@@ -29,27 +29,27 @@ export const deviceEntry = async (req: HttpRequest, deps: PagesDeps): Promise<Ht
 type Lookup = { readonly _tag: 'Pending'; readonly client: Client; readonly scope: readonly string[] } | { readonly _tag: 'Refused'; readonly response: HttpResponse };
 
 /**
- * RFC 8628 §5.1: user codes have little entropy, so wrong codes are limited per session and per client IP within a
- * sliding window; a blocked visitor gets 429 without a lookup.
+ * RFC 8628 §5.1: user codes have little entropy, so code entry is limited per browser session and per client address.
+ * The attempt is counted BEFORE the code is looked up (parallel guesses meet the limit, not a count trailing behind
+ * them); a refused visitor gets 429 with `Retry-After` and no lookup; a code that was found gives the attempt back.
  */
 const lookUp = async (req: HttpRequest, deps: PagesDeps, session: Session, userCode: string, setCookie: string | undefined): Promise<Lookup> => {
-  const ip = req.remoteAddress ?? 'unknown';
-  const now = Date.now();
-  session.deviceFailures = recent(session.deviceFailures, now);
-  const entry = (error: string, status: number): Lookup => ({
+  const t = deps.throttles.device;
+  const entry = (error: string, status: number, headers: Readonly<Record<string, string>> = {}): Lookup => ({
     _tag: 'Refused',
-    response: deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error }, status, cookieHeader(setCookie)),
+    response: deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error }, status, { ...headers, ...cookieHeader(setCookie) }),
   });
-  if (session.deviceFailures.length >= deps.deviceSessionLimit || deps.deviceIpThrottle.blocked(ip)) {
-    return entry('Too many wrong codes. Wait a few minutes and try again.', 429);
+  const counted = await attempt([[t.perSession, session.id], ...byAddress(deps.throttles, t.perAddress, req.remoteAddress)]);
+  if (counted.verdict._tag === 'Refused') {
+    deps.logger.log('warn', 'user code entry throttled', {});
+    return entry(`Too many wrong codes. The code was not checked. Wait ${Math.ceil(counted.verdict.retryAfterSeconds / 60)} minute(s) and try again.`, 429, retryAfter(counted.verdict.retryAfterSeconds));
   }
   const found = userCode.trim() === '' || userCode.length > maxUserCodeLength ? undefined : await deps.server.device.lookup(userCode);
   if (found === undefined || found._tag !== 'Pending') {
-    session.deviceFailures.push(now);
-    deps.deviceIpThrottle.fail(ip);
-    deps.logger.log('info', 'wrong user code', { ip });
+    deps.logger.log('info', 'wrong user code', {});
     return entry('That code is not valid or has expired. Check the code on your device.', 400);
   }
+  await counted.forgive();
   return found;
 };
 
@@ -93,11 +93,14 @@ export const deviceLogin = async (req: HttpRequest, deps: PagesDeps): Promise<Ht
   if (found._tag === 'Refused') return found.response;
   const check = await checkLogin(deps, req, form['username'] ?? '', form['password'] ?? '');
   if (check._tag !== 'Ok') {
-    const error = check._tag === 'Throttled' ? 'Too many failed sign-ins. Wait a few minutes and try again.' : 'Wrong username or password.';
+    const error =
+      check._tag === 'Throttled'
+        ? `Too many failed sign-ins for this account. Your password was not checked. Wait ${Math.ceil(check.retryAfterSeconds / 60)} minute(s) and try again.`
+        : 'Wrong username or password.';
     return loginPage(
       { action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), error, hidden: { user_code: userCode }, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
       check._tag === 'Throttled' ? 429 : 401,
-      cookieHeader(setCookie),
+      { ...(check._tag === 'Throttled' ? retryAfter(check.retryAfterSeconds) : {}), ...cookieHeader(setCookie) },
     );
   }
   const user = check.user;

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse, InteractionDetails } from '@grantor/cor
 import { redirect } from '@grantor/core/extend';
 import { readForm } from '../forms.js';
 import type { Session } from '../session.js';
-import { asSeeOther, checkLogin, failInteraction, isSignedIn, withHeaders, type PagesDeps } from './deps.js';
+import { asSeeOther, checkLogin, failInteraction, isSignedIn, retryAfter, withHeaders, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { consentPage, loginPage } from './views.js';
 
@@ -70,15 +70,18 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
   const d = found.details;
   const form = readForm(req);
   const { session, setCookie } = deps.sessions.ensure(req);
-  const again = (error: string, status: number) =>
+  const again = (error: string, status: number, headers: Readonly<Record<string, string>> = {}) =>
     loginPage(
       { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), error, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
       status,
-      setCookie === undefined ? {} : { 'set-cookie': setCookie },
+      { ...headers, ...(setCookie === undefined ? {} : { 'set-cookie': setCookie }) },
     );
   if (!deps.sessions.checkCsrf(session, form['csrf'])) return again('Your session expired. Please sign in again.', 403);
   const check = await checkLogin(deps, req, form['username'] ?? '', form['password'] ?? '');
-  if (check._tag === 'Throttled') return again('Too many failed sign-ins. Wait a few minutes and try again.', 429);
+  if (check._tag === 'Throttled') {
+    deps.logger.log('warn', 'login throttled', { interaction: id });
+    return again(`Too many failed sign-ins for this account. Your password was not checked. Wait ${Math.ceil(check.retryAfterSeconds / 60)} minute(s) and try again.`, 429, retryAfter(check.retryAfterSeconds));
+  }
   if (check._tag === 'Wrong') {
     deps.logger.log('info', 'login failed', { interaction: id });
     return again('Wrong username or password.', 401);

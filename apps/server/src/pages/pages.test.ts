@@ -6,7 +6,7 @@ import { withPages } from '../http/host.js';
 import { listen, type Listening } from '../http/listen.js';
 import { createUserDirectory } from '../seed.js';
 import { createSessionStore } from '../session.js';
-import { createFailureThrottle } from '../throttle.js';
+import { memoryBackend, serverThrottles } from '../throttle.js';
 import { createPages } from './router.js';
 
 const silent: Logger = { log: () => undefined };
@@ -89,12 +89,15 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
     let listening: Listening;
     let origin: string;
     const core = fakeCore();
+    /** Password checks made (argon2id): what a throttle must keep from growing with parallel guesses. */
+    let checked = 0;
+    let countingUsers: Parameters<typeof createPages>[0]['users'];
     beforeAll(async () => {
       const users = await createUserDirectory([{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }]);
+      countingUsers = { ...users, verify: (u, p) => ((checked += 1), users.verify(u, p)) };
       const pages = createPages({
-        server: core.server, users, sessions: createSessionStore({ secure: false }), deviceIpThrottle: createFailureThrottle(1000),
-        loginThrottle: { perUser: createFailureThrottle(5), perIp: createFailureThrottle(1000) },
-        deviceSessionLimit: 3, logger: silent, now: () => Date.now() / 1000, prefix: '',
+        server: core.server, users: countingUsers, sessions: createSessionStore({ secure: false }), throttles: serverThrottles(memoryBackend()),
+        logger: silent, now: () => Date.now() / 1000, prefix: '',
       });
       listening = await listen(framework, withPages(core.server, pages), 0, silent);
       origin = `http://127.0.0.1:${listening.port}`;
@@ -179,14 +182,26 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
       const b = createBrowser([origin]);
       core.add('t1');
       let page = await b.get(`${origin}/interaction/t1`);
-      for (let i = 0; i < 5; i++) page = await b.submit(loginForm(page), { username: 'mallory-target', password: `guess-${i}` });
-      const refused = await b.submit(loginForm(page), { username: 'mallory-target', password: 'guess-5' });
+      for (let i = 0; i < 10; i++) page = await b.submit(loginForm(page), { username: 'mallory-target', password: `guess-${i}` });
+      const refused = await b.submit(loginForm(page), { username: 'mallory-target', password: 'guess-10' });
       expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(refused.body).toContain('Too many failed sign-ins');
+      expect(refused.body).toContain('Your password was not checked');
       const other = await b.submit(loginForm(refused), { username: 'alice', password: 'correct horse' });
       // alice consented earlier: straight back to the client
       expect(other.status).toBe(302);
       expect(other.headers.get('location')).toContain('code=c-t1');
+    });
+
+    it('counts before checking: of 250 parallel wrong passwords for one account, at most 10 are checked; the rest get 429', async () => {
+      core.add('p1');
+      const b = createBrowser([origin]);
+      const form = loginForm(await b.get(`${origin}/interaction/p1`));
+      const before = checked;
+      const answers = await Promise.all(Array.from({ length: 250 }, (_, i) => b.submit(form, { username: 'parallel-target', password: `guess-${i}` })));
+      expect(checked - before).toBeLessThanOrEqual(10);
+      expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(240);
     });
 
     it('shows a 4xx page for an unknown interaction', async () => {
@@ -212,9 +227,17 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
       expect(core.device.get('BCDF-GHJK')).toBe('approved');
       const b2 = createBrowser([origin]);
       let page = await b2.get(`${origin}/device`);
-      for (let i = 0; i < 3; i++) page = await b2.submit(formsOf(page)[0]!, { user_code: `WRONG${i}` });
+      for (let i = 0; i < 10; i++) page = await b2.submit(formsOf(page)[0]!, { user_code: `WRONG${i}` });
       const blocked = await b2.submit(formsOf(page)[0]!, { user_code: 'BCDF-GHJK' });
       expect(blocked.status).toBe(429);
+      expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(blocked.body).toContain('The code was not checked');
+      // 250 parallel guesses in one session: every one refused before any lookup
+      const b3 = createBrowser([origin]);
+      const entryForm = formsOf(await b3.get(`${origin}/device`))[0]!;
+      const guesses = await Promise.all(Array.from({ length: 250 }, (_, i) => b3.submit(entryForm, { user_code: `GUESS${i}` })));
+      expect(guesses.filter((g) => g.status === 400).length).toBeLessThanOrEqual(10);
+      expect(guesses.filter((g) => g.status === 429).length).toBeGreaterThanOrEqual(240);
     });
 
     it('leaves Grantor routes to the core and answers wrong methods with 405', async () => {

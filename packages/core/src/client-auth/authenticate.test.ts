@@ -219,3 +219,54 @@ describe('JWT client authentication (RFC 7523 §2.2, OIDC Core §9)', () => {
     expect((await left(run(withoutPort, form(b)))).code).toBe('invalid_client');
   });
 });
+
+describe('client authentication throttle (RFC 6749 §2.3.1 brute-force protection)', () => {
+  /** A counter per client id with `limit` attempts; `verified` counts secret comparisons. */
+  const counting = (limit: number) => {
+    const counts = new Map<string, number>();
+    const calls = { attempts: 0, succeeded: 0 };
+    return {
+      calls,
+      throttle: {
+        attempt: (clientId: string) =>
+          TE.fromIO(() => {
+            calls.attempts += 1;
+            const n = (counts.get(clientId) ?? 0) + 1;
+            counts.set(clientId, n);
+            return n <= limit ? ({ _tag: 'Allowed' } as const) : ({ _tag: 'Refused', retryAfterSeconds: 42.2 } as const);
+          }),
+        succeeded: (clientId: string) =>
+          TE.fromIO(() => {
+            calls.succeeded += 1;
+            counts.set(clientId, (counts.get(clientId) ?? 1) - 1);
+          }),
+      },
+    };
+  };
+
+  it('counts before checking: of 20 parallel wrong secrets only the first 5 are compared, the rest get 429 with Retry-After', async () => {
+    const { ports } = await setup();
+    let compared = 0;
+    const { throttle, calls } = counting(5);
+    const throttled: ClientAuthPorts = { ...ports, secrets: { ...ports.secrets, verify: (s, h) => (compared++, ports.secrets.verify(s, h)) }, clientAuthThrottle: throttle };
+    const results = await Promise.all(Array.from({ length: 20 }, () => run(throttled, { grant_type: 'client_credentials' }, basic('web', 'wrong'))));
+    expect(calls.attempts).toBe(20);
+    expect(compared).toBe(5);
+    const refused = results.filter((r) => E.isLeft(r) && r.left.code === 'too_many_requests');
+    expect(refused).toHaveLength(15);
+    const first = refused[0];
+    expect(first !== undefined && E.isLeft(first) ? first.left.headers?.['retry-after'] : undefined).toBe('43');
+    // refused before the credentials were looked at: even the right secret waits
+    expect(E.isLeft(await run(throttled, { grant_type: 'client_credentials' }, basic('web', 'secret')))).toBe(true);
+  });
+
+  it('a success is given back, so only failures accumulate; public clients (none) are not counted', async () => {
+    const { ports } = await setup();
+    const { throttle, calls } = counting(2);
+    const throttled: ClientAuthPorts = { ...ports, clientAuthThrottle: throttle };
+    for (let i = 0; i < 5; i++) expect(E.isRight(await run(throttled, { grant_type: 'client_credentials' }, basic('web', 'secret')))).toBe(true);
+    expect(calls.succeeded).toBe(5);
+    expect(E.isRight(await run(throttled, { client_id: 'spa' }))).toBe(true);
+    expect(calls.attempts).toBe(5);
+  });
+});

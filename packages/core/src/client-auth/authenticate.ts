@@ -18,6 +18,7 @@ import { clientKeysOf } from './client-keys.js';
 import { basicChallenge, invalidClient, presentedCredentials, type PresentedCredentials } from './credentials.js';
 import { optional } from '../domain/optional.js';
 import type { ClientSecretJwtKeys } from '../ports/client-secret-jwt-keys.js';
+import type { ClientAuthThrottle } from '../ports/client-auth-throttle.js';
 
 
 /** The ports client authentication uses (the token, introspection, revocation and device endpoints). */
@@ -32,6 +33,8 @@ export interface ClientAuthPorts {
    * clients get `invalid_client` (logged detail); clients with inline `jwks` never need it.
    */
   readonly jwksFetcher?: JwksFetcher;
+  /** RFC 6749 §2.3.1 brute-force protection: attempts counted per client id and address before credentials are checked. */
+  readonly clientAuthThrottle?: ClientAuthThrottle;
 }
 
 /** What authentication reads: the same shape as a grant's `GrantContext`. */
@@ -85,10 +88,32 @@ const authenticate = async (form: FormParams, ctx: ClientAuthContext): Promise<E
   if (E.isLeft(presented)) return presented;
   const clientId = presentedClientId(presented.right);
   if (E.isLeft(clientId)) return clientId;
+  const throttle = presented.right._tag === 'None' ? undefined : ctx.ports.clientAuthThrottle;
+  if (throttle !== undefined) {
+    const admitted = await admit(throttle, clientId.right, ctx.request.remoteAddress);
+    if (E.isLeft(admitted)) return admitted;
+  }
   const found = await ctx.ports.clients.find(clientId.right)();
   if (E.isLeft(found)) return E.left(fromStoreError(found.left));
   if (O.isNone(found.right)) return E.left(failure(presented.right, ctx, 'unknown client'));
-  return checkCredentials(found.right.value, presented.right, ctx)();
+  const checked = await checkCredentials(found.right.value, presented.right, ctx)();
+  if (throttle !== undefined && E.isRight(checked)) {
+    const given = await throttle.succeeded(clientId.right, ctx.request.remoteAddress)();
+    if (E.isLeft(given)) return E.left(fromStoreError(given.left));
+  }
+  return checked;
+};
+
+/**
+ * RFC 6749 §2.3.1 brute-force protection: the attempt is counted before any credential is looked at; beyond the
+ * limit it is refused with 429 and `Retry-After` (RFC 6585 §4), the credentials unchecked.
+ */
+const admit = async (throttle: ClientAuthThrottle, clientId: string, address: string | undefined): Promise<E.Either<OAuthError, void>> => {
+  const verdict = await throttle.attempt(clientId, address)();
+  if (E.isLeft(verdict)) return E.left(fromStoreError(verdict.left));
+  if (verdict.right._tag === 'Allowed') return E.right(undefined);
+  const wait = String(Math.max(1, Math.ceil(verdict.right.retryAfterSeconds)));
+  return E.left(oauthError('too_many_requests', `Too many failed client authentications. Retry after ${wait} seconds.`, { detail: `client authentication throttled for ${clientId}`, headers: { 'retry-after': wait } }));
 };
 
 /** RFC 9110 §15.5.2: a 401 carries a challenge; `invalid_client` without one gets the Basic challenge. */

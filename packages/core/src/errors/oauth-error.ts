@@ -37,6 +37,7 @@ const oauthErrorCodes = [
   'not_found',
   'request_too_large',
   'unsupported_media_type',
+  'too_many_requests',
 ] as const;
 
 export type OAuthErrorCode = (typeof oauthErrorCodes)[number];
@@ -78,12 +79,14 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   not_found: 404,
   request_too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
 });
 
 /**
  * The `error` value sent on the wire for each code: the RFC registries' own codes as they are; the HTTP-level
  * failures (wrong method, unknown path, oversized or non-form body), which have no registered OAuth code, go out as
- * `invalid_request` (RFC 6749 §5.2) with their own status. One complete record, like `oauthErrorStatus`.
+ * `invalid_request` (RFC 6749 §5.2) with their own status; too many attempts (429, RFC 6585 §4) go out as
+ * `temporarily_unavailable` ("unable to handle the request due to a temporary overloading"). One complete record.
  */
 export const oauthWireCode: Readonly<Record<OAuthErrorCode, string>> = Object.freeze({
   ...(Object.fromEntries(oauthErrorCodes.map((code) => [code, code])) as Record<OAuthErrorCode, string>),
@@ -91,6 +94,7 @@ export const oauthWireCode: Readonly<Record<OAuthErrorCode, string>> = Object.fr
   not_found: 'invalid_request',
   request_too_large: 'invalid_request',
   unsupported_media_type: 'invalid_request',
+  too_many_requests: 'temporarily_unavailable',
 });
 
 export const oauthError = (
