@@ -18,12 +18,12 @@ import { LRUCache } from 'lru-cache';
 import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /** At most `points` attempts per key within a fixed window of `windowSeconds`. */
-export interface LimitRule {
+interface LimitRule {
   readonly points: number;
   readonly windowSeconds: number;
 }
 
-export type Verdict = { readonly _tag: 'Allowed' } | { readonly _tag: 'Refused'; readonly retryAfterSeconds: number };
+type Verdict = { readonly _tag: 'Allowed' } | { readonly _tag: 'Refused'; readonly retryAfterSeconds: number };
 
 /** One limit: counts attempts per key. */
 export interface Limiter {
@@ -44,7 +44,7 @@ export interface LimiterBackend {
 const digest = (key: string): string => createHash('sha256').update(key).digest('base64url');
 
 /** Most counters one in-memory limiter keeps; beyond it the least recently used are dropped. */
-export const memoryMaxKeys = 100_000;
+const memoryMaxKeys = 100_000;
 
 /**
  * Fixed-window counters in a bounded LRU (`maxKeys`, each entry dropped when its window ends). JavaScript runs each
@@ -170,7 +170,7 @@ export const attempt = async (checks: readonly (readonly [Limiter, string])[]): 
 };
 
 /** Loopback addresses: behind a local reverse proxy every visitor has one, so per-address limits skip them unless asked. */
-export const isLoopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+const isLoopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
 /** The limits of the reference server (15-minute windows for people, 1 minute for client authentication). */
 export interface ServerThrottles {
