@@ -123,7 +123,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     prefix,
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
-  const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
+  // Not on the confirmation form a bare GET gets (RP-Initiated Logout §2): the session is still there then.
+  const paged = withPages(core.server, pages, (req, res) => (res.status < 400 && sessions.get(req) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
   const administered = withPages(withPages(paged, healthPages(core.admin)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
   const proxied = env.trustProxy === undefined ? administered : withTrustedProxies(administered, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import * as oauth from 'oauth4webapi';
-import { createBrowser } from './browser.js';
+import { createBrowser, formsOf } from './browser.js';
 import { makeSeed, type SeedFixture } from './fixtures.js';
 import { asMetadata, authorize, callbackOf, discover } from './flows.js';
 import { startServer, type Running } from './harness.js';
@@ -142,6 +142,24 @@ describe('authorization code flow (end to end)', () => {
     const withOld = await fetch(interaction, { headers: { cookie: `grantor_session=${signedIn!.value}` }, redirect: 'manual' });
     expect(withOld.status).toBe(200);
     expect(await withOld.text()).toMatch(/name="password"/);
+  });
+
+  it('logout CSRF: a bare GET end_session without id_token_hint asks first (RP-Initiated Logout §2); only the confirmed form signs out', async () => {
+    const b = createBrowser([new URL(server.issuer).origin]);
+    const r = await codeRequest(web, { scope: 'openid' });
+    await authorize(server.issuer, r.url, f.user, { browser: b });
+    const bare = client.buildEndSessionUrl(web, { post_logout_redirect_uri: f.web.postLogoutRedirectUri, state: 'st' });
+    bare.searchParams.delete('id_token_hint');
+    const ask = await b.get(bare.toString());
+    expect(ask.status).toBe(200);
+    expect(ask.headers.getSetCookie()).toEqual([]);
+    // still signed in: the next authorization request goes straight back to the client
+    expect([302, 303]).toContain((await b.get((await codeRequest(web, { scope: 'openid' })).url.toString())).status);
+    const form = formsOf(ask)[0]!;
+    const out = await b.submit(form, {}, { name: 'logout', value: 'confirm' });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe(`${f.web.postLogoutRedirectUri}?state=st`);
+    expect(b.cookies().some((c) => c.name === 'grantor_session')).toBe(false);
   });
 
   it('end_session refuses an unregistered post_logout_redirect_uri with an error page, redirects nowhere, and keeps the session', async () => {

@@ -61,7 +61,9 @@ const harden = (server: Server, logger: Logger): void => {
     if (socket.writable && !socket.destroyed) {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
       const body = '{"error":"invalid_request","error_description":"Malformed HTTP request."}';
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+      // RFC 9110 §9.3.2: the answer to HEAD carries no content (the raw request, when Node kept it, names the method)
+      const head = /^HEAD /i.test((err as { rawPacket?: Buffer }).rawPacket?.toString('latin1', 0, 5) ?? '');
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${head ? '' : body}`);
     } else socket.destroy();
   });
 };

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthorizationServer, type Client, type InteractionResult, type Logger } from '@grantor/core';
 import { json, redirect, type InteractionRecord } from '@grantor/core/extend';
@@ -238,6 +239,21 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
       const guesses = await Promise.all(Array.from({ length: 250 }, (_, i) => b3.submit(entryForm, { user_code: `GUESS${i}` })));
       expect(guesses.filter((g) => g.status === 400).length).toBeLessThanOrEqual(10);
       expect(guesses.filter((g) => g.status === 429).length).toBeGreaterThanOrEqual(240);
+    });
+
+    it('answers a HEAD with oversized headers 431 and no body (RFC 9110 §9.3.2); a GET gets the JSON body', async () => {
+      const raw = (method: string) =>
+        new Promise<string>((resolve, reject) => {
+          let out = '';
+          const socket = connect(listening.port, '127.0.0.1', () => socket.write(`${method} /device HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(40_000)}\r\n\r\n`));
+          socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+          socket.on('close', () => resolve(out));
+          socket.on('error', reject);
+        });
+      const head = await raw('HEAD');
+      expect(head).toMatch(/^HTTP\/1\.1 431/);
+      expect(head.endsWith('\r\n\r\n')).toBe(true);
+      expect(await raw('GET')).toMatch(/^HTTP\/1\.1 431[\s\S]*\r\n\r\n\{"error":"invalid_request"/);
     });
 
     it('leaves Grantor routes to the core and answers wrong methods with 405', async () => {

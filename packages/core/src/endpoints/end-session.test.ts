@@ -73,9 +73,23 @@ describe('end-session endpoint (RP-Initiated Logout 1.0)', () => {
     expect(r._tag === 'Json' ? (r.body as Record<string, unknown>)['end_session_endpoint'] : undefined).toBe(`${issuer}/end_session`);
   });
 
-  it('no parameters: the signed-out page, and the host is told (no subject, no client)', async () => {
+  it('a bare GET without id_token_hint asks first (logout CSRF, RP-Initiated Logout §2): a form, nobody signed out', async () => {
     const { server, calls } = setup();
-    const r = await server.handle(get({}));
+    const r = await server.handle(get({ client_id: 'web', post_logout_redirect_uri: logoutUri, state: 'a"<b' }));
+    expect(r._tag).toBe('Html');
+    expect(r.status).toBe(200);
+    const page = r._tag === 'Html' ? r.html : '';
+    expect(page).toContain('<form method="post"');
+    expect(page).toContain(`<input type="hidden" name="post_logout_redirect_uri" value="${logoutUri}">`);
+    expect(page).toContain('value="a&quot;&lt;b"');
+    expect(calls).toEqual([]);
+    expect((await server.handle(get({})))._tag).toBe('Html');
+    expect(calls).toEqual([]);
+  });
+
+  it('no parameters (POST, the confirmed form): the signed-out page, and the host is told (no subject, no client)', async () => {
+    const { server, calls } = setup();
+    const r = await server.handle(post({}));
     expect(r._tag).toBe('Html');
     expect(r.status).toBe(200);
     expect(r._tag === 'Html' ? r.html : '').toContain('You have been signed out');
@@ -102,7 +116,7 @@ describe('end-session endpoint (RP-Initiated Logout 1.0)', () => {
 
   it('client_id alone identifies the client for the redirect; without state no state is added', async () => {
     const { server, calls } = setup();
-    const r = await server.handle(get({ client_id: 'web', post_logout_redirect_uri: logoutUri }));
+    const r = await server.handle(post({ client_id: 'web', post_logout_redirect_uri: logoutUri }));
     expect(r._tag === 'Redirect' ? r.location : '').toBe(logoutUri);
     expect(calls).toEqual([{ subject: undefined, clientId: 'web', sessionId: undefined }]);
   });
@@ -177,6 +191,6 @@ describe('end-session endpoint (RP-Initiated Logout 1.0)', () => {
 
   it('without a session port the logout still answers', async () => {
     const { server } = setup('none');
-    expect((await server.handle(get({ client_id: 'web', post_logout_redirect_uri: logoutUri })))._tag).toBe('Redirect');
+    expect((await server.handle(post({ client_id: 'web', post_logout_redirect_uri: logoutUri })))._tag).toBe('Redirect');
   });
 });

@@ -16,7 +16,7 @@ import type { ClientStore } from '../ports/stores.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { appendQuery } from './authorization-response.js';
-import { errorPage } from './error-page.js';
+import { errorPage, escapeHtml } from './error-page.js';
 import { logError } from './render-error.js';
 import { optional } from '../domain/optional.js';
 
@@ -180,6 +180,36 @@ const signedOutPage = (): HttpResponse =>
     pageHeaders,
   );
 
+/**
+ * RP-Initiated Logout 1.0 §2: without an `id_token_hint` the OP cannot tell that the End-User asked for the logout,
+ * and "SHOULD ask the End-User whether to log out". A bare GET (a link or an image any site can plant: logout CSRF)
+ * gets this confirmation form instead; the logout happens when the user sends it (POST, where the SameSite=Lax
+ * session cookie only travels from the OP's own page).
+ */
+const confirmationPage = (logout: Logout): HttpResponse => {
+  const hidden = [
+    ['client_id', logout.client?.clientId],
+    ['post_logout_redirect_uri', logout.redirectTo],
+    ['state', logout.state],
+  ].flatMap(([name, value]) => (value === undefined ? [] : [`<input type="hidden" name="${name}" value="${escapeHtml(value)}">`]));
+  return html(
+    200,
+    [
+      '<!doctype html>',
+      '<html lang="en"><head><meta charset="utf-8"><title>Sign out?</title></head>',
+      '<body>',
+      '<h1>Sign out?</h1>',
+      `<p>${logout.client === undefined ? 'A site asked to sign you out.' : `${escapeHtml(logout.client.clientName ?? logout.client.clientId)} asked to sign you out.`}</p>`,
+      '<form method="post" action="">',
+      ...hidden,
+      '<button type="submit" name="logout" value="confirm">Sign out</button>',
+      '</form>',
+      '</body></html>',
+    ].join('\n'),
+    pageHeaders,
+  );
+};
+
 /** RP-Initiated Logout 1.0 §3: redirect to the validated URI with `state` echoed, or the signed-out page. */
 const answer = (logout: Logout): HttpResponse =>
   logout.redirectTo === undefined ? signedOutPage() : redirect(appendQuery(logout.redirectTo, { state: logout.state }), 303);
@@ -195,7 +225,8 @@ const logoutErrorPage = (error: OAuthError): HttpResponse =>
 
 /**
  * OpenID Connect RP-Initiated Logout 1.0 end-session endpoint (`end_session_endpoint`), GET and POST (§2). Validates
- * `id_token_hint`, `client_id` and `post_logout_redirect_uri`; then calls the host's `sessions.endSession` (the core
+ * `id_token_hint`, `client_id` and `post_logout_redirect_uri`; a GET without `id_token_hint` then asks the user (a
+ * confirmation form that POSTs the same request, see `confirmationPage`); otherwise it calls the host's `sessions.endSession` (the core
  * cannot end the host's login session itself) and answers with a 303 to the post-logout URI (with `state`) or an HTML
  * "signed out" page. Any invalid request is an HTML error page (§4), never a redirect; nothing is ended then.
  */
@@ -205,9 +236,11 @@ export const endSessionRoute = (deps: EndSessionPorts): Route => ({
   handle: async (req: HttpRequest): Promise<HttpResponse> => {
     const outcome = await pipe(
       validate(deps, req),
-      TE.flatMap((logout) => endHostSession(deps, req, logout)),
+      TE.flatMap((logout): TE.TaskEither<OAuthError, HttpResponse> =>
+        req.method !== 'POST' && logout.hint === undefined ? TE.right(confirmationPage(logout)) : pipe(endHostSession(deps, req, logout), TE.map(answer)),
+      ),
     )();
-    if (E.isRight(outcome)) return answer(outcome.right);
+    if (E.isRight(outcome)) return outcome.right;
     logError(deps.logger, 'end_session', outcome.left);
     return logoutErrorPage(outcome.left);
   },

@@ -4,7 +4,7 @@ import type { FatalAuthorizeError, OAuthError } from '../errors/oauth-error.js';
 const entities: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and quoted attribute values. */
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
 
 const statusOf = (code: FatalAuthorizeError['code']): number =>
   code === 'server_error' ? 500 : code === 'temporarily_unavailable' ? 503 : 400;

@@ -16,12 +16,25 @@ export const renderError = (error: OAuthError): HttpResponse =>
  * Logs an error with its private detail: infrastructure faults (`server_error`) at `error`,
  * `temporarily_unavailable` at `warn`, protocol refusals at `debug`.
  */
+/** Longest private detail a log line carries (a detail may quote a client_id or scope the client sent). */
+const maxLoggedDetail = 256;
+
+/**
+ * A detail as it may enter a log: request values quoted in it (client_id, scope…) are cut to `maxLoggedDetail`
+ * characters, and control and bidirectional-formatting characters are written as `\u{…}` escapes, so a request can
+ * neither flood the log nor forge or disguise a line (RFC 9700 §4.16; OWASP log injection).
+ */
+export const loggable = (text: string): string => {
+  const cut = text.length > maxLoggedDetail ? `${text.slice(0, maxLoggedDetail)}… (${text.length} characters)` : text;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+};
+
 export const logError = (logger: Logger, endpoint: string, error: OAuthError): void => {
   const level = error.code === 'server_error' ? 'error' : error.code === 'temporarily_unavailable' ? 'warn' : 'debug';
   logger.log(level, `${endpoint}: ${error.code}`, {
     endpoint,
     code: error.code,
-    ...optional('detail', error.detail),
+    ...optional('detail', error.detail === undefined ? undefined : loggable(error.detail)),
     ...optional('cause', error.cause),
   });
 };
