@@ -1,5 +1,5 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
@@ -12,6 +12,7 @@ import { interactionTable } from './tables/interactions.js';
 import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
+import { pushedRequestTable } from './tables/pushed-requests.js';
 
 export interface MemoryStoreOptions {
   /** The clock `startSweeper` reads (default: the system clock). `sweep(now)` itself takes the instant. */
@@ -32,6 +33,7 @@ export interface MemoryStoreStats {
   readonly interactions: number;
   readonly deviceCodes: number;
   readonly replay: number;
+  readonly pushedRequests: number;
   readonly signingKeys: number;
 }
 
@@ -45,6 +47,8 @@ export interface MemoryStore {
   readonly interactions: InteractionStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
+  /** RFC 9126 pushed authorization requests. */
+  readonly pushedRequests: PushedRequestStore;
   readonly sweeper: Sweeper;
   /** The signing key set (frozen copy in memory). */
   readonly keys: KeyStore;
@@ -84,7 +88,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
   const keys = keyTable();
-  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
+  const pushedRequests = pushedRequestTable();
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, pushedRequests];
 
   const sweeper: Sweeper = {
     sweep: (now) =>
@@ -135,6 +140,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     interactions: interactions.port,
     deviceCodes: deviceCodes.port,
     replay: replay.port,
+    pushedRequests: pushedRequests.port,
     sweeper,
     keys: keys.port,
     clientSecretJwtKeys: memoryClientSecretJwtKeys(),
@@ -148,6 +154,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       interactions: interactions.size(),
       deviceCodes: deviceCodes.size(),
       replay: replay.size(),
+      pushedRequests: pushedRequests.size(),
       signingKeys: keys.size(),
     }),
   };
