@@ -1,5 +1,6 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
@@ -57,6 +58,8 @@ export interface MemoryStore {
    * `save` them when registering such a client. Prefer `private_key_jwt`: this secret must stay recoverable.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
+  readonly admin: AdminStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -88,6 +91,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
   const keys = keyTable();
+  const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const pushedRequests = pushedRequestTable();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, pushedRequests];
 
@@ -143,7 +147,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     pushedRequests: pushedRequests.port,
     sweeper,
     keys: keys.port,
-    clientSecretJwtKeys: memoryClientSecretJwtKeys(),
+    clientSecretJwtKeys,
+    admin: memoryAdminStore({ clients, accessTokens, refreshTokens, consents, authorizationCodes, interactions, deviceCodes, clientSecretJwtKeys }),
     startSweeper,
     stats: () => ({
       clients: clients.size(),

@@ -46,6 +46,8 @@ export interface Client {
   readonly dpopBoundAccessTokens?: boolean;
   /** Free-form extension data for token hooks. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Set by an operator: a disabled client is treated as unknown by every endpoint (it can neither authenticate nor start a flow). */
+  readonly disabled?: boolean;
 }
 
 /** RFC 6749 §2.1: a client that cannot keep a credential confidential. */
