@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client, KeyStore, StoreError } from '@grantor/core';
-import type { AccessTokenRecord, AccessTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenRecord, AccessTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, PushedRequestStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 
 /** Every store port, under the names `@grantor/store-memory` uses. */
 export interface StorePorts {
