@@ -14,6 +14,7 @@ import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
 import { pushedRequestTable } from './tables/pushed-requests.js';
+import { revokedGrantTable } from './tables/revoked-grants.js';
 
 export interface MemoryStoreOptions {
   /** The clock `startSweeper` reads (default: the system clock). `sweep(now)` itself takes the instant. */
@@ -84,8 +85,9 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
 
   const clients = clientTable();
   const authorizationCodes = authorizationCodeTable(intern);
-  const accessTokens = accessTokenTable(intern);
-  const refreshTokens = refreshTokenTable(intern);
+  const revokedGrants = revokedGrantTable();
+  const accessTokens = accessTokenTable(intern, revokedGrants.port);
+  const refreshTokens = refreshTokenTable(intern, revokedGrants.port);
   const consents = consentTable(intern);
   const interactions = interactionTable();
   const deviceCodes = deviceCodeTable();
@@ -93,7 +95,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const keys = keyTable();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const pushedRequests = pushedRequestTable();
-  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, pushedRequests];
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants, pushedRequests];
 
   const sweeper: Sweeper = {
     sweep: (now) =>

@@ -151,7 +151,13 @@ export interface ClientSecretJwtKeysTable {
   readonly sealed_key: string;
 }
 
-/** Migration `0003_pushed_requests`: RFC 9126 pushed authorization requests. */
+/** Migration `0003_revoked_grants`: a tombstone per revoked grant (see `stores/revoked-grants.ts`). */
+export interface RevokedGrantsTable {
+  readonly grant_id: string;
+  readonly revoked_at: Epoch;
+}
+
+/** Migration `0004_pushed_requests`: RFC 9126 pushed authorization requests. */
 export interface PushedRequestsTable {
   readonly request_uri_hash: string;
   readonly client_id: string;
@@ -179,6 +185,7 @@ export interface GrantorDatabase {
   readonly grantor_replay_cache: ReplayCacheTable;
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
+  readonly grantor_revoked_grants: RevokedGrantsTable;
   readonly grantor_pushed_requests: PushedRequestsTable;
   readonly grantor_migrations: MigrationsTable;
 }

@@ -6,8 +6,8 @@ import type { Migration } from './types.js';
  * random reference. `params` is the JSON of the pushed parameters (name → values); `used_at` is set once, by the
  * conditional update that uses the request (single use).
  */
-export const m0003PushedRequests: Migration = {
-  id: '0003_pushed_requests',
+export const m0004PushedRequests: Migration = {
+  id: '0004_pushed_requests',
   up: async (db: Kysely<unknown>, dialect) => {
     const t = db.schema.createTable('grantor_pushed_requests').ifNotExists();
     await (dialect === 'mysql' ? t.modifyEnd(sql`engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin`) : t)
