@@ -34,7 +34,8 @@ const config: KnipConfig = {
   // a Linux command the benchmark pins its servers with, not a package
   ignoreBinaries: ['taskset'],
   workspaces: {
-    '.': {},
+    // `pnpm test:abuse` runs scripts/abuse.mjs against the built reference server
+    '.': { entry: ['scripts/*.mjs'] },
     ...packages,
     'packages/dev-config': { project: ['*.js!'] },
     // the pack test packs the workspace packages (built first through these devDependencies) and installs the tarballs
