@@ -67,6 +67,7 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     ...endpoint('revocation_endpoint', r.revocation),
     ...(config.grantTypes.includes(deviceGrant) ? endpoint('device_authorization_endpoint', r.deviceAuthorization) : {}),
     ...endpoint('end_session_endpoint', r.endSession),
+    ...(config.registration.mode === 'closed' ? {} : endpoint('registration_endpoint', r.registration)),
     scopes_supported: config.scopesSupported,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

@@ -5,6 +5,7 @@ import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import { requestedScope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
+import { audienceFacts, audienceIssueFacts, requestedResources } from '../../resources/indicators.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import type { ClientCredentialsParams } from './codec.js';
 
@@ -20,7 +21,8 @@ const defaultClientCredentialsScope = (client: Client): readonly string[] => cli
 /**
  * RFC 6749 §4.4: a confidential client (authenticated by the token endpoint) asks for a token for itself. The
  * requested scope must be within the client's registered scope (`invalid_scope`, never narrowed silently); `openid`
- * and `offline_access` need an end user and are refused. RFC 6749 §4.4.3: "A refresh token SHOULD NOT be
+ * and `offline_access` need an end user and are refused. RFC 8707 §2: a `resource` names the token's audience (a
+ * registered resource, else `invalid_target`). RFC 6749 §4.4.3: "A refresh token SHOULD NOT be
  * included" — none is.
  */
 export const handleClientCredentials =
@@ -32,8 +34,17 @@ export const handleClientCredentials =
       TE.flatMap((scope) =>
         scope.some((s) => userScopes.includes(s)) ? TE.left(invalidScope('The openid and offline_access scopes need an end user.')) : TE.right(scope),
       ),
-      TE.flatMap((scope) =>
-        issueTokens({ client, grantType: 'client_credentials', grantId: ctx.ports.random.token(16), scope, refresh: { _tag: 'None' } })(ctx),
+      TE.bindTo('scope'),
+      TE.bind('audience', () => TE.fromEither(requestedResources(ctx.config, params.resource === undefined ? undefined : [params.resource]))),
+      TE.flatMap(({ scope, audience }) =>
+        issueTokens({
+          client,
+          grantType: 'client_credentials',
+          grantId: ctx.ports.random.token(16),
+          scope,
+          refresh: { _tag: 'None' },
+          ...audienceIssueFacts(audienceFacts(ctx.config, audience, scope)),
+        })(ctx),
       ),
     );
   };
