@@ -20,6 +20,7 @@ export type {
   Sweeper,
 } from './ports/stores.js';
 export type { ClientSecretJwtKeyStore } from './ports/client-secret-jwt-keys.js';
+export type { RegisteredClientStore } from './ports/client-registrations.js';
 export type {
   AccessTokenRecord,
   AuthorizationCodeRecord,

@@ -1,5 +1,7 @@
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
@@ -38,6 +40,8 @@ export interface MemoryStoreStats {
 /** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
 export interface MemoryStore {
   readonly clients: ClientStore;
+  /** RFC 7591 / RFC 7592: deleting clients and listing the registered ones. */
+  readonly registeredClients: RegisteredClientStore;
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly accessTokens: AccessTokenStore;
   readonly refreshTokens: RefreshTokenStore;
@@ -126,8 +130,14 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     };
   };
 
+  const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   return {
     clients: clients.port,
+    registeredClients: {
+      ...clients.registered,
+      // A deleted client's client_secret_jwt key goes with it.
+      remove: (clientId) => pipe(clients.registered.remove(clientId), TE.tap(() => clientSecretJwtKeys.remove(clientId))),
+    },
     authorizationCodes: authorizationCodes.port,
     accessTokens: accessTokens.port,
     refreshTokens: refreshTokens.port,
@@ -137,7 +147,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     replay: replay.port,
     sweeper,
     keys: keys.port,
-    clientSecretJwtKeys: memoryClientSecretJwtKeys(),
+    clientSecretJwtKeys,
     startSweeper,
     stats: () => ({
       clients: clients.size(),
