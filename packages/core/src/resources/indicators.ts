@@ -12,7 +12,7 @@ import { isResourceIdentifier } from '../codec/resource-config.js';
  */
 
 /** RFC 8707 §2: "invalid_target — The requested resource is invalid, missing, unknown, or malformed." */
-export const invalidTarget = (description: string, detail?: string): OAuthError =>
+const invalidTarget = (description: string, detail?: string): OAuthError =>
   oauthError('invalid_target', description, detail === undefined ? {} : { detail });
 
 const findResource = (config: ServerConfig, identifier: string): ResourceServer | undefined => config.resources.find((r) => r.identifier === identifier);

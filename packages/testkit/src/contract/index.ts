@@ -10,6 +10,7 @@ import { sweepContract } from './sweep.js';
 import { concurrencyContract } from './concurrency.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
+import { registeredClientsContract } from './registered-clients.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -57,6 +58,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     replayContract(ctx);
     keyStoreContract(ctx);
     clientSecretJwtKeysContract(ctx);
+    registeredClientsContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
   });
