@@ -1,5 +1,6 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import { requestedScope } from '../../domain/scope.js';
@@ -26,25 +27,16 @@ const defaultClientCredentialsScope = (client: Client): readonly string[] => cli
  * included" — none is.
  */
 export const handleClientCredentials =
-  (params: ClientCredentialsParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<ClientCredentialsPorts>, OAuthError, TokenResponse> =>
-  (ctx) => {
+  (params: ClientCredentialsParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<ClientCredentialsPorts>, OAuthError, TokenResponse> => {
     const { client } = authenticated;
-    return pipe(
-      TE.fromEither(requestedScope(params.scope, client.scope, defaultClientCredentialsScope(client))),
-      TE.flatMap((scope) =>
-        scope.some((s) => userScopes.includes(s)) ? TE.left(invalidScope('The openid and offline_access scopes need an end user.')) : TE.right(scope),
-      ),
-      TE.bindTo('scope'),
-      TE.bind('audience', () => TE.fromEither(requestedResources(ctx.config, params.resource === undefined ? undefined : [params.resource]))),
-      TE.flatMap(({ scope, audience }) =>
-        issueTokens({
-          client,
-          grantType: 'client_credentials',
-          grantId: ctx.ports.random.token(16),
-          scope,
-          refresh: { _tag: 'None' },
-          ...audienceIssueFacts(audienceFacts(ctx.config, audience, scope)),
-        })(ctx),
-      ),
-    );
+    const scope = requestedScope(params.scope, client.scope, defaultClientCredentialsScope(client));
+    if (E.isLeft(scope)) return RTE.left(scope.left);
+    if (scope.right.some((s) => userScopes.includes(s))) return RTE.left(invalidScope('The openid and offline_access scopes need an end user.'));
+    const facts = { client, grantType: 'client_credentials', scope: scope.right, refresh: { _tag: 'None' } } as const;
+    if (params.resource === undefined) return issueTokens(facts);
+    const resource = params.resource;
+    return (ctx) => {
+      const audience = requestedResources(ctx.config, [resource]);
+      return E.isLeft(audience) ? TE.left(audience.left) : issueTokens({ ...facts, ...audienceIssueFacts(audienceFacts(ctx.config, audience.right, scope.right)) })(ctx);
+    };
   };
