@@ -1,7 +1,8 @@
-import { clientFromMetadata, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
+import { clientFromMetadata, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
 import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { createAdminApi } from './admin/api.js';
 import { createCore } from './core-bridge.js';
 import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets, type DemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
@@ -16,6 +17,8 @@ export interface App {
   /** Grantor's endpoints and the pages together (what the framework mounts). */
   readonly host: AuthorizationServer;
   readonly seed: Seed;
+  /** The operator's operations on the running server's store. */
+  readonly admin: AdminOperations;
   /** Signing-key upkeep: `tick` every minute (reload after an outside change, scheduled rotation), `reload` on SIGHUP. */
   readonly keys: KeyMaintenance;
   readonly close: () => Promise<void>;
@@ -105,7 +108,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
-  const host = options.worker === undefined ? paged : withWorkerHeader(paged, options.worker);
+  const administered = withPages(paged, createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
+  const host = options.worker === undefined ? administered : withWorkerHeader(administered, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =
     core.server.keys === undefined
@@ -124,6 +128,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   return {
     host,
     seed,
+    admin: core.admin,
     keys,
     close: async () => {
       if (timer !== undefined) clearInterval(timer);

@@ -1,4 +1,4 @@
-import { createAuthorizationServer, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { adminOperations, createAuthorizationServer, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
@@ -32,6 +32,8 @@ export interface CoreInput {
 
 export interface Core {
   readonly server: AuthorizationServer;
+  /** The operator's operations on this server's store (admin API, console, CLI). */
+  readonly admin: AdminOperations;
   /** The stored signing keys without key material (for the rotation schedule). */
   readonly keyInfo: () => Promise<readonly KeyInfo[]>;
   /** True when the store outlives the process (SQL). */
@@ -184,5 +186,6 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
       `could not load the signing keys (${keys.error.detail}): is ${input.env.keyEncryptionSecret === undefined && input.env.store.kind === 'sqlite' ? `${input.env.store.dir}/key-secret` : 'KEY_ENCRYPTION_SECRET'} the secret the keys were stored with?`,
     );
   }
-  return { server, keyInfo: store.keyInfo, persistent: store.persistent, close: store.close };
+  const admin = adminOperations({ ...runtime, ...store, ...(server.keys === undefined ? {} : { rotation: server.keys }) });
+  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, close: store.close };
 };

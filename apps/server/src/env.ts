@@ -1,6 +1,6 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, REGISTRATION, REGISTRATION_TOKEN.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, REGISTRATION, REGISTRATION_TOKEN.
  */
 export type Framework = 'express' | 'koa' | 'fastify';
 
@@ -20,6 +20,8 @@ export interface ServerEnv {
   readonly keyRotationDays?: number;
   /** JWKS_ALLOW_HTTP=1: clients' `jwks_uri` may be plain http on loopback hosts (tests, local development). */
   readonly jwksAllowHttp?: boolean;
+  /** ADMIN_TOKEN: a bootstrap bearer token for the admin API (at least 32 characters); absent: admin clients only. */
+  readonly adminToken?: string;
   /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
   readonly workers: number;
   /**
@@ -81,6 +83,10 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
         : seedPath !== undefined
           ? { kind: 'memory' }
           : { kind: 'sqlite', dir: './data' };
+  const adminToken = nonEmpty(env['ADMIN_TOKEN']);
+  if (adminToken !== undefined && (adminToken.length < 32 || !/^[\x21-\x7e]+$/.test(adminToken))) {
+    throw new Error('ADMIN_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -base64 32`)');
+  }
   const workersText = nonEmpty(env['WORKERS']) ?? '1';
   const workers = Number(workersText);
   if (!/^\d+$/.test(workersText) || workers < 1 || workers > maxWorkers) {
@@ -117,5 +123,6 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     ...(secret === undefined ? {} : { keyEncryptionSecret: secret }),
     ...(rotationDays === undefined ? {} : { keyRotationDays: rotationDays }),
     ...(jwksAllowHttp ? { jwksAllowHttp: true } : {}),
+    ...(adminToken === undefined ? {} : { adminToken }),
   };
 };

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
+import { runCli } from './cli/main.js';
 import { runPrimary, workerEnv, workerSettings } from './cluster.js';
 import { rotateKeysCommand } from './rotate-keys.js';
 import { readEnv, type ServerEnv } from './env.js';
@@ -74,10 +75,9 @@ process.on('uncaughtException', (cause) => logger.log('error', 'uncaught excepti
 const command = process.argv[2];
 const run = command === undefined || command === 'serve' ? main : command === 'rotate-keys' ? () => rotateKeysCommand(process.env, logger, print) : undefined;
 if (run === undefined) {
-  process.stderr.write(`grantor: unknown command ${JSON.stringify(command)} (commands: serve, rotate-keys)\n`);
-  process.exit(2);
-}
-run().then(() => {
+  // The operator's commands (`grantor client|token|keys|migrate|help`, see cli/main.ts).
+  void runCli(process.argv.slice(2), process.env, { out: print, err: (line) => process.stderr.write(`${line}\n`) }).then((code) => process.exit(code));
+} else run().then(() => {
   if (command === 'rotate-keys') process.exit(0);
 }).catch((e: unknown) => {
   process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,7 +1,8 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
@@ -57,6 +58,8 @@ export interface MemoryStore {
    * `save` them when registering such a client. Prefer `private_key_jwt`: this secret must stay recoverable.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
+  readonly admin: AdminStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -88,6 +91,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
   const keys = keyTable();
+  const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
 
   const sweeper: Sweeper = {
@@ -148,6 +152,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     sweeper,
     keys: keys.port,
     clientSecretJwtKeys,
+    admin: memoryAdminStore({ clients, accessTokens, refreshTokens, consents, authorizationCodes, interactions, deviceCodes, clientSecretJwtKeys }),
     startSweeper,
     stats: () => ({
       clients: clients.size(),

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -8,6 +8,7 @@ import { runner } from './errors.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import type { GrantorDatabase } from './schema.js';
 import { sqlAccessTokenStore } from './stores/access-tokens.js';
+import { sqlAdminStore } from './stores/admin.js';
 import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
 import { sqlClientSecretJwtKeys } from './stores/client-secret-jwt-keys.js';
 import { sqlClientStore } from './stores/clients.js';
@@ -71,6 +72,8 @@ export interface SqlStore {
    * with `privateKeySealer` — stored in clear without one, which is why `client_secret_jwt` is discouraged.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
+  readonly admin: AdminStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -113,6 +116,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     sweeper: sqlSweeper(context),
     keys: sqlKeyStore(context, options.privateKeySealer),
     clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),
+    admin: sqlAdminStore(context),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

@@ -42,6 +42,8 @@ export interface Client {
   readonly lifetimes?: Partial<TokenLifetimes>;
   /** Free-form extension data for token hooks. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Set by an operator: a disabled client is treated as unknown by every endpoint (it can neither authenticate nor start a flow). */
+  readonly disabled?: boolean;
   /** Set for clients registered through the RFC 7591 endpoint (RFC 7592 management). */
   readonly registration?: ClientRegistration;
 }

@@ -2,10 +2,10 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { Client } from '@grantor/core';
 import type { ClientStore, RegisteredClientStore } from '@grantor/core/extend';
 import { atomically } from '../compact.js';
-import type { Table } from './table.js';
+import { deleteMatching, type Scannable, type Table } from './table.js';
 
 /** Registered clients by `clientId` (kept as frozen shallow copies). Clients never expire, so the sweep leaves them alone. */
-export const clientTable = (): Table<ClientStore> & { readonly registered: RegisteredClientStore } => {
+export const clientTable = (): Table<ClientStore> & Scannable<Client> & { readonly registered: RegisteredClientStore } => {
   const rows = new Map<string, Client>();
   return {
     port: {
@@ -21,6 +21,8 @@ export const clientTable = (): Table<ClientStore> & { readonly registered: Regis
       listRegistered: () => atomically(() => [...rows.values()].filter((c) => c.registration !== undefined)),
     },
     sweep: () => 0,
+    scan: () => [...rows.values()],
+    deleteWhere: (match) => deleteMatching(rows, (_id, c) => match(c)),
     size: () => rows.size,
   };
 };

@@ -11,6 +11,7 @@ import { concurrencyContract } from './concurrency.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
 import { registeredClientsContract } from './registered-clients.js';
+import { adminContract } from './admin.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -59,6 +60,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     keyStoreContract(ctx);
     clientSecretJwtKeysContract(ctx);
     registeredClientsContract(ctx);
+    adminContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
   });
