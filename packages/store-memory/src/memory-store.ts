@@ -134,7 +134,6 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     };
   };
 
-  const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   return {
     clients: clients.port,
     registeredClients: {
