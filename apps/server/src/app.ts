@@ -3,6 +3,8 @@ import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
+import { withTrustedProxies } from './http/proxy.js';
+import { healthPages } from './observability/health.js';
 import { createCore } from './core-bridge.js';
 import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets, type DemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
@@ -108,8 +110,9 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
-  const administered = withPages(paged, createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
-  const host = options.worker === undefined ? administered : withWorkerHeader(administered, options.worker);
+  const administered = withPages(withPages(paged, healthPages(core.admin)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
+  const proxied = env.trustProxy === undefined ? administered : withTrustedProxies(administered, env.trustProxy);
+  const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =
     core.server.keys === undefined

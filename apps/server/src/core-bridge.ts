@@ -153,11 +153,22 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
 export const createCore = async (input: CoreInput): Promise<Core> => {
   const runtime = nodeRuntime({ logger: input.logger });
   const store = await openStore(input, runtime.clock);
+  // SEED_MODE=missing (default): a seed client already stored keeps what an operator made of it (rotated secret,
+  // changed metadata, disabled); SEED_MODE=overwrite re-saves the seed's version at every start.
+  const stored = new Set<string>();
   for (const client of input.clients) {
+    if (input.env.seedMode !== 'overwrite') {
+      const found = await store.clients.find(client.clientId)();
+      if (found._tag === 'Left') throw new Error(`could not read client ${client.clientId}: ${found.left.detail}`);
+      if (found.right._tag === 'Some') {
+        stored.add(client.clientId);
+        continue;
+      }
+    }
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
   }
-  for (const [clientId, secret] of input.clientSecretJwtKeys ?? []) {
+  for (const [clientId, secret] of [...(input.clientSecretJwtKeys ?? [])].filter(([id]) => !stored.has(id))) {
     const saved = await store.clientSecretJwtKeys.save(clientId, secret)();
     if (saved._tag === 'Left') throw new Error(`could not save the client_secret_jwt key of ${clientId}: ${saved.left.detail}`);
   }

@@ -58,13 +58,13 @@ const main = async (): Promise<void> => {
   process.on('SIGHUP', () => void app.keys.reload());
   // A worker whose primary is gone stops too.
   if (worker !== undefined) process.on('disconnect', () => stop('primary gone'));
-  const listening = await listen(env.framework, app.host, env.port, logger);
+  const listening = await listen(env.framework, app.host, env.port, logger, env.host);
   state.listening = listening;
   if (worker !== undefined) {
-    print(`worker ${worker.index + 1} of ${env.workers} (pid ${process.pid}) listening on http://127.0.0.1:${listening.port}`);
+    print(`worker ${worker.index + 1} of ${env.workers} (pid ${process.pid}) listening on http://${env.host}:${listening.port}`);
     return;
   }
-  print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://127.0.0.1:${listening.port}`);
+  print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${listening.port}`);
   print(`issuer ${env.issuer} — discovery at ${env.issuer}/.well-known/openid-configuration`);
 };
 
