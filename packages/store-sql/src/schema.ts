@@ -44,7 +44,7 @@ export interface AuthorizationCodesTable {
   readonly issued_at: Epoch;
   readonly expires_at: Epoch;
   readonly redeemed_at: NullableEpoch;
-  /** Migration 0003: RFC 8707 resources, space-delimited. */
+  /** Migration 0004: RFC 8707 resources, space-delimited. */
   readonly resource: NullableText;
 }
 
@@ -80,7 +80,7 @@ export interface RefreshTokensTable {
   readonly rotated_at: NullableEpoch;
   readonly successor_hash: NullableText;
   readonly revoked_at: NullableEpoch;
-  /** Migration 0003: RFC 8707 resources of the grant, space-delimited. */
+  /** Migration 0004: RFC 8707 resources of the grant, space-delimited. */
   readonly resource: NullableText;
 }
 
@@ -111,7 +111,7 @@ export interface InteractionsTable {
   readonly created_at: Epoch;
   readonly expires_at: Epoch;
   readonly finished_at: NullableEpoch;
-  /** Migration 0003: RFC 8707 resources of the request, space-delimited. */
+  /** Migration 0004: RFC 8707 resources of the request, space-delimited. */
   readonly resource: NullableText;
 }
 
@@ -157,6 +157,12 @@ export interface ClientSecretJwtKeysTable {
   readonly sealed_key: string;
 }
 
+/** Migration `0003_revoked_grants`: a tombstone per revoked grant (see `stores/revoked-grants.ts`). */
+export interface RevokedGrantsTable {
+  readonly grant_id: string;
+  readonly revoked_at: Epoch;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -174,6 +180,7 @@ export interface GrantorDatabase {
   readonly grantor_replay_cache: ReplayCacheTable;
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
+  readonly grantor_revoked_grants: RevokedGrantsTable;
   readonly grantor_migrations: MigrationsTable;
 }
 
