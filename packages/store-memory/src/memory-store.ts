@@ -1,7 +1,7 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
@@ -15,6 +15,7 @@ import { interactionTable } from './tables/interactions.js';
 import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
+import { pushedRequestTable } from './tables/pushed-requests.js';
 import { revokedGrantTable } from './tables/revoked-grants.js';
 
 export interface MemoryStoreOptions {
@@ -36,6 +37,7 @@ export interface MemoryStoreStats {
   readonly interactions: number;
   readonly deviceCodes: number;
   readonly replay: number;
+  readonly pushedRequests: number;
   readonly signingKeys: number;
 }
 
@@ -51,6 +53,8 @@ export interface MemoryStore {
   readonly interactions: InteractionStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
+  /** RFC 9126 pushed authorization requests. */
+  readonly pushedRequests: PushedRequestStore;
   readonly sweeper: Sweeper;
   /** The signing key set (frozen copy in memory). */
   readonly keys: KeyStore;
@@ -94,7 +98,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const replay = replayTable();
   const keys = keyTable();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
-  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants];
+  const pushedRequests = pushedRequestTable();
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants, pushedRequests];
 
   const sweeper: Sweeper = {
     sweep: (now) =>
@@ -150,6 +155,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     interactions: interactions.port,
     deviceCodes: deviceCodes.port,
     replay: replay.port,
+    pushedRequests: pushedRequests.port,
     sweeper,
     keys: keys.port,
     clientSecretJwtKeys,
@@ -164,6 +170,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       interactions: interactions.size(),
       deviceCodes: deviceCodes.size(),
       replay: replay.size(),
+      pushedRequests: pushedRequests.size(),
       signingKeys: keys.size(),
     }),
   };

@@ -44,7 +44,7 @@ export interface AuthorizationCodesTable {
   readonly issued_at: Epoch;
   readonly expires_at: Epoch;
   readonly redeemed_at: NullableEpoch;
-  /** Migration 0004: RFC 8707 resources, space-delimited. */
+  /** Migration 0005: RFC 8707 resources, space-delimited. */
   readonly resource: NullableText;
 }
 
@@ -80,7 +80,7 @@ export interface RefreshTokensTable {
   readonly rotated_at: NullableEpoch;
   readonly successor_hash: NullableText;
   readonly revoked_at: NullableEpoch;
-  /** Migration 0004: RFC 8707 resources of the grant, space-delimited. */
+  /** Migration 0005: RFC 8707 resources of the grant, space-delimited. */
   readonly resource: NullableText;
 }
 
@@ -111,7 +111,7 @@ export interface InteractionsTable {
   readonly created_at: Epoch;
   readonly expires_at: Epoch;
   readonly finished_at: NullableEpoch;
-  /** Migration 0004: RFC 8707 resources of the request, space-delimited. */
+  /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
   readonly resource: NullableText;
 }
 
@@ -163,6 +163,17 @@ export interface RevokedGrantsTable {
   readonly revoked_at: Epoch;
 }
 
+/** Migration `0004_pushed_requests`: RFC 9126 pushed authorization requests. */
+export interface PushedRequestsTable {
+  readonly request_uri_hash: string;
+  readonly client_id: string;
+  /** JSON: parameter name → values. */
+  readonly params: string;
+  readonly created_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly used_at: NullableEpoch;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -181,6 +192,7 @@ export interface GrantorDatabase {
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
   readonly grantor_revoked_grants: RevokedGrantsTable;
+  readonly grantor_pushed_requests: PushedRequestsTable;
   readonly grantor_migrations: MigrationsTable;
 }
 

@@ -17,6 +17,7 @@ describe('decodeServerConfig', () => {
         deviceAuthorization: '/device_authorization',
         endSession: '/end_session',
         registration: '/connect/register',
+        pushedAuthorization: '/par',
       },
       interactionUrl: '/interaction/{id}',
       scopesSupported: ['openid', 'profile', 'email', 'offline_access'],
@@ -29,6 +30,8 @@ describe('decodeServerConfig', () => {
       assertions: { maxLifetimeSeconds: 300, clockSkewSeconds: 30 },
       resources: [],
       registration: { mode: 'closed', initialAccessTokenHashes: [] },
+      par: { required: false, requestUriLifetime: 60 },
+      dpop: { signingAlgs: ['ES256', 'RS256', 'PS256', 'EdDSA'], proofMaxAgeSeconds: 300, required: false, nonceRotationSeconds: 300 },
     });
   });
 

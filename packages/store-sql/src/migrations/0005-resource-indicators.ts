@@ -9,8 +9,8 @@ const tables = ['grantor_authorization_codes', 'grantor_interactions', 'grantor_
  * request named, so the token requests of that grant may only narrow to it. MySQL commits DDL statement by statement,
  * so a re-run after a half-applied migration skips a column that already exists (ER_DUP_FIELDNAME, 1060).
  */
-export const m0004ResourceIndicators: Migration = {
-  id: '0004_resource_indicators',
+export const m0005ResourceIndicators: Migration = {
+  id: '0005_resource_indicators',
   up: async (db: Kysely<unknown>, dialect) => {
     for (const table of tables) {
       await db.schema
