@@ -102,10 +102,12 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   }));
   // Attempt limits (sign-in, user codes, client authentication), shared by every node with THROTTLE_URL.
   const throttles = serverThrottles(await throttleBackend(env.throttleUrl), env.throttleLoopback === true);
+  const resources = seed.resources ?? [];
   const core = await createCore({
     env,
-    scopes: knownScopes(clients),
+    scopes: knownScopes(clients, resources),
     clients,
+    resources,
     claims: users.claimsSource,
     logger,
     prefix,

@@ -1,7 +1,7 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, THROTTLE_URL,
- * THROTTLE_LOOPBACK.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
+ * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK.
  */
 export type Framework = 'express' | 'koa' | 'fastify';
 
@@ -60,6 +60,11 @@ export interface ServerEnv {
   readonly throttleUrl?: string;
   /** THROTTLE_LOOPBACK=1: per-address limits apply to loopback addresses too (off: a local reverse proxy is one address). */
   readonly throttleLoopback?: boolean;
+  /**
+   * REGISTRATION: RFC 7591 dynamic client registration — `closed` (default), `open` (anyone), or `token` (an initial
+   * access token, REGISTRATION_TOKEN, sent as `Authorization: Bearer`).
+   */
+  readonly registration: { readonly mode: 'closed' | 'open' } | { readonly mode: 'token'; readonly token: string };
 }
 
 /** Most processes WORKERS may ask for. */
@@ -142,10 +147,21 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   }
   const throttleLoopbackText = nonEmpty(env['THROTTLE_LOOPBACK']);
   if (throttleLoopbackText !== undefined && !/^(0|1|true|false)$/i.test(throttleLoopbackText)) throw new Error(`THROTTLE_LOOPBACK must be 1 or 0, got ${JSON.stringify(throttleLoopbackText)}`);
+  const registrationText = (nonEmpty(env['REGISTRATION']) ?? 'closed').toLowerCase();
+  if (registrationText !== 'closed' && registrationText !== 'open' && registrationText !== 'token') {
+    throw new Error(`REGISTRATION must be closed, open or token, got ${JSON.stringify(registrationText)}`);
+  }
+  const registrationToken = nonEmpty(env['REGISTRATION_TOKEN']);
+  if (registrationText === 'token' && (registrationToken === undefined || registrationToken.length < 16)) {
+    throw new Error('REGISTRATION=token needs REGISTRATION_TOKEN (the initial access token, at least 16 characters)');
+  }
+  const registration: ServerEnv['registration'] =
+    registrationText === 'token' ? { mode: 'token', token: registrationToken ?? '' } : { mode: registrationText };
   return {
     port,
     issuer,
     workers,
+    registration,
     host,
     seedMode: seedModeText,
     ...(trustProxy === undefined ? {} : { trustProxy }),
