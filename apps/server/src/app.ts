@@ -3,6 +3,7 @@ import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
+import { withCors } from './http/cors.js';
 import { withTrustedProxies } from './http/proxy.js';
 import { healthPages } from './observability/health.js';
 import { createCore } from './core-bridge.js';
@@ -110,7 +111,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
   const administered = withPages(withPages(paged, healthPages(core.admin)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
-  const proxied = env.trustProxy === undefined ? administered : withTrustedProxies(administered, env.trustProxy);
+  const cors = withCors(administered, { admin: core.admin });
+  const proxied = env.trustProxy === undefined ? cors : withTrustedProxies(cors, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =
