@@ -151,6 +151,12 @@ export interface ClientSecretJwtKeysTable {
   readonly sealed_key: string;
 }
 
+/** Migration `0003_revoked_grants`: a tombstone per revoked grant (see `stores/revoked-grants.ts`). */
+export interface RevokedGrantsTable {
+  readonly grant_id: string;
+  readonly revoked_at: Epoch;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -168,6 +174,7 @@ export interface GrantorDatabase {
   readonly grantor_replay_cache: ReplayCacheTable;
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
+  readonly grantor_revoked_grants: RevokedGrantsTable;
   readonly grantor_migrations: MigrationsTable;
 }
 
