@@ -86,5 +86,5 @@ describe.skipIf(problem !== undefined && !inCi)('the container image, built and 
       proc.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 300_000);
 });
