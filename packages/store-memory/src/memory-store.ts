@@ -1,5 +1,5 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { atomically, interner } from './compact.js';
@@ -13,6 +13,7 @@ import { interactionTable } from './tables/interactions.js';
 import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
+import { pushedRequestTable } from './tables/pushed-requests.js';
 import { revokedGrantTable } from './tables/revoked-grants.js';
 
 export interface MemoryStoreOptions {
@@ -34,6 +35,7 @@ export interface MemoryStoreStats {
   readonly interactions: number;
   readonly deviceCodes: number;
   readonly replay: number;
+  readonly pushedRequests: number;
   readonly signingKeys: number;
 }
 
@@ -47,6 +49,8 @@ export interface MemoryStore {
   readonly interactions: InteractionStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
+  /** RFC 9126 pushed authorization requests. */
+  readonly pushedRequests: PushedRequestStore;
   readonly sweeper: Sweeper;
   /** The signing key set (frozen copy in memory). */
   readonly keys: KeyStore;
@@ -90,7 +94,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const replay = replayTable();
   const keys = keyTable();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
-  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants];
+  const pushedRequests = pushedRequestTable();
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants, pushedRequests];
 
   const sweeper: Sweeper = {
     sweep: (now) =>
@@ -141,6 +146,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     interactions: interactions.port,
     deviceCodes: deviceCodes.port,
     replay: replay.port,
+    pushedRequests: pushedRequests.port,
     sweeper,
     keys: keys.port,
     clientSecretJwtKeys,
@@ -155,6 +161,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       interactions: interactions.size(),
       deviceCodes: deviceCodes.size(),
       replay: replay.size(),
+      pushedRequests: pushedRequests.size(),
       signingKeys: keys.size(),
     }),
   };

@@ -157,6 +157,17 @@ export interface RevokedGrantsTable {
   readonly revoked_at: Epoch;
 }
 
+/** Migration `0004_pushed_requests`: RFC 9126 pushed authorization requests. */
+export interface PushedRequestsTable {
+  readonly request_uri_hash: string;
+  readonly client_id: string;
+  /** JSON: parameter name → values. */
+  readonly params: string;
+  readonly created_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly used_at: NullableEpoch;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -175,6 +186,7 @@ export interface GrantorDatabase {
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
   readonly grantor_revoked_grants: RevokedGrantsTable;
+  readonly grantor_pushed_requests: PushedRequestsTable;
   readonly grantor_migrations: MigrationsTable;
 }
 

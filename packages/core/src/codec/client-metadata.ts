@@ -26,6 +26,10 @@ export interface ClientMetadata {
   readonly access_token_format?: 'opaque' | 'jwt';
   /** Grantor's member: web origins allowed to call the token and related endpoints from a browser (CORS). */
   readonly allowed_cors_origins?: readonly string[];
+  /** RFC 9126 §6. */
+  readonly require_pushed_authorization_requests?: boolean;
+  /** RFC 9449 §5.2. */
+  readonly dpop_bound_access_tokens?: boolean;
 }
 
 const authMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
@@ -35,6 +39,7 @@ const secretMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'clie
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
 const isString = (u: unknown): u is string => typeof u === 'string';
+const isBoolean = (u: unknown): u is boolean => typeof u === 'boolean';
 const isNonEmptyString = (u: unknown): u is string => typeof u === 'string' && u.length > 0;
 
 type Check<A> = E.Either<string, A>;
@@ -119,6 +124,8 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         origins === undefined || origins.every(isOrigin) ? E.right(origins) : E.left('allowed_cors_origins: every entry must be an origin (scheme://host[:port], RFC 6454)'),
       ),
     ),
+    E.bind('requirePar', () => memberOr<boolean>(m, 'require_pushed_authorization_requests', false, isBoolean, 'a boolean')),
+    E.bind('dpopBound', () => memberOr<boolean>(m, 'dpop_bound_access_tokens', false, isBoolean, 'a boolean')),
     E.flatMap((d) => {
       if (secretMethods.includes(d.method) && d.secret === undefined) return E.left(`client_secret: required for token_endpoint_auth_method ${d.method}`);
       if (d.method === 'client_secret_jwt' && d.secret === undefined) {
@@ -148,6 +155,8 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         ...optional('jwksUri', d.jwksUri),
         ...optional('accessTokenFormat', d.accessTokenFormat),
         ...optional('allowedCorsOrigins', d.allowedCorsOrigins),
+        ...(d.requirePar ? { requirePushedAuthorizationRequests: true } : {}),
+        ...(d.dpopBound ? { dpopBoundAccessTokens: true } : {}),
       };
       return E.right(client);
     }),

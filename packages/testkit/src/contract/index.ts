@@ -11,6 +11,7 @@ import { concurrencyContract } from './concurrency.js';
 import { grantRevocationContract } from './grant-revocation.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
+import { pushedRequestContract } from './pushed-requests.js';
 import { adminContract } from './admin.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
@@ -59,6 +60,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     replayContract(ctx);
     keyStoreContract(ctx);
     clientSecretJwtKeysContract(ctx);
+    pushedRequestContract(ctx);
     adminContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
