@@ -120,6 +120,7 @@ export const refreshToRow = (t: RefreshTokenRecord): NewRow<'grantor_refresh_tok
   rotated_at: t.rotatedAt === undefined ? null : epoch(t.rotatedAt),
   successor_hash: t.successorHash ?? null,
   revoked_at: t.revokedAt === undefined ? null : epoch(t.revokedAt),
+  dpop_jkt: t.dpopJkt ?? null,
 });
 
 export const rowToRefresh = (r: Row<'grantor_refresh_tokens'>): RefreshTokenRecord => ({
@@ -136,6 +137,7 @@ export const rowToRefresh = (r: Row<'grantor_refresh_tokens'>): RefreshTokenReco
   ...optNum('rotatedAt', r.rotated_at),
   ...opt('successorHash', r.successor_hash),
   ...optNum('revokedAt', r.revoked_at),
+  ...opt('dpopJkt', r.dpop_jkt),
 });
 
 // ---- consents

@@ -78,6 +78,8 @@ export interface RefreshTokensTable {
   readonly rotated_at: NullableEpoch;
   readonly successor_hash: NullableText;
   readonly revoked_at: NullableEpoch;
+  /** Migration `0005_dpop`: RFC 9449 §5 key binding of a public client's refresh token. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface ConsentsTable {

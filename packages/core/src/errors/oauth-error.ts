@@ -32,6 +32,9 @@ const oauthErrorCodes = [
   'invalid_request_object',
   // RFC 8693 §2.2.2 / RFC 8707
   'invalid_target',
+  // RFC 9449 §5, §8
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
   // HTTP-level failures mapped to an RFC-shaped body
   'method_not_allowed',
   'not_found',
@@ -72,6 +75,8 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   login_required: 400,
   consent_required: 400,
   interaction_required: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   invalid_request_object: 400,
   invalid_target: 400,
   method_not_allowed: 405,

@@ -69,6 +69,7 @@ export const successorOf = (
   grantedScope: previous.grantedScope,
   ...optional('nonce', previous.nonce),
   ...optional('authTime', previous.authTime),
+  ...optional('dpopJkt', previous.dpopJkt),
   issuedAt: Math.floor(next.now),
   expiresAt: Math.floor(next.now) + next.lifetimeSeconds,
 });

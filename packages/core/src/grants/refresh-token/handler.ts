@@ -13,6 +13,7 @@ import type { GrantContext, TokenResponse } from '../grant.js';
 import { enforce } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
+import { refreshBindingHolds } from '../../dpop/token-endpoint.js';
 
 /** The ports the `refresh_token` grant uses. */
 export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
@@ -22,7 +23,8 @@ export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: Refr
  * issued to the authenticated client and unexpired; the scope may only narrow (and must stay within the client's
  * registered scope). The successor is inserted by the store's one atomic `rotate`; a rotated or revoked token
  * presented again is `invalid_grant` and revokes the family's refresh and access tokens, except within
- * `config.refreshTokens.reuseGraceSeconds` after rotation. A new access token (and, for `openid`, an ID token
+ * `config.refreshTokens.reuseGraceSeconds` after rotation. A token bound to a DPoP key (RFC 9449 §5) needs a proof by that
+ * key, checked before rotation. A new access token (and, for `openid`, an ID token
  * without `nonce`, OIDC Core §12.2) is issued in the same grant.
  */
 export const handleRefreshToken =
@@ -39,6 +41,7 @@ export const handleRefreshToken =
       TE.bind('presented', ({ scope, found }) =>
         enforce(judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace), ports, now),
       ),
+      TE.tap(({ presented }) => TE.fromEither(refreshBindingHolds(presented.record, ctx.dpop))),
       TE.let('next', () => ports.random.token(32)),
       TE.let('successor', ({ presented, next }) =>
         successorOf(presented.record, { tokenHash: ports.secrets.hash(next), scope: presented.scope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') }),
