@@ -91,7 +91,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     const secret = clientSecretJwtKeyOf(c.metadata);
     return secret === undefined ? [] : [[c.client_id, secret] as const];
   }));
-  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix, sessions: sessionPort(sessions, logger), clientSecretJwtKeys });
+  const resources = seed.resources ?? [];
+  const core = await createCore({ env, scopes: knownScopes(clients, resources), clients, resources, claims: users.claimsSource, logger, prefix, sessions: sessionPort(sessions, logger), clientSecretJwtKeys });
   const pages = createPages({
     server: core.server,
     users,

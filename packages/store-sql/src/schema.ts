@@ -44,6 +44,8 @@ export interface AuthorizationCodesTable {
   readonly issued_at: Epoch;
   readonly expires_at: Epoch;
   readonly redeemed_at: NullableEpoch;
+  /** Migration 0005: RFC 8707 resources, space-delimited. */
+  readonly resource: NullableText;
 }
 
 export interface AccessTokensTable {
@@ -78,7 +80,9 @@ export interface RefreshTokensTable {
   readonly rotated_at: NullableEpoch;
   readonly successor_hash: NullableText;
   readonly revoked_at: NullableEpoch;
-  /** Migration `0005_dpop`: RFC 9449 §5 key binding of a public client's refresh token. */
+  /** Migration 0005: RFC 8707 resources of the grant, space-delimited. */
+  readonly resource: NullableText;
+  /** Migration `0006_dpop`: RFC 9449 §5 key binding of a public client's refresh token. */
   readonly dpop_jkt: NullableText;
 }
 
@@ -109,6 +113,8 @@ export interface InteractionsTable {
   readonly created_at: Epoch;
   readonly expires_at: Epoch;
   readonly finished_at: NullableEpoch;
+  /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
+  readonly resource: NullableText;
 }
 
 export interface DeviceCodesTable {

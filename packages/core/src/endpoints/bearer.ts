@@ -43,6 +43,11 @@ export interface BearerOptions {
   /** `realm` in `WWW-Authenticate`. */
   readonly realm?: string;
   /**
+   * The RFC 8707 resource identifier this resource server is: a token whose audience does not include it is
+   * `invalid_token` (RFC 9068 §4, RFC 8707 §1: a token meant for another resource is refused). Default: no check.
+   */
+  readonly audience?: string;
+  /**
    * RFC 9449 §4.3: the absolute URL clients address this resource at (the `htu` DPoP proofs must name). Default:
    * the server's `baseUrl` followed by the request's path.
    */
@@ -178,7 +183,8 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
  * - No token at all → 401 with `WWW-Authenticate: Bearer realm="…"` and no error code (§3.1).
  * - Malformed request or more than one method → 400 `invalid_request` (§3.1).
  * - Unknown, forged, expired or revoked token → 401 `invalid_token` (§3.1); JWT access tokens are verified locally
- *   (RFC 9068 §4) and then checked against their stored record (revocation).
+ *   (RFC 9068 §4) and then checked against their stored record (revocation). With `audience`, a token for another
+ *   resource is `invalid_token` too (RFC 8707).
  * - RFC 9449 §7: a DPoP-bound token needs `Authorization: DPoP` and a proof for this request by its key (401 with a
  *   `DPoP` challenge otherwise, also for a bound token sent as Bearer).
  * - Missing one of `requiredScopes` → 403 `insufficient_scope` with the `scope` attribute (§3.1).
@@ -205,6 +211,9 @@ export const bearerCheck =
       const record = found.right.value;
       if (!isActiveAccessToken(record, now)) {
         return rejection(realm, invalidToken('The access token is expired or revoked.', record.revokedAt === undefined ? 'expired' : 'revoked'));
+      }
+      if (options.audience !== undefined && record.audience?.includes(options.audience) !== true) {
+        return rejection(realm, invalidToken('The access token is not meant for this resource.', 'audience mismatch'));
       }
       const scheme = schemeOf(req);
       const constrained = await checkSenderConstraint(

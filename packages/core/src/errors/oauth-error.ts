@@ -35,6 +35,9 @@ const oauthErrorCodes = [
   // RFC 9449 §5, §8
   'invalid_dpop_proof',
   'use_dpop_nonce',
+  // RFC 7591 §3.2.2 (dynamic client registration)
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
   // HTTP-level failures mapped to an RFC-shaped body
   'method_not_allowed',
   'not_found',
@@ -79,6 +82,8 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   use_dpop_nonce: 400,
   invalid_request_object: 400,
   invalid_target: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
   method_not_allowed: 405,
   not_found: 404,
   request_too_large: 413,

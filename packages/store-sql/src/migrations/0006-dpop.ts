@@ -5,8 +5,8 @@ import type { Migration } from './types.js';
  * `grantor_refresh_tokens.dpop_jkt`: the RFC 7638 thumbprint of the DPoP key a public client's refresh token is bound
  * to (RFC 9449 §5); NULL for unbound tokens (every row written before this migration).
  */
-export const m0005Dpop: Migration = {
-  id: '0005_dpop',
+export const m0006Dpop: Migration = {
+  id: '0006_dpop',
   up: async (db: Kysely<unknown>) => {
     // A re-run after a half-applied migration meets the column: PostgreSQL 42701, MySQL 1060, SQLite "duplicate column".
     await db.schema
