@@ -82,6 +82,8 @@ export interface RefreshTokensTable {
   readonly revoked_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources of the grant, space-delimited. */
   readonly resource: NullableText;
+  /** Migration `0006_dpop`: RFC 9449 §5 key binding of a public client's refresh token. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface ConsentsTable {
