@@ -1,6 +1,7 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
+import { memoryAccountTokenStore, memoryUserStore } from './users.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
 import { accessTokenTable } from './tables/access-tokens.js';
@@ -33,6 +34,7 @@ export interface MemoryStoreStats {
   readonly deviceCodes: number;
   readonly replay: number;
   readonly signingKeys: number;
+  readonly users: number;
 }
 
 /** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
@@ -53,6 +55,10 @@ export interface MemoryStore {
    * `save` them when registering such a client. Prefer `private_key_jwt`: this secret must stay recoverable.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** Local user accounts (sign-up, password login) of a host that keeps its own users. */
+  readonly users: UserStore;
+  /** Single-use email verification and password reset tokens (by hash), swept when expired. */
+  readonly accountTokens: AccountTokenStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -84,12 +90,14 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
   const keys = keyTable();
+  const users = memoryUserStore();
+  const accountTokens = memoryAccountTokenStore();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
 
   const sweeper: Sweeper = {
     sweep: (now) =>
       atomically(() => {
-        let removed = 0;
+        let removed = accountTokens.sweep(now);
         for (const table of tables) {
           if (removed >= batch) break;
           removed += table.sweep(now, batch - removed);
@@ -138,6 +146,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     sweeper,
     keys: keys.port,
     clientSecretJwtKeys: memoryClientSecretJwtKeys(),
+    users,
+    accountTokens,
     startSweeper,
     stats: () => ({
       clients: clients.size(),
@@ -149,6 +159,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       deviceCodes: deviceCodes.size(),
       replay: replay.size(),
       signingKeys: keys.size(),
+      users: users.size(),
     }),
   };
 };

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -17,6 +17,7 @@ import { sqlInteractionStore } from './stores/interactions.js';
 import { sqlRefreshTokenStore } from './stores/refresh-tokens.js';
 import { sqlReplayCache } from './stores/replay-cache.js';
 import { sqlSweeper } from './stores/sweeper.js';
+import { sqlAccountTokenStore, sqlUserStore } from './stores/users.js';
 import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
@@ -68,6 +69,10 @@ export interface SqlStore {
    * with `privateKeySealer` — stored in clear without one, which is why `client_secret_jwt` is discouraged.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** Local user accounts (`grantor_users`): sign-up, password login. */
+  readonly users: UserStore;
+  /** Single-use email verification and password reset tokens (`grantor_account_tokens`, by SHA-256). */
+  readonly accountTokens: AccountTokenStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -109,6 +114,8 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     sweeper: sqlSweeper(context),
     keys: sqlKeyStore(context, options.privateKeySealer),
     clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),
+    users: sqlUserStore(context),
+    accountTokens: sqlAccountTokenStore(context),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

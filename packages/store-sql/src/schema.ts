@@ -151,6 +151,36 @@ export interface ClientSecretJwtKeysTable {
   readonly sealed_key: string;
 }
 
+/** Migration `0003_users`: local user accounts. */
+export interface UsersTable {
+  readonly subject: string;
+  readonly username: string;
+  /** Lower-cased address, or NULL. */
+  readonly email: NullableText;
+  /** 0 or 1. */
+  readonly email_verified: Int;
+  /** argon2id (PHC string). */
+  readonly password_hash: string;
+  /** JSON object of OIDC claims. */
+  readonly claims: string;
+  /** 0 or 1. */
+  readonly disabled: Int;
+  readonly origin: string;
+  readonly created_at: Epoch;
+  readonly last_login_at: NullableEpoch;
+}
+
+/** Migration `0003_users`: single-use account tokens (email verification, password reset), by SHA-256. */
+export interface AccountTokensTable {
+  readonly token_hash: string;
+  readonly purpose: string;
+  readonly subject: string;
+  readonly email: string;
+  readonly issued_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly consumed_at: NullableEpoch;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -168,6 +198,8 @@ export interface GrantorDatabase {
   readonly grantor_replay_cache: ReplayCacheTable;
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
+  readonly grantor_users: UsersTable;
+  readonly grantor_account_tokens: AccountTokensTable;
   readonly grantor_migrations: MigrationsTable;
 }
 

@@ -11,6 +11,7 @@ const expiring = [
   ['grantor_interactions', 'id'],
   ['grantor_device_codes', 'device_code_hash'],
   ['grantor_replay_cache', 'replay_key'],
+  ['grantor_account_tokens', 'token_hash'],
 ] as const;
 
 /**

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client, KeyStore, StoreError } from '@grantor/core';
-import type { AccessTokenRecord, AccessTokenStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 
 /** Every store port, under the names `@grantor/store-memory` uses. */
 export interface StorePorts {
@@ -19,6 +19,10 @@ export interface StorePorts {
   readonly keys?: KeyStore;
   /** `client_secret_jwt` secrets; its contract tests are skipped when a store does not provide them. */
   readonly clientSecretJwtKeys?: ClientSecretJwtKeyStore;
+  /** Local user accounts; its contract tests are skipped when a store does not provide them. */
+  readonly users?: UserStore;
+  /** Single-use account tokens (verification, reset); skipped when absent. */
+  readonly accountTokens?: AccountTokenStore;
 }
 
 /** What a store factory hands the contract: the ports and, if the store holds resources, how to release them. */

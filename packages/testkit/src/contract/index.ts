@@ -10,6 +10,7 @@ import { sweepContract } from './sweep.js';
 import { concurrencyContract } from './concurrency.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
+import { accountTokenContract, userStoreContract } from './users.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -57,6 +58,8 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     replayContract(ctx);
     keyStoreContract(ctx);
     clientSecretJwtKeysContract(ctx);
+    userStoreContract(ctx);
+    accountTokenContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
   });
