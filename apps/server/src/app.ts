@@ -8,7 +8,10 @@ import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
 import { keyMaintenance, type KeyMaintenance } from './keys.js';
 import { createPages } from './pages/router.js';
-import { createUserDirectory, knownScopes, loadSeedFile, type Seed } from './seed.js';
+import { claimsSourceOf, createUserDirectory, seedUsers } from './people/directory.js';
+import { createMailer } from './people/mailer.js';
+import { hibpCheck } from './people/passwords.js';
+import { knownScopes, loadSeedFile, type Seed } from './seed.js';
 import { createSessionStore, type SessionStore } from './session.js';
 import { createFailureThrottle } from './throttle.js';
 
@@ -78,7 +81,6 @@ const withWorkerHeader = (server: AuthorizationServer, worker: number): Authoriz
 export const createApp = async (env: ServerEnv, logger: Logger, print: (line: string) => void, options: AppOptions = {}): Promise<App> => {
   const seed = await loadSeed(env, print, options.demoSecrets);
   const clients = seed.clients.map(toClient);
-  const users = await createUserDirectory(seed.users);
   const prefix = issuerPrefix(env.issuer);
   const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' });
   // client_secret_jwt clients: the secret itself is the HMAC key (RFC 7523 §2.2), so the store keeps it recoverable.
@@ -86,7 +88,23 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     const secret = clientSecretJwtKeyOf(c.metadata);
     return secret === undefined ? [] : [[c.client_id, secret] as const];
   }));
-  const core = await createCore({ env, scopes: knownScopes(clients), clients, claims: users.claimsSource, logger, prefix, sessions: sessionPort(sessions, logger), clientSecretJwtKeys });
+  const now = (): number => Date.now() / 1000;
+  const core = await createCore({
+    env,
+    scopes: knownScopes(clients),
+    clients,
+    claims: claimsSourceOf,
+    idTokenClaims: env.people.idTokenClaims === 'scope',
+    logger,
+    prefix,
+    sessions: sessionPort(sessions, logger),
+    clientSecretJwtKeys,
+  });
+  const users = await createUserDirectory(core.users, now);
+  await seedUsers(core.users, seed.users, now());
+  const people = env.people;
+  const mailer = createMailer(people.mail, people.mailFrom ?? `Grantor <no-reply@${new URL(env.issuer).hostname}>`, logger);
+  if (people.mail.kind === 'log') logger.log('info', 'mail: no MAIL_OUTBOX or SMTP_URL, messages go to the log');
   const pages = createPages({
     server: core.server,
     users,
@@ -99,8 +117,15 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     loginThrottle: { perUser: createFailureThrottle(10), perIp: createFailureThrottle(1000) },
     deviceSessionLimit: 10,
     logger,
-    now: () => Date.now() / 1000,
+    now,
     prefix,
+    people: {
+      signup: people.signup,
+      mailer,
+      tokens: core.accountTokens,
+      ...(people.breachedPasswordCheck === 'hibp' ? { breached: hibpCheck() } : {}),
+      publicBase: `${new URL(env.issuer).origin}${prefix}`,
+    },
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
@@ -126,6 +151,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     keys,
     close: async () => {
       if (timer !== undefined) clearInterval(timer);
+      mailer.close();
       await core.close();
     },
   };

@@ -1,5 +1,5 @@
-import { createAuthorizationServer, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
-import { decodeServerConfig } from '@grantor/core/extend';
+import { createAuthorizationServer, idTokenUserClaims, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { decodeServerConfig, type AccountTokenStore, type UserStore } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
@@ -14,7 +14,10 @@ export interface CoreInput {
   readonly env: ServerEnv;
   readonly scopes: readonly string[];
   readonly clients: readonly Client[];
-  readonly claims: UserClaimsSource;
+  /** The users' OIDC claims, over the store's user accounts. */
+  readonly claims: (users: UserStore) => UserClaimsSource;
+  /** ID tokens carry the claims of the granted profile/email scopes (OIDC Core §5.4 allows either place). */
+  readonly idTokenClaims: boolean;
   readonly logger: Logger;
   /** Path prefix of the pages (the issuer's path). */
   readonly prefix: string;
@@ -33,6 +36,9 @@ export interface Core {
   readonly keyInfo: () => Promise<readonly KeyInfo[]>;
   /** True when the store outlives the process (SQL). */
   readonly persistent: boolean;
+  /** Local user accounts and their single-use tokens, in the same store. */
+  readonly users: UserStore;
+  readonly accountTokens: AccountTokenStore;
   readonly close: () => Promise<void>;
 }
 
@@ -158,13 +164,16 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     clock: runtime.clock,
     maxTokenLifetime: Math.max(decoded.lifetimes.accessToken, decoded.lifetimes.idToken) + decoded.assertions.clockSkewSeconds,
   });
+  const claims = input.claims(store.users);
   const server = createAuthorizationServer(config, {
     ...runtime,
     ...store,
     signer,
     // private_key_jwt clients registered with jwks_uri: HTTPS only; JWKS_ALLOW_HTTP=1 admits http:// on loopback hosts.
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
-    claims: input.claims,
+    claims,
+    // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.
+    ...(input.idTokenClaims ? { claimHooks: { idToken: idTokenUserClaims(claims) } } : {}),
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
   });
   // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.
@@ -175,5 +184,5 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
       `could not load the signing keys (${keys.error.detail}): is ${input.env.keyEncryptionSecret === undefined && input.env.store.kind === 'sqlite' ? `${input.env.store.dir}/key-secret` : 'KEY_ENCRYPTION_SECRET'} the secret the keys were stored with?`,
     );
   }
-  return { server, keyInfo: store.keyInfo, persistent: store.persistent, close: store.close };
+  return { server, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, close: store.close };
 };

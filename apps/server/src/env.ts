@@ -2,6 +2,8 @@
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
  * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL.
  */
+import { readPeopleEnv, type PeopleEnv } from './people/env.js';
+
 export type Framework = 'express' | 'koa' | 'fastify';
 
 export interface ServerEnv {
@@ -22,6 +24,8 @@ export interface ServerEnv {
   readonly jwksAllowHttp?: boolean;
   /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
   readonly workers: number;
+  /** Sign-up, mail, ID-token claims (SIGNUP, MAIL_OUTBOX, SMTP_URL, MAIL_FROM, ID_TOKEN_CLAIMS, BREACHED_PASSWORD_CHECK). */
+  readonly people: PeopleEnv;
 }
 
 /** Most processes WORKERS may ask for. */
@@ -93,6 +97,7 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     port,
     issuer,
     workers,
+    people: readPeopleEnv(env),
     framework: frameworkText as Framework,
     store,
     ...(seedPath === undefined ? {} : { seedPath }),

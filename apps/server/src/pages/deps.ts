@@ -1,5 +1,7 @@
 import type { AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
-import type { UserDirectory } from '../seed.js';
+import type { UserAccount } from '@grantor/core/extend';
+import type { UserDirectory } from '../people/directory.js';
+import type { PeopleDeps } from './people.js';
 import type { Session, SessionStore } from '../session.js';
 import type { FailureThrottle } from '../throttle.js';
 
@@ -19,6 +21,8 @@ export interface PagesDeps {
   readonly now: () => number;
   /** Path prefix of the pages (the issuer's path, '' for an issuer at the origin's root). */
   readonly prefix: string;
+  /** Sign-up, email verification and recovery (absent: the login page offers neither). */
+  readonly people?: PeopleDeps;
 }
 
 /** Adds headers (e.g. `set-cookie`) to any response. */
@@ -45,6 +49,8 @@ export const failInteraction = async (deps: PagesDeps, id: string, code: Interac
 export type LoginCheck =
   | { readonly _tag: 'Ok'; readonly user: { readonly subject: string; readonly username: string } }
   | { readonly _tag: 'Wrong' }
+  /** Right password, address given at sign-up not confirmed yet: the login gate page. */
+  | { readonly _tag: 'Unverified'; readonly account: UserAccount }
   | { readonly _tag: 'Throttled' };
 
 /**
@@ -55,8 +61,8 @@ export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: st
   const ip = req.remoteAddress ?? 'unknown';
   const pair = `${ip}|${username}`;
   if (deps.loginThrottle.perUser.blocked(pair) || deps.loginThrottle.perIp.blocked(ip)) return { _tag: 'Throttled' };
-  const user = await deps.users.verify(username, password);
-  if (user !== undefined) return { _tag: 'Ok', user };
+  const checked = await deps.users.check(username, password);
+  if (checked._tag !== 'Wrong') return checked;
   deps.loginThrottle.perUser.fail(pair);
   deps.loginThrottle.perIp.fail(ip);
   return { _tag: 'Wrong' };

@@ -4,7 +4,8 @@ import { json, redirect, type InteractionRecord } from '@grantor/core/extend';
 import { createBrowser, formsOf, type Page } from '../e2e/browser.js';
 import { withPages } from '../http/host.js';
 import { listen, type Listening } from '../http/listen.js';
-import { createUserDirectory } from '../seed.js';
+import { createMemoryStore } from '@grantor/store-memory';
+import { createUserDirectory, seedUsers } from '../people/directory.js';
 import { createSessionStore } from '../session.js';
 import { createFailureThrottle } from '../throttle.js';
 import { createPages } from './router.js';
@@ -90,7 +91,9 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
     let origin: string;
     const core = fakeCore();
     beforeAll(async () => {
-      const users = await createUserDirectory([{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }]);
+      const store = createMemoryStore().users;
+      await seedUsers(store, [{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }], Date.now() / 1000);
+      const users = await createUserDirectory(store, () => Date.now() / 1000);
       const pages = createPages({
         server: core.server, users, sessions: createSessionStore({ secure: false }), deviceIpThrottle: createFailureThrottle(1000),
         loginThrottle: { perUser: createFailureThrottle(5), perIp: createFailureThrottle(1000) },
