@@ -123,14 +123,18 @@ export interface Server {
   stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
-export const startServer = async (seed: unknown, issuerFor: (port: number) => string = (port) => `http://127.0.0.1:${port}`): Promise<Server> => {
+export const startServer = async (
+  seed: unknown,
+  issuerFor: (port: number) => string = (port) => `http://127.0.0.1:${port}`,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<Server> => {
   if (!existsSync(path.join(repoRoot, 'apps/server/dist/main.js'))) throw new Error('build first: pnpm build');
   const dir = mkdtempSync(path.join(tmpdir(), 'grantor-acc-'));
   const seedPath = path.join(dir, 'seed.json');
   writeFileSync(seedPath, JSON.stringify(seed));
   const port = await freePort();
   const issuer = issuerFor(port);
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), ISSUER: issuer, SEED: seedPath };
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), ISSUER: issuer, SEED: seedPath, ...extraEnv };
   const proc = spawn('sh', ['-c', START_COMMAND], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));

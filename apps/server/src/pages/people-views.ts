@@ -42,14 +42,16 @@ ${v.signIn === undefined ? '' : h`<p><a href="${v.signIn}">Already have an accou
     headers,
   );
 
-/** After sign-up (new or taken address alike) and after asking for another link: nothing tells the two apart. */
-export const checkInboxPage = (email: string, back: string | undefined, headers: Headers = {}): HtmlResponse =>
+/**
+ * After sign-up (new or taken address alike) and after asking for another link: the same bytes every time, so
+ * nothing tells a new address from a taken one (no user enumeration).
+ */
+export const checkInboxPage = (headers: Headers = {}): HtmlResponse =>
   page(
     200,
     'Check your email',
-    h`<p>We sent a message to <strong>${email}</strong>. Follow the link in it to confirm your email address, then sign in.</p>
-<p class="muted">No message? Check your spam folder, or wait a minute and try again.</p>
-${continueLink(back, 'Back to sign in')}`,
+    h`<p>We sent a message to the address you gave. Follow the link in it to confirm your email address, then sign in.</p>
+<p class="muted">No message? Check your spam folder, or wait a minute and try again.</p>`,
     headers,
   );
 
@@ -87,13 +89,12 @@ ${hidden({ csrf: v.csrf, interaction: v.interaction })}
     headers,
   );
 
-/** Recovery, step 2: the same answer for known and unknown addresses. */
-export const resetSentPage = (back: string | undefined, headers: Headers = {}): HtmlResponse =>
+/** Recovery, step 2: the same bytes for known and unknown addresses. */
+export const resetSentPage = (headers: Headers = {}): HtmlResponse =>
   page(
     200,
     'Check your email',
-    h`<p>If an account uses that address, we sent it a link to reset the password. The link works once and for one hour.</p>
-${continueLink(back, 'Back to sign in')}`,
+    h`<p>If an account uses that address, we sent it a link to reset the password. The link works once and for one hour.</p>`,
     headers,
   );
 

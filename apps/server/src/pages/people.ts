@@ -62,8 +62,10 @@ const cookie = (setCookie: string | undefined): Readonly<Record<string, string>>
 
 const link = (deps: Deps, path: string, params: Readonly<Record<string, string | undefined>>): string => withQuery(`${deps.people.publicBase}${path}`, params);
 
-const sendVerification = async (deps: Deps, account: UserAccount, email: string, interaction: string | undefined): Promise<void> => {
-  const token = await issueAccountToken(deps.people.tokens, 'verify-email', account.subject, email, deps.now());
+/** Mails a verification link for the account's address (`to`: the address as typed; the token names the stored one). */
+const sendVerification = async (deps: Deps, account: UserAccount, to: string, interaction: string | undefined): Promise<void> => {
+  const token = await issueAccountToken(deps.people.tokens, 'verify-email', account.subject, account.email ?? normalizeEmail(to), deps.now());
+  const email = to;
   await deps.people.mailer.send({
     to: email,
     subject: 'Confirm your email address',
@@ -123,7 +125,9 @@ const signupSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
   if (deps.people.signup === 'off' || (deps.people.signup === 'invite' && invite === undefined)) return disabled();
   const { session, setCookie } = deps.sessions.ensure(req);
   const interaction = interactionOf(form['interaction']);
-  const email = normalizeEmail(form['email'] ?? '');
+  // Compared and stored lower-cased; written (mail, `email` claim) as the person typed it.
+  const typed = (form['email'] ?? '').trim();
+  const email = normalizeEmail(typed);
   const name = (form['name'] ?? '').trim().slice(0, 200);
   const password = form['password'] ?? '';
   const again = (message: string, status: number): HttpResponse =>
@@ -132,7 +136,7 @@ const signupSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
         action: `${deps.prefix}${peoplePaths.signup}`,
         csrf: session.csrf,
         error: message,
-        email,
+        email: typed,
         name,
         ...(interaction === undefined ? {} : { interaction, signIn: backTo(deps, interaction) as string }),
         ...(invite === undefined ? {} : { invite }),
@@ -159,7 +163,7 @@ const signupSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
     email,
     emailVerified: invited,
     passwordHash,
-    claims: name === '' ? {} : { name },
+    claims: { email: typed, ...(name === '' ? {} : { name }) },
     disabled: false,
     origin: 'signup',
     createdAt: Math.floor(deps.now()),
@@ -168,16 +172,16 @@ const signupSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
   if (created._tag === 'Taken') {
     deps.logger.log('info', 'signup: address already in use');
     await deps.people.mailer.send({
-      to: email,
+      to: typed,
       subject: 'You already have an account',
       text: `Hello,\n\nsomeone (maybe you) tried to create an account with this email address, which already has one.\nSign in with it, or choose a new password here:\n\n${link(deps, peoplePaths.forgot, { interaction })}\n\nIf it was not you, ignore this message.\n`,
     });
   } else {
     deps.logger.log('info', 'signup', { sub: account.subject });
-    if (!invited) await sendVerification(deps, account, email, interaction);
+    if (!invited) await sendVerification(deps, account, typed, interaction);
   }
   if (invited && created._tag === 'Created') return verifiedPage(true, backTo(deps, interaction));
-  return checkInboxPage(email, backTo(deps, interaction), cookie(setCookie));
+  return checkInboxPage(cookie(setCookie));
 };
 
 /** POST /signup/resend — from the login gate: a new verification link to the account's address. */
@@ -190,8 +194,9 @@ const resendSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
   if (entry === undefined || entry.expires < Date.now()) return errorPage(400, 'Request expired', 'Sign in again to get a new link.');
   const found = await unwrap(deps.users.store.findBySubject(entry.subject));
   if (O.isNone(found) || found.value.email === undefined || found.value.emailVerified) return errorPage(400, 'Nothing to confirm', 'This address is already confirmed. Sign in.');
-  await sendVerification(deps, found.value, found.value.email, undefined);
-  return checkInboxPage(found.value.email, undefined);
+  const typed = found.value.claims['email'];
+  await sendVerification(deps, found.value, typeof typed === 'string' ? typed : found.value.email, undefined);
+  return checkInboxPage();
 };
 
 /** GET /verify-email?token= — consumes the link (single use, 24 h) and marks the address confirmed. */
@@ -238,7 +243,7 @@ const forgotSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
     }
     deps.logger.log('info', 'password reset requested', { accounts: accounts.length });
   }
-  return resetSentPage(backTo(deps, interaction), cookie(setCookie));
+  return resetSentPage(cookie(setCookie));
 };
 
 /** GET /reset-password?token= — the new-password form (the token is consumed only when the form is sent). */

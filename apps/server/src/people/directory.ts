@@ -37,12 +37,20 @@ const unwrap = async <A>(te: TE.TaskEither<{ readonly detail: string }, A>): Pro
 /** The address as stored and compared: trimmed and lower-cased. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
+/** The address as the person typed it (kept in the claims), while it is still the account's address. */
+const typedEmail = (a: UserAccount): string | undefined => {
+  const typed = a.claims['email'];
+  return typeof typed === 'string' && normalizeEmail(typed) === a.email ? typed : undefined;
+};
+
 /**
  * OIDC claims of an account: a seeded account's claims as the seed gave them; for the others, their claims with
- * `email` / `email_verified` (OIDC Core §5.1) from the account's confirmed state.
+ * `email` (as typed at sign-up, when that is still the account's address) and `email_verified` (OIDC Core §5.1).
  */
 const claimsOf = (a: UserAccount): Readonly<Record<string, unknown>> =>
-  a.origin === 'seed' ? { ...a.claims, sub: a.subject } : { ...a.claims, ...(a.email === undefined ? {} : { email: a.email, email_verified: a.emailVerified }), sub: a.subject };
+  a.origin === 'seed'
+    ? { ...a.claims, sub: a.subject }
+    : { ...a.claims, ...(a.email === undefined ? {} : { email: typedEmail(a) ?? a.email, email_verified: a.emailVerified }), sub: a.subject };
 
 const toUser = (a: UserAccount): User => ({ username: a.username, subject: a.subject, claims: claimsOf(a) });
 
