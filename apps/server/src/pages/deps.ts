@@ -1,7 +1,7 @@
 import type { AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
 import type { UserAccount } from '@grantor/core/extend';
 import type { UserDirectory } from '../people/directory.js';
-import type { PeopleDeps } from './people.js';
+import type { PeopleDeps } from '../people/deps.js';
 import type { Session, SessionStore } from '../session.js';
 import type { FailureThrottle } from '../throttle.js';
 

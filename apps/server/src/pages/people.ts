@@ -1,33 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as O from 'fp-ts/lib/Option.js';
 import type { HttpRequest, HttpResponse } from '@grantor/core';
-import type { AccountTokenStore, UserAccount } from '@grantor/core/extend';
+import type { UserAccount } from '@grantor/core/extend';
 import { queryParam, readForm } from '../forms.js';
 import { issueAccountToken, redeemAccountToken } from '../people/account-tokens.js';
 import { normalizeEmail } from '../people/directory.js';
-import type { SignupMode } from '../people/env.js';
-import type { Mailer } from '../people/mailer.js';
-import { hashPassword, passwordProblem, type BreachedPasswordCheck } from '../people/passwords.js';
+import type { PeopleDeps } from '../people/deps.js';
+import { hashPassword, passwordProblem } from '../people/passwords.js';
 import type { PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { checkInboxPage, forgotPage, resetDonePage, resetPage, resetSentPage, signupPage, unverifiedPage, verifiedPage } from './people-views.js';
 
-/** What the sign-up, verification and recovery pages need beyond the other pages. */
-export interface PeopleDeps {
-  readonly signup: SignupMode;
-  readonly mailer: Mailer;
-  readonly tokens: AccountTokenStore;
-  readonly breached?: BreachedPasswordCheck;
-  /** The issuer's origin and path: links in mail are absolute on it. */
-  readonly publicBase: string;
-}
 
 type Deps = PagesDeps & { readonly people: PeopleDeps };
 
 const toList = <A>(o: O.Option<A>): readonly A[] => (O.isSome(o) ? [o.value] : []);
 
 /** Paths of the pages, relative to the issuer's path. */
-export const peoplePaths = {
+const peoplePaths = {
   signup: '/signup',
   resend: '/signup/resend',
   verify: '/verify-email',

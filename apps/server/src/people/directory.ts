@@ -7,14 +7,14 @@ import type { SeedUser } from '../seed.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 
 /** What the pages know of a signed-in person. */
-export interface User {
+interface User {
   readonly username: string;
   readonly subject: string;
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
 /** The outcome of a password check. */
-export type Verified =
+type Verified =
   | { readonly _tag: 'Ok'; readonly user: User }
   | { readonly _tag: 'Wrong' }
   /** Right password, but the address given at sign-up is not confirmed yet. */

@@ -7,7 +7,7 @@ import { createTransport } from 'nodemailer';
 import type { MailTarget } from './env.js';
 
 /** One plain-text message to one person (ASCII only: links stay verbatim, on one line, in any reader). */
-export interface MailMessage {
+interface MailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
