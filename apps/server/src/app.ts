@@ -27,10 +27,15 @@ export interface App {
 /** The issuer's path without a trailing slash ('' at the origin's root): where the pages live. */
 const issuerPrefix = (issuer: string): string => new URL(issuer).pathname.replace(/\/+$/, '');
 
-/** RFC 7591 metadata → `Client` through the core's codec (secret kept as its SHA-256; unknown members ignored). */
+/**
+ * RFC 7591 metadata → `Client` through the core's codec (secret kept as its SHA-256; unknown members ignored). The
+ * member `id_token_claims` (`scope` | `minimal`) overrides ID_TOKEN_CLAIMS for this client.
+ */
 const toClient = (c: Seed['clients'][number]): Client => {
   try {
-    return clientFromMetadata(c.metadata, sha256SecretHasher.hash);
+    const client = clientFromMetadata(c.metadata, sha256SecretHasher.hash);
+    const idTokenClaims = c.metadata['id_token_claims'];
+    return idTokenClaims === 'scope' || idTokenClaims === 'minimal' ? { ...client, metadata: { ...client.metadata, idTokenClaims } } : client;
   } catch (e) {
     throw new Error(`seed: client ${JSON.stringify(c.client_id)}: ${(e as Error).message}`);
   }

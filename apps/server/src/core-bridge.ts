@@ -1,4 +1,5 @@
-import { createAuthorizationServer, idTokenUserClaims, type AuthorizationServer, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { createAuthorizationServer, idTokenUserClaims, type AuthorizationServer, type ClaimHooks, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type UserStore } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
@@ -43,6 +44,18 @@ export interface Core {
 }
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/**
+ * The ID token's user claims (OIDC Core §5.4): those of the granted profile/email scopes when the client's
+ * `metadata.idTokenClaims` (seed member `id_token_claims`) or else the server's setting says `scope`.
+ */
+const idTokenClaimsHook = (claims: UserClaimsSource, byDefault: boolean): NonNullable<ClaimHooks['idToken']> => {
+  const released = idTokenUserClaims(claims);
+  return (ctx) => {
+    const setting = ctx.client.metadata?.['idTokenClaims'];
+    return (setting === undefined ? byDefault : setting === 'scope') ? released(ctx) : TE.right({});
+  };
+};
 
 /** The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance interface. */
 const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>) => ({
@@ -173,7 +186,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
     claims,
     // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.
-    ...(input.idTokenClaims ? { claimHooks: { idToken: idTokenUserClaims(claims) } } : {}),
+    claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims) },
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
   });
   // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.

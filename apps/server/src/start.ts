@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
 import { runPrimary, workerEnv, workerSettings } from './cluster.js';
+import { inviteCommand } from './people/invite.js';
 import { rotateKeysCommand } from './rotate-keys.js';
 import { readEnv, type ServerEnv } from './env.js';
 import { listen, type Listening } from './http/listen.js';
@@ -72,13 +73,20 @@ process.on('unhandledRejection', (cause) => logger.log('error', 'unhandled rejec
 process.on('uncaughtException', (cause) => logger.log('error', 'uncaught exception', { cause: String(cause) }));
 
 const command = process.argv[2];
-const run = command === undefined || command === 'serve' ? main : command === 'rotate-keys' ? () => rotateKeysCommand(process.env, logger, print) : undefined;
+const run =
+  command === undefined || command === 'serve'
+    ? main
+    : command === 'rotate-keys'
+      ? () => rotateKeysCommand(process.env, logger, print)
+      : command === 'invite'
+        ? () => inviteCommand(process.env, process.argv.slice(3), logger, print)
+        : undefined;
 if (run === undefined) {
-  process.stderr.write(`grantor: unknown command ${JSON.stringify(command)} (commands: serve, rotate-keys)\n`);
+  process.stderr.write(`grantor: unknown command ${JSON.stringify(command)} (commands: serve, rotate-keys, invite)\n`);
   process.exit(2);
 }
 run().then(() => {
-  if (command === 'rotate-keys') process.exit(0);
+  if (command === 'rotate-keys' || command === 'invite') process.exit(0);
 }).catch((e: unknown) => {
   process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

@@ -1,5 +1,6 @@
 // §7 People: sign-up, verification, recovery — driven purely over HTTP, as the black-box suite does (SIGNUP=open,
 // MAIL_OUTBOX=<dir>), with the scripted browser and .eml files read from the outbox.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,10 @@ describe('§7 people: sign-up, verification, recovery (SIGNUP=open, MAIL_OUTBOX)
   beforeAll(async () => {
     w = await makeWorld();
     outbox = mkdtempSync(path.join(tmpdir(), 'grantor-outbox-'));
-    s = await startServer(w.seed, undefined, { SIGNUP: 'open', MAIL_OUTBOX: outbox });
+    const seed = w.seed as { clients: Record<string, unknown>[] };
+    // One client opts out of user claims in ID tokens (seed member id_token_claims).
+    const minimal = { ...w.web, client_id: `min-${w.web.client_id}`, id_token_claims: 'minimal' };
+    s = await startServer({ ...seed, clients: [...seed.clients, minimal] }, undefined, { SIGNUP: 'open', MAIL_OUTBOX: outbox });
   });
   afterAll(async () => {
     await s?.stop();
@@ -46,11 +50,11 @@ describe('§7 people: sign-up, verification, recovery (SIGNUP=open, MAIL_OUTBOX)
     return files.map((f) => readMail(outbox, f));
   };
 
-  const start = async (b: Browser, scope = 'openid email profile') => {
+  const start = async (b: Browser, scope = 'openid email profile', clientId = w.web.client_id) => {
     const p = await pkce();
     const state = `st-${rnd()}`;
     const u = new URL(s.ep('authorization_endpoint'));
-    const params = { response_type: 'code', client_id: w.web.client_id, redirect_uri: w.web.redirect_uris[0]!, scope, state, code_challenge: p.challenge, code_challenge_method: 'S256', nonce: `n-${rnd()}` };
+    const params = { response_type: 'code', client_id: clientId, redirect_uri: w.web.redirect_uris[0]!, scope, state, code_challenge: p.challenge, code_challenge_method: 'S256', nonce: `n-${rnd()}` };
     for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
     return { page: await b.get(u.href), verifier: p.verifier, state, url: u.href };
   };
@@ -62,10 +66,10 @@ describe('§7 people: sign-up, verification, recovery (SIGNUP=open, MAIL_OUTBOX)
     return p;
   };
 
-  const redeem = async (final: Page, verifier: string) => {
+  const redeem = async (final: Page, verifier: string, clientId = w.web.client_id) => {
     const code = codeFrom(final).searchParams.get('code');
     expect(code).toBeTruthy();
-    const t = await post(s.ep('token_endpoint'), { grant_type: 'authorization_code', code: code!, redirect_uri: w.web.redirect_uris[0]!, code_verifier: verifier }, { authorization: basic(w.web.client_id, w.web.client_secret) });
+    const t = await post(s.ep('token_endpoint'), { grant_type: 'authorization_code', code: code!, redirect_uri: w.web.redirect_uris[0]!, code_verifier: verifier }, { authorization: basic(clientId, w.web.client_secret) });
     expect(t.status).toBe(200);
     return t.json as { access_token: string; id_token: string };
   };
@@ -212,6 +216,20 @@ describe('§7 people: sign-up, verification, recovery (SIGNUP=open, MAIL_OUTBOX)
     for (const k of ['sub', 'name', 'email', 'email_verified', 'preferred_username']) if (k in w.bob.claims) expect(ui[k]).toEqual(w.bob.claims[k]);
   });
 
+  it('a client registered with id_token_claims=minimal gets only the protocol claims in the ID token; userinfo has the rest', async () => {
+    const b = new Browser(s.issuer);
+    const clientId = `min-${w.web.client_id}`;
+    const flow = await start(b, 'openid email profile', clientId);
+    const final = await signInAndApprove(b, flow.page, w.bob);
+    const tokens = await redeem(final, flow.verifier, clientId);
+    const idToken = jose.decodeJwt(tokens.id_token);
+    expect(idToken.sub).toBe(w.bob.claims['sub']);
+    expect(idToken['email']).toBeUndefined();
+    expect(idToken['name']).toBeUndefined();
+    const ui = (await (await fetch(s.ep('userinfo_endpoint'), { headers: { authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, unknown>;
+    expect(ui['email']).toBe(w.bob.claims['email']);
+  });
+
   it('without SIGNUP the login page has no sign-up link and /signup is not found', async () => {
     const off = await startServer(w.seed);
     try {
@@ -225,6 +243,53 @@ describe('§7 people: sign-up, verification, recovery (SIGNUP=open, MAIL_OUTBOX)
       expect((await b.get(`${off.issuer}/signup`)).status).toBe(404);
     } finally {
       await off.stop();
+    }
+  });
+});
+
+describe('SIGNUP=invite: a single-use invitation from `main.js invite`', () => {
+  it('no sign-up link or form without an invitation; the invited address signs up once and signs in at once', async () => {
+    const w = await makeWorld();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'grantor-invite-'));
+    const outbox = mkdtempSync(path.join(tmpdir(), 'grantor-outbox-'));
+    const env = { SIGNUP: 'invite', MAIL_OUTBOX: outbox, DATA_DIR: dataDir };
+    const s = await startServer(w.seed, undefined, env);
+    try {
+      const b = new Browser(s.issuer);
+      const p = await pkce();
+      const u = new URL(s.ep('authorization_endpoint'));
+      const params = { response_type: 'code', client_id: w.web.client_id, redirect_uri: w.web.redirect_uris[0]!, scope: 'openid email', state: 'st', code_challenge: p.challenge, code_challenge_method: 'S256' };
+      for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+      const loginPage = await b.get(u.href);
+      expect(linkText(loginPage, /sign up|create account|register/i)).toBeUndefined();
+      expect((await b.get(`${s.issuer}/signup`)).status).toBe(404);
+
+      const email = `invited.${rnd()}@example.test`;
+      const printed = execFileSync(process.execPath, ['apps/server/dist/main.js', 'invite', email], {
+        cwd: path.resolve(import.meta.dirname, '../../../..'),
+        env: { PATH: process.env['PATH'] ?? '', ISSUER: s.issuer, SEED: '/dev/null', ...env },
+      }).toString();
+      const link = /https?:\/\/\S+/.exec(printed)?.[0];
+      expect(link).toBeDefined();
+      const mails = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
+      expect(mails).toHaveLength(1);
+      expect(readFileSync(path.join(outbox, mails[0]!), 'utf8')).toContain(link!);
+
+      const form = await b.get(link!);
+      const password = `invited ${rnd(8)}`;
+      const done = await b.submit(form, (f) => f.fields.some(([n]) => n === 'password'), { password });
+      expect(done.status).toBe(200);
+      // The invitation works once.
+      const other = new Browser(s.issuer);
+      const again = await other.get(link!);
+      const refused = await other.submit(again, (f) => f.fields.some(([n]) => n === 'password'), { password: `other ${rnd(8)}` });
+      expect(refused.status).toBe(400);
+
+      let page = await login(b, loginPage, { username: email, password });
+      if (hasForm(page, isConsent)) page = await consent(b, page, 'approve');
+      expect(codeFrom(page).searchParams.get('code')).toBeTruthy();
+    } finally {
+      await s.stop();
     }
   });
 });
