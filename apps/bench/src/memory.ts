@@ -20,8 +20,9 @@ const count = Number(process.env['MEMORY_TOKENS'] ?? 1_000_000);
 const now = Math.floor(Date.now() / 1000);
 
 /**
- * The kinds of token the core issues: client_credentials (no subject; the core gives each one its own grant id, 16
- * random bytes) and user tokens (authorization_code / refresh_token: a subject, several scopes, auth_time).
+ * The kinds of token the core issues: client_credentials (no subject and no grant id: nothing can revoke such tokens
+ * as a group, so the core draws none) and user tokens (authorization_code / refresh_token: a subject, several
+ * scopes, auth_time, the grant id of their code or refresh family).
  */
 const variants = {
   client_credentials: (i: number): AccessTokenRecord => ({
@@ -29,7 +30,6 @@ const variants = {
     format: 'opaque',
     clientId: 'bench-client',
     scope: ['api'],
-    grantId: createHash('sha256').update(`grant-${i}`).digest('base64url').slice(0, 22),
     issuedAt: now,
     expiresAt: now + 3600,
   }),

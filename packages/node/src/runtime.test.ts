@@ -19,6 +19,22 @@ describe('nodeRuntime', () => {
     expect(new Set(Array.from({ length: 100 }, () => cryptoRandom.token(16))).size).toBe(100);
   });
 
+  it('pooled random tokens never share bytes across pool refills, and large draws work', () => {
+    // 32-byte tokens drawn well past several 16 KiB pool refills: every token distinct, and no 8-byte window of one
+    // token reappears in another (a reused pool slice would repeat whole windows).
+    const windows = new Set<string>();
+    for (let i = 0; i < 4000; i++) {
+      const bytes = Buffer.from(cryptoRandom.token(32), 'base64url');
+      expect(bytes.length).toBe(32);
+      for (let w = 0; w < 32; w += 8) {
+        const key = bytes.subarray(w, w + 8).toString('hex');
+        expect(windows.has(key)).toBe(false);
+        windows.add(key);
+      }
+    }
+    expect(Buffer.from(cryptoRandom.token(40_000), 'base64url').length).toBe(40_000);
+  });
+
   it('random ints stay in [0, max) and cover the range', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 2000; i++) {

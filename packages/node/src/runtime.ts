@@ -1,12 +1,41 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock, Logger, Random, SecretHasher } from '@grantor/core';
 
 /** The system clock in epoch seconds (fractional; the core floors when storing). */
 export const systemClock: Clock = Object.freeze({ now: () => Date.now() / 1000 });
 
-/** `node:crypto` randomness: `token(n)` is `n` random bytes, base64url without padding; `int(max)` is uniform in `[0, max)`. */
+/** Bytes drawn from the CSPRNG at once; a token takes its bytes from here, each byte used once. */
+const POOL_SIZE = 16 * 1024;
+
+/**
+ * A pooled CSPRNG source: one `randomFillSync` call fills `POOL_SIZE` bytes, and each draw takes the next unused
+ * bytes (never handing the same byte out twice), so a token costs one slice instead of one system call. The pool is
+ * per process (a forked worker gets a pool of its own from its own draws). Draws larger than the pool go straight
+ * to the CSPRNG.
+ */
+const pooledBytes = (): ((n: number) => Buffer) => {
+  const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+  let offset = POOL_SIZE;
+  return (n) => {
+    if (n > POOL_SIZE) return randomFillSync(Buffer.allocUnsafe(n));
+    if (offset + n > POOL_SIZE) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const out = pool.subarray(offset, offset + n);
+    offset += n;
+    return out;
+  };
+};
+
+const drawBytes = pooledBytes();
+
+/**
+ * `node:crypto` randomness: `token(n)` is `n` random bytes, base64url without padding; `int(max)` is uniform in
+ * `[0, max)`. Bytes come from a pooled CSPRNG buffer (see `pooledBytes`).
+ */
 export const cryptoRandom: Random = Object.freeze({
-  token: (byteLength: number) => randomBytes(byteLength).toString('base64url'),
+  token: (byteLength: number) => drawBytes(byteLength).toString('base64url'),
   int: (max: number) => randomInt(max),
 });
 

@@ -74,22 +74,22 @@ const secretMatches = (client: Client, secret: string, secrets: SecretHasher, no
 export const authenticateClient =
   (form: FormParams): RTE.ReaderTaskEither<ClientAuthContext, OAuthError, AuthenticatedClient> =>
   (ctx) =>
-    pipe(
-      TE.fromEither(presentedCredentials(ctx.request.headers['authorization'], form, ctx.config.issuer)),
-      TE.bindTo('presented'),
-      TE.bind('clientId', ({ presented }) => TE.fromEither(presentedClientId(presented))),
-      TE.bind('found', ({ clientId }) => pipe(ctx.ports.clients.find(clientId), TE.mapError(fromStoreError))),
-      TE.flatMap(({ presented, found }) =>
-        pipe(
-          found,
-          O.match(
-            () => TE.left(failure(presented, ctx, 'unknown client')),
-            (client) => checkCredentials(client, presented, ctx),
-          ),
-        ),
-      ),
-      TE.mapError((error) => withChallenge(error, ctx.config.issuer)),
-    );
+  async () => {
+    const outcome = await authenticate(form, ctx);
+    return E.isLeft(outcome) ? E.left(withChallenge(outcome.left, ctx.config.issuer)) : outcome;
+  };
+
+/** The steps of `authenticateClient`: credentials presented → client id → registered client → credentials checked. */
+const authenticate = async (form: FormParams, ctx: ClientAuthContext): Promise<E.Either<OAuthError, AuthenticatedClient>> => {
+  const presented = presentedCredentials(ctx.request.headers['authorization'], form, ctx.config.issuer);
+  if (E.isLeft(presented)) return presented;
+  const clientId = presentedClientId(presented.right);
+  if (E.isLeft(clientId)) return clientId;
+  const found = await ctx.ports.clients.find(clientId.right)();
+  if (E.isLeft(found)) return E.left(fromStoreError(found.left));
+  if (O.isNone(found.right)) return E.left(failure(presented.right, ctx, 'unknown client'));
+  return checkCredentials(found.right.value, presented.right, ctx)();
+};
 
 /** RFC 9110 §15.5.2: a 401 carries a challenge; `invalid_client` without one gets the Basic challenge. */
 const withChallenge = (error: OAuthError, realm: string): OAuthError =>

@@ -1,6 +1,4 @@
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import { pipe } from 'fp-ts/lib/function.js';
+import * as E from 'fp-ts/lib/Either.js';
 import { authenticateClient, type ClientAuthPorts } from '../client-auth/authenticate.js';
 import { isPublicClient, type AuthenticatedClient } from '../domain/client.js';
 import { invalidRequest, oauthError, unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
@@ -18,23 +16,23 @@ import { failWith } from './render-error.js';
 export type TokenEndpointPorts = ClientAuthPorts & { readonly clock: Clock; readonly logger: Logger };
 
 /** RFC 6749 §4.1.3 / §5.2: the `grant_type` envelope. Missing → `invalid_request`; unknown/disabled → `unsupported_grant_type`. */
-const selectGrant = <P>(form: FormParams, grants: readonly RegisteredGrant<P>[]): RTE.ReaderTaskEither<GrantContext<P>, OAuthError, RegisteredGrant<P>> => {
+const selectGrant = <P>(form: FormParams, grants: ReadonlyMap<string, RegisteredGrant<P>>): E.Either<OAuthError, RegisteredGrant<P>> => {
   const grantType = form['grant_type'];
-  if (grantType === undefined) return RTE.left(invalidRequest('The grant_type parameter is missing.', 'missing grant_type'));
-  const grant = grants.find((g) => g.grantType === grantType);
+  if (grantType === undefined) return E.left(invalidRequest('The grant_type parameter is missing.', 'missing grant_type'));
+  const grant = grants.get(grantType);
   return grant === undefined
-    ? RTE.left(oauthError('unsupported_grant_type', 'The grant type is not supported by this server.', { detail: `grant_type ${grantType}` }))
-    : RTE.right(grant);
+    ? E.left(oauthError('unsupported_grant_type', 'The grant type is not supported by this server.', { detail: `grant_type ${grantType}` }))
+    : E.right(grant);
 };
 
 /**
  * RFC 6749 §5.2 `unauthorized_client`: "The authenticated client is not authorized to use this authorization grant
  * type" — the client must list the grant in its `grant_types`; `confidential` grants (§4.4) refuse public clients.
  */
-const authorizeGrant = (grant: { readonly grantType: string; readonly clients: 'confidential' | 'any' }, authenticated: AuthenticatedClient): TE.TaskEither<OAuthError, AuthenticatedClient> => {
-  if (!authenticated.client.grantTypes.includes(grant.grantType)) return TE.left(unauthorizedClient('The client is not allowed to use this grant type.'));
-  if (grant.clients === 'confidential' && isPublicClient(authenticated.client)) return TE.left(unauthorizedClient('This grant type is for confidential clients only.'));
-  return TE.right(authenticated);
+const authorizeGrant = (grant: { readonly grantType: string; readonly clients: 'confidential' | 'any' }, authenticated: AuthenticatedClient): E.Either<OAuthError, AuthenticatedClient> => {
+  if (!authenticated.client.grantTypes.includes(grant.grantType)) return E.left(unauthorizedClient('The client is not allowed to use this grant type.'));
+  if (grant.clients === 'confidential' && isPublicClient(authenticated.client)) return E.left(unauthorizedClient('This grant type is for confidential clients only.'));
+  return E.right(authenticated);
 };
 
 /**
@@ -44,22 +42,31 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
  * `WWW-Authenticate` when HTTP Basic was tried), store faults `server_error`/`temporarily_unavailable`, all logged
  * with their private detail through `ports.logger`. The route table adds the method check and the never-throw
  * guard.
+ *
+ * Named steps, each an `Either` or a port's `TaskEither` awaited once; the first `Left` ends the request. The grant
+ * table is indexed once, when the route is built (this is the hottest path of the server: no combinator is built
+ * per request).
  */
-const handleTokenRequest =
-  <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) =>
-  async (req: HttpRequest): Promise<HttpResponse> => {
+const handleTokenRequest = <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) => {
+  const byType = new Map(grants.map((g) => [g.grantType, g] as const));
+  const respond = async (req: HttpRequest): Promise<E.Either<OAuthError, TokenResponse>> => {
     const ctx: GrantContext<P> = { config, ports, now: ports.clock.now(), request: req };
-    const result = await pipe(
-      RTE.fromEither(readFormBody(req)),
-      RTE.bindTo('form'),
-      RTE.bind('grant', ({ form }) => selectGrant(form, grants)),
-      RTE.bind('client', ({ form }) => (c: GrantContext<P>) => authenticateClient(form)(c)),
-      RTE.bind('authorized', ({ grant, client }) => RTE.fromTaskEither<OAuthError, AuthenticatedClient, GrantContext<P>>(authorizeGrant(grant, client))),
-      RTE.flatMap(({ form, grant, authorized }) => grant.run(form, authorized)),
-    )(ctx)();
-    if (result._tag === 'Left') return failWith(ports.logger, 'token', result.left);
+    const form = readFormBody(req);
+    if (E.isLeft(form)) return form;
+    const grant = selectGrant(form.right, byType);
+    if (E.isLeft(grant)) return grant;
+    const client = await authenticateClient(form.right)(ctx)();
+    if (E.isLeft(client)) return client;
+    const authorized = authorizeGrant(grant.right, client.right);
+    if (E.isLeft(authorized)) return authorized;
+    return grant.right.run(form.right, authorized.right)(ctx)();
+  };
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const result = await respond(req);
+    if (E.isLeft(result)) return failWith(ports.logger, 'token', result.left);
     return json(200, result.right satisfies TokenResponse);
   };
+};
 
 /** The token endpoint's route (`config.routes.token`). */
 export const tokenRoute = <P extends TokenEndpointPorts>(ports: P & { readonly config: ServerConfig; readonly grants: readonly RegisteredGrant<NoInfer<P>>[] }): Route => ({

@@ -1,5 +1,5 @@
+import * as E from 'fp-ts/lib/Either.js';
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { decodeParams } from '../codec/decode.js';
 import type { AuthenticatedClient } from '../domain/client.js';
 import type { OAuthError } from '../errors/oauth-error.js';
@@ -19,9 +19,8 @@ export interface RegisteredGrant<P> {
 export const registerGrant = <P, A>(grant: Grant<P, A>): RegisteredGrant<P> => ({
   grantType: grant.grantType,
   clients: grant.clients,
-  run: (form, client) =>
-    pipe(
-      RTE.fromEither(decodeParams(grant.params, form)),
-      RTE.flatMap((params) => grant.handle(params, client)),
-    ),
+  run: (form, client) => {
+    const params = decodeParams(grant.params, form);
+    return E.isLeft(params) ? RTE.left(params.left) : grant.handle(params.right, client);
+  },
 });

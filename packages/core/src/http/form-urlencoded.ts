@@ -11,6 +11,8 @@ export type FormParams = Readonly<Record<string, string>>;
  * percent-decoding as UTF-8). `undefined` for a malformed percent sequence or invalid UTF-8.
  */
 export const decodeFormComponent = (raw: string): string | undefined => {
+  // Most names and values hold neither `+` nor `%`: nothing to decode (the string is already valid UTF-16 text).
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
   try {
     return decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {

@@ -16,7 +16,7 @@ const setup = (overrides: Partial<IssuePorts> = {}, config = testConfig({ lifeti
   const ctx: GrantContext<IssuePorts> = { config, ports, now: now + 0.7, request: httpRequest({ method: 'POST', path: '/token' }) };
   return { ctx, accessTokens, refreshTokens, logger };
 };
-const facts = (extra: Partial<IssueFacts> = {}): IssueFacts => ({
+const facts = (extra: Partial<Extract<IssueFacts, { readonly grantId: string }>> = {}): IssueFacts => ({
   client: webClient(),
   grantType: 'authorization_code',
   grantId: 'g1',

@@ -16,6 +16,7 @@
  * The `tokens` port: `{ accessToken(record, client), idToken(request) }`, both returning a
  * `TaskEither<OAuthError, string>` — the signed JWT. Everything else (claims, keys, `at_hash`) is theirs to decide.
  */
+import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
@@ -72,12 +73,10 @@ export interface IssuePorts {
   readonly tokens: TokenHooks;
 }
 
-/** A grant's decision. */
-export interface IssueFacts {
+/** What every grant's decision states. */
+interface IssueFactsBase {
   readonly client: Client;
   readonly grantType: string;
-  /** Links every token of one authorization (revocation on replay / reuse). */
-  readonly grantId: string;
   readonly subject?: string;
   readonly scope: Scope;
   /** For new refresh tokens: the scope of the original grant (default `scope`). */
@@ -89,9 +88,23 @@ export interface IssueFacts {
   readonly audience?: readonly string[];
   /** Grant-set access-token claims (e.g. RFC 8693 `act`), kept in the record's `extra`; they win over hook claims. */
   readonly extra?: Readonly<Record<string, unknown>>;
-  /** `New`: mint one if allowed; `Rotated`: echo this already-stored token; `None`: no refresh token. */
-  readonly refresh: { readonly _tag: 'New' } | { readonly _tag: 'Rotated'; readonly token: string } | { readonly _tag: 'None' };
 }
+
+/**
+ * A grant's decision. `grantId` links every token of one authorization (revocation on code replay or refresh
+ * reuse, RFC 6749 §4.1.2 / RFC 9700 §4.14.2). A decision that mints no refresh token may leave it out — the
+ * tokens of `client_credentials` belong to no code or refresh family, so nothing can revoke them as a group and no
+ * grant id is drawn, stored or indexed for them (RFC 7009 revokes such a token by itself).
+ */
+export type IssueFacts = IssueFactsBase &
+  (
+    | {
+        readonly grantId: string;
+        /** `New`: mint one if allowed; `Rotated`: echo this already-stored token; `None`: no refresh token. */
+        readonly refresh: { readonly _tag: 'New' } | { readonly _tag: 'Rotated'; readonly token: string } | { readonly _tag: 'None' };
+      }
+    | { readonly grantId?: undefined; readonly refresh: { readonly _tag: 'None' } }
+  );
 
 /** The effective lifetime: the client's override, else the server's. */
 export const lifetimeOf = (config: ServerConfig, client: Client, which: keyof TokenLifetimes): number => client.lifetimes?.[which] ?? config.lifetimes[which];
@@ -123,7 +136,7 @@ const accessTokenWith = (
     format,
     clientId: facts.client.clientId,
     scope: facts.scope,
-    grantId: facts.grantId,
+    ...optional('grantId', facts.grantId),
     issuedAt: now,
     expiresAt: now + expiresIn,
     ...optional('subject', facts.subject),
@@ -134,7 +147,11 @@ const accessTokenWith = (
   if (format === 'opaque') {
     const token = ports.random.token(32);
     const record: AccessTokenRecord = { id: ports.secrets.hash(token), ...base };
-    return pipe(ports.accessTokens.save(record), TE.mapError(fromStoreError), TE.map(() => ({ token, expiresIn })));
+    const save = ports.accessTokens.save(record);
+    return async () => {
+      const saved = await save();
+      return E.isLeft(saved) ? E.left(fromStoreError(saved.left)) : E.right({ token, expiresIn });
+    };
   }
   const record: AccessTokenRecord = { id: ports.random.token(16), ...base };
   return pipe(
@@ -148,7 +165,7 @@ const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): Task
   const { config, ports } = ctx;
   if (facts.refresh._tag === 'Rotated') return TE.right(facts.refresh.token);
   if (facts.refresh._tag === 'None' || !mayIssueRefreshToken(config, facts.client)) return TE.right(undefined);
-  if (facts.subject === undefined) return TE.right(undefined);
+  if (facts.subject === undefined || facts.grantId === undefined) return TE.right(undefined);
   const store = ports.refreshTokens;
   if (store === undefined) return TE.left(serverError('a refresh token was to be issued but no refreshTokens store is configured'));
   const now = Math.floor(ctx.now);
@@ -193,17 +210,19 @@ const idToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>, access: strin
 export const issueTokens =
   (facts: IssueFacts): ReaderTaskEither<GrantContext<IssuePorts>, OAuthError, TokenResponse> =>
   (ctx) =>
-    pipe(
-      TE.Do,
-      TE.bind('access', () => accessToken(facts, ctx)),
-      TE.bind('refresh', () => newRefreshToken(facts, ctx)),
-      TE.bind('id', ({ access }) => idToken(facts, ctx, access.token)),
-      TE.map(({ access, refresh, id }): TokenResponse => ({
-        access_token: access.token,
-        token_type: 'Bearer',
-        expires_in: access.expiresIn,
-        scope: formatScope(facts.scope),
-        ...optional('refresh_token', refresh),
-        ...optional('id_token', id),
-      })),
-    );
+  async () => {
+    const access = await accessToken(facts, ctx)();
+    if (E.isLeft(access)) return access;
+    const refresh = await newRefreshToken(facts, ctx)();
+    if (E.isLeft(refresh)) return refresh;
+    const id = await idToken(facts, ctx, access.right.token)();
+    if (E.isLeft(id)) return id;
+    return E.right({
+      access_token: access.right.token,
+      token_type: 'Bearer',
+      expires_in: access.right.expiresIn,
+      scope: formatScope(facts.scope),
+      ...optional('refresh_token', refresh.right),
+      ...optional('id_token', id.right),
+    });
+  };

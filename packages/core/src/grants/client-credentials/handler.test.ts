@@ -15,10 +15,12 @@ describe('client_credentials grant (RFC 6749 §4.4)', () => {
   it('defaults to the registered scope minus openid/offline_access and never issues a refresh token', async () => {
     const ports = grantPorts();
     const r = await clientCredentialsGrant.handle({}, client)(grantContext(ports, now, testConfig({ lifetimes: { accessToken: 600 } })))();
-    expect(r).toEqual(E.right({ access_token: 'tok2_32', token_type: 'Bearer', expires_in: 600, scope: 'api:read api:write' }));
+    expect(r).toEqual(E.right({ access_token: 'tok1_32', token_type: 'Bearer', expires_in: 600, scope: 'api:read api:write' }));
     const [record] = [...ports.accessTokens.all.values()];
     expect(record).toMatchObject({ clientId: 'web', scope: ['api:read', 'api:write'] });
     expect(record?.subject).toBeUndefined();
+    // No code or refresh token can revoke it as a group: no grant id is drawn or stored (only the token's own id).
+    expect(record?.grantId).toBeUndefined();
     expect(ports.refreshTokens.all.size).toBe(0);
   });
 

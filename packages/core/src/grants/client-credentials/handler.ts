@@ -1,5 +1,5 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import { pipe } from 'fp-ts/lib/function.js';
+import * as E from 'fp-ts/lib/Either.js';
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import { requestedScope } from '../../domain/scope.js';
@@ -24,16 +24,10 @@ const defaultClientCredentialsScope = (client: Client): readonly string[] => cli
  * included" — none is.
  */
 export const handleClientCredentials =
-  (params: ClientCredentialsParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<ClientCredentialsPorts>, OAuthError, TokenResponse> =>
-  (ctx) => {
+  (params: ClientCredentialsParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<ClientCredentialsPorts>, OAuthError, TokenResponse> => {
     const { client } = authenticated;
-    return pipe(
-      TE.fromEither(requestedScope(params.scope, client.scope, defaultClientCredentialsScope(client))),
-      TE.flatMap((scope) =>
-        scope.some((s) => userScopes.includes(s)) ? TE.left(invalidScope('The openid and offline_access scopes need an end user.')) : TE.right(scope),
-      ),
-      TE.flatMap((scope) =>
-        issueTokens({ client, grantType: 'client_credentials', grantId: ctx.ports.random.token(16), scope, refresh: { _tag: 'None' } })(ctx),
-      ),
-    );
+    const scope = requestedScope(params.scope, client.scope, defaultClientCredentialsScope(client));
+    if (E.isLeft(scope)) return RTE.left(scope.left);
+    if (scope.right.some((s) => userScopes.includes(s))) return RTE.left(invalidScope('The openid and offline_access scopes need an end user.'));
+    return issueTokens({ client, grantType: 'client_credentials', scope: scope.right, refresh: { _tag: 'None' } });
   };
