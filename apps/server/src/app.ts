@@ -1,7 +1,10 @@
-import { clientFromMetadata, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
+import { clientFromMetadata, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
 import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { createAdminApi } from './admin/api.js';
+import { withTrustedProxies } from './http/proxy.js';
+import { healthPages } from './observability/health.js';
 import { createCore } from './core-bridge.js';
 import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets, type DemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
@@ -19,6 +22,8 @@ export interface App {
   /** Grantor's endpoints and the pages together (what the framework mounts). */
   readonly host: AuthorizationServer;
   readonly seed: Seed;
+  /** The operator's operations on the running server's store. */
+  readonly admin: AdminOperations;
   /** Signing-key upkeep: `tick` every minute (reload after an outside change, scheduled rotation), `reload` on SIGHUP. */
   readonly keys: KeyMaintenance;
   readonly close: () => Promise<void>;
@@ -106,7 +111,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     clientSecretJwtKeys,
   });
   const users = await createUserDirectory(core.users, now);
-  await seedUsers(core.users, seed.users, now());
+  await seedUsers(core.users, seed.users, now(), env.seedMode);
   const people = env.people;
   const mailer = createMailer(people.mail, people.mailFrom ?? `Grantor <no-reply@${new URL(env.issuer).hostname}>`, logger);
   if (people.mail.kind === 'log') logger.log('info', 'mail: no MAIL_OUTBOX or SMTP_URL, messages go to the log');
@@ -134,7 +139,9 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
-  const host = options.worker === undefined ? paged : withWorkerHeader(paged, options.worker);
+  const administered = withPages(withPages(paged, healthPages(core.admin)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
+  const proxied = env.trustProxy === undefined ? administered : withTrustedProxies(administered, env.trustProxy);
+  const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =
     core.server.keys === undefined
@@ -153,6 +160,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   return {
     host,
     seed,
+    admin: core.admin,
     keys,
     close: async () => {
       if (timer !== undefined) clearInterval(timer);

@@ -1,5 +1,6 @@
+import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { createAuthorizationServer, idTokenUserClaims, type AuthorizationServer, type ClaimHooks, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type UserStore } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
@@ -15,10 +16,10 @@ export interface CoreInput {
   readonly env: ServerEnv;
   readonly scopes: readonly string[];
   readonly clients: readonly Client[];
-  /** The users' OIDC claims, over the store's user accounts. */
-  readonly claims: (users: UserStore) => UserClaimsSource;
+  /** The users' OIDC claims, over the store's user accounts (absent: no user has claims). */
+  readonly claims?: ((users: UserStore) => UserClaimsSource) | UserClaimsSource;
   /** ID tokens carry the claims of the granted profile/email scopes (OIDC Core §5.4 allows either place). */
-  readonly idTokenClaims: boolean;
+  readonly idTokenClaims?: boolean;
   readonly logger: Logger;
   /** Path prefix of the pages (the issuer's path). */
   readonly prefix: string;
@@ -33,6 +34,8 @@ export interface CoreInput {
 
 export interface Core {
   readonly server: AuthorizationServer;
+  /** The operator's operations on this server's store (admin API, console, CLI). */
+  readonly admin: AdminOperations;
   /** The stored signing keys without key material (for the rotation schedule). */
   readonly keyInfo: () => Promise<readonly KeyInfo[]>;
   /** True when the store outlives the process (SQL). */
@@ -161,11 +164,22 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
 export const createCore = async (input: CoreInput): Promise<Core> => {
   const runtime = nodeRuntime({ logger: input.logger });
   const store = await openStore(input, runtime.clock);
+  // SEED_MODE=missing (default): a seed client already stored keeps what an operator made of it (rotated secret,
+  // changed metadata, disabled); SEED_MODE=overwrite re-saves the seed's version at every start.
+  const stored = new Set<string>();
   for (const client of input.clients) {
+    if (input.env.seedMode !== 'overwrite') {
+      const found = await store.clients.find(client.clientId)();
+      if (found._tag === 'Left') throw new Error(`could not read client ${client.clientId}: ${found.left.detail}`);
+      if (found.right._tag === 'Some') {
+        stored.add(client.clientId);
+        continue;
+      }
+    }
     const saved = await store.clients.save(client)();
     if (saved._tag === 'Left') throw new Error(`could not save client ${client.clientId}: ${saved.left.detail}`);
   }
-  for (const [clientId, secret] of input.clientSecretJwtKeys ?? []) {
+  for (const [clientId, secret] of [...(input.clientSecretJwtKeys ?? [])].filter(([id]) => !stored.has(id))) {
     const saved = await store.clientSecretJwtKeys.save(clientId, secret)();
     if (saved._tag === 'Left') throw new Error(`could not save the client_secret_jwt key of ${clientId}: ${saved.left.detail}`);
   }
@@ -177,7 +191,8 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     clock: runtime.clock,
     maxTokenLifetime: Math.max(decoded.lifetimes.accessToken, decoded.lifetimes.idToken) + decoded.assertions.clockSkewSeconds,
   });
-  const claims = input.claims(store.users);
+  const claims: UserClaimsSource =
+    input.claims === undefined ? { claims: () => TE.right(O.none) } : typeof input.claims === 'function' ? input.claims(store.users) : input.claims;
   const server = createAuthorizationServer(config, {
     ...runtime,
     ...store,
@@ -186,7 +201,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
     claims,
     // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.
-    claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims) },
+    claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims === true) },
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
   });
   // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.
@@ -197,5 +212,6 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
       `could not load the signing keys (${keys.error.detail}): is ${input.env.keyEncryptionSecret === undefined && input.env.store.kind === 'sqlite' ? `${input.env.store.dir}/key-secret` : 'KEY_ENCRYPTION_SECRET'} the secret the keys were stored with?`,
     );
   }
-  return { server, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, close: store.close };
+  const admin = adminOperations({ ...runtime, ...store, ...(server.keys === undefined ? {} : { rotation: server.keys }) });
+  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, close: store.close };
 };

@@ -1,10 +1,32 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE.
  */
 import { readPeopleEnv, type PeopleEnv } from './people/env.js';
 
 export type Framework = 'express' | 'koa' | 'fastify';
+
+/** Which proxies are trusted to report the client address: the nearest `hops` ones, or those at these addresses/CIDRs. */
+export type TrustProxy = { readonly hops: number } | { readonly cidrs: readonly string[] };
+
+/**
+ * TRUST_PROXY: `1`, `2`… (that many proxies in front), or a comma-separated list of addresses / CIDRs
+ * (`10.0.0.0/8, 127.0.0.1`); `0`, `false` or unset: none (X-Forwarded-For ignored).
+ */
+const parseTrustProxy = (text: string | undefined): TrustProxy | undefined => {
+  if (text === undefined || /^(0|false|off|no)$/i.test(text)) return undefined;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 16) throw new Error(`TRUST_PROXY hop count must be at most 16, got ${text}`);
+    return { hops };
+  }
+  if (/^(1|true|yes)$/i.test(text)) return { hops: 1 };
+  const cidrs = text.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  for (const c of cidrs) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(c)) throw new Error(`TRUST_PROXY must be a hop count or addresses/CIDRs, got ${JSON.stringify(c)}`);
+  }
+  return { cidrs };
+};
 
 export interface ServerEnv {
   readonly port: number;
@@ -22,6 +44,14 @@ export interface ServerEnv {
   readonly keyRotationDays?: number;
   /** JWKS_ALLOW_HTTP=1: clients' `jwks_uri` may be plain http on loopback hosts (tests, local development). */
   readonly jwksAllowHttp?: boolean;
+  /** HOST: the address to listen on (default 127.0.0.1; `0.0.0.0` / `::` in a container behind a proxy). */
+  readonly host: string;
+  /** TRUST_PROXY: which peers' `X-Forwarded-For` names the client address (hop count, or addresses/CIDRs); absent: none. */
+  readonly trustProxy?: TrustProxy;
+  /** SEED_MODE: `missing` (default) adds seed clients not yet stored and leaves stored ones as an operator left them; `overwrite` re-saves every seed client at start. */
+  readonly seedMode: 'missing' | 'overwrite';
+  /** ADMIN_TOKEN: a bootstrap bearer token for the admin API (at least 32 characters); absent: admin clients only. */
+  readonly adminToken?: string;
   /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
   readonly workers: number;
   /** Sign-up, mail, ID-token claims (SIGNUP, MAIL_OUTBOX, SMTP_URL, MAIL_FROM, ID_TOKEN_CLAIMS, BREACHED_PASSWORD_CHECK). */
@@ -80,6 +110,15 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
         : seedPath !== undefined
           ? { kind: 'memory' }
           : { kind: 'sqlite', dir: './data' };
+  const host = nonEmpty(env['HOST']) ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new Error(`HOST must be an IP address or host name, got ${JSON.stringify(host)}`);
+  const trustProxy = parseTrustProxy(nonEmpty(env['TRUST_PROXY']));
+  const seedModeText = (nonEmpty(env['SEED_MODE']) ?? 'missing').toLowerCase();
+  if (seedModeText !== 'missing' && seedModeText !== 'overwrite') throw new Error(`SEED_MODE must be missing or overwrite, got ${JSON.stringify(seedModeText)}`);
+  const adminToken = nonEmpty(env['ADMIN_TOKEN']);
+  if (adminToken !== undefined && (adminToken.length < 32 || !/^[\x21-\x7e]+$/.test(adminToken))) {
+    throw new Error('ADMIN_TOKEN must be at least 32 printable characters without spaces (e.g. `openssl rand -base64 32`)');
+  }
   const workersText = nonEmpty(env['WORKERS']) ?? '1';
   const workers = Number(workersText);
   if (!/^\d+$/.test(workersText) || workers < 1 || workers > maxWorkers) {
@@ -98,6 +137,9 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     issuer,
     workers,
     people: readPeopleEnv(env),
+    host,
+    seedMode: seedModeText,
+    ...(trustProxy === undefined ? {} : { trustProxy }),
     framework: frameworkText as Framework,
     store,
     ...(seedPath === undefined ? {} : { seedPath }),
@@ -106,5 +148,6 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     ...(secret === undefined ? {} : { keyEncryptionSecret: secret }),
     ...(rotationDays === undefined ? {} : { keyRotationDays: rotationDays }),
     ...(jwksAllowHttp ? { jwksAllowHttp: true } : {}),
+    ...(adminToken === undefined ? {} : { adminToken }),
   };
 };

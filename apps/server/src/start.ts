@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
+import { runCli } from './cli/main.js';
 import { runPrimary, workerEnv, workerSettings } from './cluster.js';
 import { inviteCommand } from './people/invite.js';
 import { rotateKeysCommand } from './rotate-keys.js';
@@ -58,13 +59,13 @@ const main = async (): Promise<void> => {
   process.on('SIGHUP', () => void app.keys.reload());
   // A worker whose primary is gone stops too.
   if (worker !== undefined) process.on('disconnect', () => stop('primary gone'));
-  const listening = await listen(env.framework, app.host, env.port, logger);
+  const listening = await listen(env.framework, app.host, env.port, logger, env.host);
   state.listening = listening;
   if (worker !== undefined) {
-    print(`worker ${worker.index + 1} of ${env.workers} (pid ${process.pid}) listening on http://127.0.0.1:${listening.port}`);
+    print(`worker ${worker.index + 1} of ${env.workers} (pid ${process.pid}) listening on http://${env.host}:${listening.port}`);
     return;
   }
-  print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://127.0.0.1:${listening.port}`);
+  print(`Grantor reference server (${env.framework}, store: ${storeLabel(env)}) listening on http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${listening.port}`);
   print(`issuer ${env.issuer} — discovery at ${env.issuer}/.well-known/openid-configuration`);
 };
 
@@ -82,10 +83,9 @@ const run =
         ? () => inviteCommand(process.env, process.argv.slice(3), logger, print)
         : undefined;
 if (run === undefined) {
-  process.stderr.write(`grantor: unknown command ${JSON.stringify(command)} (commands: serve, rotate-keys, invite)\n`);
-  process.exit(2);
-}
-run().then(() => {
+  // The operator's commands (`grantor client|token|keys|migrate|help`, see cli/main.ts).
+  void runCli(process.argv.slice(2), process.env, { out: print, err: (line) => process.stderr.write(`${line}\n`) }).then((code) => process.exit(code));
+} else run().then(() => {
   if (command === 'rotate-keys' || command === 'invite') process.exit(0);
 }).catch((e: unknown) => {
   process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);

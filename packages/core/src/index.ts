@@ -28,6 +28,12 @@ export type { KeyOperationResult, KeyRotationApi } from './host/key-rotation.js'
 export type { AccessTokenInfo, BearerOptions, BearerResult } from './endpoints/bearer.js';
 export { clientAdmin, type ClientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotateSecretOptions, type RotatedSecret } from './host/client-admin.js';
 export type { Settled } from './host/settle.js';
+export { adminOperations, type AdminOperations, type AdminPorts } from './host/admin-operations.js';
+export type { RegisteredClient } from './host/client-registry.js';
+export type { TokenFilter, TokenSummary } from './host/token-admin.js';
+export type { RetireOptions, SigningKeyInfo } from './host/signing-key-admin.js';
+export type { ClientQuery, ConsentQuery, OwnerFilter, Page, TokenKind, TokenStatus } from './ports/admin.js';
+export { clientMetadataView } from './codec/client-view.js';
 
 // Errors.
 export type { OAuthError, OAuthErrorCode } from './errors/oauth-error.js';

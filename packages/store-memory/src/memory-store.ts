@@ -1,5 +1,6 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AccountTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { memoryAccountTokenStore, memoryUserStore } from './users.js';
 import { atomically, interner } from './compact.js';
@@ -59,6 +60,8 @@ export interface MemoryStore {
   readonly users: UserStore;
   /** Single-use email verification and password reset tokens (by hash), swept when expired. */
   readonly accountTokens: AccountTokenStore;
+  /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
+  readonly admin: AdminStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -92,6 +95,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const keys = keyTable();
   const users = memoryUserStore();
   const accountTokens = memoryAccountTokenStore();
+  const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
 
   const sweeper: Sweeper = {
@@ -145,7 +149,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     replay: replay.port,
     sweeper,
     keys: keys.port,
-    clientSecretJwtKeys: memoryClientSecretJwtKeys(),
+    clientSecretJwtKeys,
+    admin: memoryAdminStore({ clients, accessTokens, refreshTokens, consents, authorizationCodes, interactions, deviceCodes, clientSecretJwtKeys }),
     users,
     accountTokens,
     startSweeper,

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -8,6 +8,7 @@ import { runner } from './errors.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import type { GrantorDatabase } from './schema.js';
 import { sqlAccessTokenStore } from './stores/access-tokens.js';
+import { sqlAdminStore } from './stores/admin.js';
 import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
 import { sqlClientSecretJwtKeys } from './stores/client-secret-jwt-keys.js';
 import { sqlClientStore } from './stores/clients.js';
@@ -73,6 +74,8 @@ export interface SqlStore {
   readonly users: UserStore;
   /** Single-use email verification and password reset tokens (`grantor_account_tokens`, by SHA-256). */
   readonly accountTokens: AccountTokenStore;
+  /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
+  readonly admin: AdminStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -116,6 +119,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),
     users: sqlUserStore(context),
     accountTokens: sqlAccountTokenStore(context),
+    admin: sqlAdminStore(context),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

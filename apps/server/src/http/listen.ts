@@ -41,10 +41,10 @@ const closeHttp = (server: Server): Promise<void> =>
     server.closeAllConnections();
   });
 
-const listenOn = (server: Server, port: number): Promise<number> =>
+const listenOn = (server: Server, port: number, bindHost: string): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, bindHost, () => {
       server.off('error', reject);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
@@ -70,7 +70,7 @@ const harden = (server: Server, logger: Logger): void => {
  * Express 5 through `@grantor/express` (Grantor's endpoints and the pages, see `withPages`); anything else gets the
  * core's RFC-shaped 404.
  */
-const withExpress = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
+const withExpress = async (host: AuthorizationServer, port: number, logger: Logger, bindHost: string): Promise<Listening> => {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -83,11 +83,11 @@ const withExpress = async (host: AuthorizationServer, port: number, logger: Logg
   });
   const server = createServer(app);
   harden(server, logger);
-  return { port: await listenOn(server, port), close: () => closeHttp(server) };
+  return { port: await listenOn(server, port, bindHost), close: () => closeHttp(server) };
 };
 
 /** Koa 3 through `@grantor/koa`; anything else gets the core's RFC-shaped 404 (written by `@grantor/node`). */
-const withKoa = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
+const withKoa = async (host: AuthorizationServer, port: number, logger: Logger, bindHost: string): Promise<Listening> => {
   const app = new Koa();
   const outside = rfc8414Outside(host);
   if (outside !== undefined) {
@@ -106,14 +106,14 @@ const withKoa = async (host: AuthorizationServer, port: number, logger: Logger):
   app.on('error', (err: unknown) => logger.log('warn', 'koa error', { cause: String(err) }));
   const server = createServer(app.callback());
   harden(server, logger);
-  return { port: await listenOn(server, port), close: () => closeHttp(server) };
+  return { port: await listenOn(server, port, bindHost), close: () => closeHttp(server) };
 };
 
 /**
  * Fastify 5 through `@grantor/fastify`, which registers one route per `host.routes` entry (the pages' routes use
  * Fastify's `:id` parameters, see `withPages`); anything else gets the RFC-shaped 404.
  */
-const withFastify = async (host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> => {
+const withFastify = async (host: AuthorizationServer, port: number, logger: Logger, bindHost: string): Promise<Listening> => {
   let server: Server | undefined;
   const app = Fastify({
     logger: false,
@@ -128,7 +128,7 @@ const withFastify = async (host: AuthorizationServer, port: number, logger: Logg
   const outside = rfc8414Outside(host);
   if (outside !== undefined) app.get(outside.path, async (_request, reply) => sendHttpResponse(reply, await outside.answer()));
   app.setNotFoundHandler((_request, reply) => sendHttpResponse(reply, notFound()));
-  await app.listen({ port, host: '127.0.0.1' });
+  await app.listen({ port, host: bindHost });
   const address = app.server.address();
   return {
     port: typeof address === 'object' && address !== null ? address.port : port,
@@ -140,5 +140,6 @@ const withFastify = async (host: AuthorizationServer, port: number, logger: Logg
   };
 };
 
-export const listen = (framework: Framework, host: AuthorizationServer, port: number, logger: Logger): Promise<Listening> =>
-  framework === 'express' ? withExpress(host, port, logger) : framework === 'koa' ? withKoa(host, port, logger) : withFastify(host, port, logger);
+/** Listens on `bindHost:port` (HOST, default 127.0.0.1) with the chosen framework. */
+export const listen = (framework: Framework, host: AuthorizationServer, port: number, logger: Logger, bindHost = '127.0.0.1'): Promise<Listening> =>
+  framework === 'express' ? withExpress(host, port, logger, bindHost) : framework === 'koa' ? withKoa(host, port, logger, bindHost) : withFastify(host, port, logger, bindHost);

@@ -89,14 +89,16 @@ export const createUserDirectory = async (store: UserStore, now: () => number): 
 };
 
 /**
- * Puts the seed's users into the store (acceptance interface §2: clear passwords, hashed here), keyed by `sub`. An
- * account that already matches its seed entry (same username, claims and password) is left alone, so several
- * workers starting at once do not rewrite it.
+ * Puts the seed's users into the store (acceptance interface §2: clear passwords, hashed here), keyed by `sub`.
+ * SEED_MODE=missing (default): a stored account keeps what happened to it since (a reset password, a disabled flag);
+ * `overwrite`: the seed's version is saved again, unless the account already matches it (same username, claims and
+ * password), so several workers starting at once do not rewrite it.
  */
-export const seedUsers = async (store: UserStore, users: readonly SeedUser[], now: number): Promise<void> => {
+export const seedUsers = async (store: UserStore, users: readonly SeedUser[], now: number, mode: 'missing' | 'overwrite' = 'missing'): Promise<void> => {
   for (const u of users) {
     const email = typeof u.claims['email'] === 'string' ? normalizeEmail(u.claims['email']) : undefined;
     const existing = await unwrap(store.findBySubject(u.claims.sub));
+    if (O.isSome(existing) && mode === 'missing') continue;
     if (
       O.isSome(existing) &&
       existing.value.username === u.username &&

@@ -42,6 +42,8 @@ export interface Client {
   readonly lifetimes?: Partial<TokenLifetimes>;
   /** Free-form extension data for token hooks. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Set by an operator: a disabled client is treated as unknown by every endpoint (it can neither authenticate nor start a flow). */
+  readonly disabled?: boolean;
 }
 
 /** RFC 6749 §2.1: a client that cannot keep a credential confidential. */

@@ -1,3 +1,7 @@
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { ClientStore } from '../ports/stores.js';
 import { decodeServerConfig, type ServerConfigInput } from '../codec/config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { renderError } from '../endpoints/render-error.js';
@@ -32,12 +36,18 @@ const buildSigner = (config: ServerConfig, ports: AuthorizationServerPorts): Sig
   });
 };
 
+/** The client store as the endpoints see it: a client an operator disabled is not found (RFC 6749 §2.3: unknown). */
+const enabledClients = (clients: ClientStore): ClientStore => ({
+  ...clients,
+  find: (clientId) => pipe(clients.find(clientId), TE.map(O.filter((c) => c.disabled !== true))),
+});
+
 /** The signer and the token formats built once, passed explicitly to every feature (the host's `tokens` win). */
 const compose = (config: ServerConfig, ports: AuthorizationServerPorts): ComposedPorts => {
   const signer = buildSigner(config, ports);
   // RFC 9068 access tokens are ES256 unless configured: the fastest to sign; ID tokens stay RS256 for interoperability.
   const tokens = { ...signedTokenHooks(config, signer, { accessTokenAlg: 'ES256', ...ports.signing }, ports.claimHooks), ...ports.tokens };
-  return { ...ports, signer, tokens };
+  return { ...ports, clients: enabledClients(ports.clients), signer, tokens };
 };
 
 /** The enabled grants: a `TypeError` for a grant type without implementation, or one whose ports are missing. */

@@ -2,7 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { AccessTokenRecord, AccessTokenStore } from '@grantor/core/extend';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';
-import { sweepMap, type Table } from './table.js';
+import { deleteMatching, sweepMap, type Revocable, type Table } from './table.js';
 
 /** The members most opaque tokens do not have, kept apart so the common row stays small. */
 interface Rare {
@@ -66,7 +66,7 @@ const fromRow = (id: string, row: Row): AccessTokenRecord =>
     extra: row.rare?.extra,
   });
 
-export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> => {
+export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> & Revocable<AccessTokenRecord> => {
   const rows = new Map<string, Row>();
   const grants = grantIndex();
 
@@ -104,5 +104,20 @@ export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> => {
         if (row.grantId !== undefined) grants.remove(row.grantId, id);
       }),
     size: () => rows.size,
+    scan: () => [...rows].map(([id, row]) => fromRow(id, row)),
+    deleteWhere: (match) =>
+      deleteMatching(rows, (id, row) => match(fromRow(id, row)), (id, row) => {
+        if (row.grantId !== undefined) grants.remove(row.grantId, id);
+      }),
+    revokeWhere: (match, now) => {
+      let n = 0;
+      for (const [id, row] of rows) {
+        if (row.revokedAt === undefined && match(fromRow(id, row))) {
+          row.revokedAt = encodeTime(now);
+          n++;
+        }
+      }
+      return n;
+    },
   };
 };

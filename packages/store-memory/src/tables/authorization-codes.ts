@@ -1,6 +1,6 @@
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from '@grantor/core/extend';
 import { atomically, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
-import { sweepMap, type Table } from './table.js';
+import { deleteMatching, sweepMap, type Scannable, type Table } from './table.js';
 
 interface Row {
   record: AuthorizationCodeRecord;
@@ -8,7 +8,7 @@ interface Row {
 }
 
 /** Authorization codes by code hash. Codes live for seconds, so rows keep the record itself. */
-export const authorizationCodeTable = (intern: Interner): Table<AuthorizationCodeStore> => {
+export const authorizationCodeTable = (intern: Interner): Table<AuthorizationCodeStore> & Scannable<AuthorizationCodeRecord> => {
   const rows = new Map<string, Row>();
   return {
     port: {
@@ -32,5 +32,7 @@ export const authorizationCodeTable = (intern: Interner): Table<AuthorizationCod
     },
     sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget),
     size: () => rows.size,
+    scan: () => [...rows.values()].map((row) => row.record),
+    deleteWhere: (match) => deleteMatching(rows, (_k, row) => match(row.record)),
   };
 };

@@ -2,10 +2,10 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { Client } from '@grantor/core';
 import type { ClientStore } from '@grantor/core/extend';
 import { atomically } from '../compact.js';
-import type { Table } from './table.js';
+import { deleteMatching, type Scannable, type Table } from './table.js';
 
 /** Registered clients by `clientId` (kept as frozen shallow copies). Clients never expire, so the sweep leaves them alone. */
-export const clientTable = (): Table<ClientStore> => {
+export const clientTable = (): Table<ClientStore> & Scannable<Client> => {
   const rows = new Map<string, Client>();
   return {
     port: {
@@ -16,6 +16,8 @@ export const clientTable = (): Table<ClientStore> => {
         }),
     },
     sweep: () => 0,
+    scan: () => [...rows.values()],
+    deleteWhere: (match) => deleteMatching(rows, (_id, c) => match(c)),
     size: () => rows.size,
   };
 };

@@ -1,10 +1,10 @@
 import * as O from 'fp-ts/lib/Option.js';
 import type { ConsentRecord, ConsentStore } from '@grantor/core/extend';
 import { atomically, type Interner } from '../compact.js';
-import type { Table } from './table.js';
+import type { Scannable, Table } from './table.js';
 
 /** Remembered consent, by subject then client. Consent does not expire; the sweep leaves it alone. */
-export const consentTable = (intern: Interner): Table<ConsentStore> => {
+export const consentTable = (intern: Interner): Table<ConsentStore> & Scannable<ConsentRecord> => {
   const bySubject = new Map<string, Map<string, ConsentRecord>>();
   let count = 0;
   return {
@@ -32,5 +32,20 @@ export const consentTable = (intern: Interner): Table<ConsentStore> => {
     },
     sweep: () => 0,
     size: () => count,
+    scan: () => [...bySubject.values()].flatMap((byClient) => [...byClient.values()]),
+    deleteWhere: (match) => {
+      let n = 0;
+      for (const [subject, byClient] of bySubject) {
+        for (const [clientId, record] of byClient) {
+          if (match(record)) {
+            byClient.delete(clientId);
+            n++;
+          }
+        }
+        if (byClient.size === 0) bySubject.delete(subject);
+      }
+      count -= n;
+      return n;
+    },
   };
 };

@@ -1,7 +1,7 @@
 import * as O from 'fp-ts/lib/Option.js';
 import type { DeviceCodeRecord, DeviceCodeStore } from '@grantor/core/extend';
 import { atomically, isExpired, encodeTime, type Time } from '../compact.js';
-import { sweepMap, type Table } from './table.js';
+import { deleteMatching, sweepMap, type Scannable, type Table } from './table.js';
 
 interface Row {
   record: DeviceCodeRecord;
@@ -9,7 +9,7 @@ interface Row {
 }
 
 /** RFC 8628 device authorizations by device-code hash, with a user-code-hash index for the verification page. */
-export const deviceCodeTable = (): Table<DeviceCodeStore> => {
+export const deviceCodeTable = (): Table<DeviceCodeStore> & Scannable<DeviceCodeRecord> => {
   const rows = new Map<string, Row>();
   const byUserCode = new Map<string, string>();
 
@@ -71,5 +71,7 @@ export const deviceCodeTable = (): Table<DeviceCodeStore> => {
     },
     sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget, unindex),
     size: () => rows.size,
+    scan: () => [...rows.values()].map((row) => row.record),
+    deleteWhere: (match) => deleteMatching(rows, (_k, row) => match(row.record), unindex),
   };
 };

@@ -1,7 +1,7 @@
 import * as O from 'fp-ts/lib/Option.js';
 import type { InteractionRecord, InteractionStore } from '@grantor/core/extend';
 import { atomically, isExpired, encodeTime, type Time } from '../compact.js';
-import { sweepMap, type Table } from './table.js';
+import { deleteMatching, sweepMap, type Scannable, type Table } from './table.js';
 
 interface Row {
   record: InteractionRecord;
@@ -9,7 +9,7 @@ interface Row {
 }
 
 /** Pending interactions by id. */
-export const interactionTable = (): Table<InteractionStore> => {
+export const interactionTable = (): Table<InteractionStore> & Scannable<InteractionRecord> => {
   const rows = new Map<string, Row>();
   return {
     port: {
@@ -31,5 +31,7 @@ export const interactionTable = (): Table<InteractionStore> => {
     },
     sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget),
     size: () => rows.size,
+    scan: () => [...rows.values()].map((row) => row.record),
+    deleteWhere: (match) => deleteMatching(rows, (_k, row) => match(row.record)),
   };
 };

@@ -2,7 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { RefreshTokenRecord, RefreshTokenStore } from '@grantor/core/extend';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';
-import { sweepMap, type Table } from './table.js';
+import { deleteMatching, sweepMap, type Revocable, type Table } from './table.js';
 
 /** One refresh token, compactly (see `access-tokens.ts`); the token hash is the map key, subjects are interned. */
 interface Row {
@@ -51,7 +51,7 @@ const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
     revokedAt: decodeOptionalTime(row.revokedAt),
   });
 
-export const refreshTokenTable = (intern: Interner): Table<RefreshTokenStore> => {
+export const refreshTokenTable = (intern: Interner): Table<RefreshTokenStore> & Revocable<RefreshTokenRecord> => {
   const rows = new Map<string, Row>();
   const families = grantIndex();
 
@@ -92,5 +92,17 @@ export const refreshTokenTable = (intern: Interner): Table<RefreshTokenStore> =>
     },
     sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget, (tokenHash, row) => families.remove(row.grantId, tokenHash)),
     size: () => rows.size,
+    scan: () => [...rows].map(([hash, row]) => fromRow(hash, row)),
+    deleteWhere: (match) => deleteMatching(rows, (hash, row) => match(fromRow(hash, row)), (hash, row) => families.remove(row.grantId, hash)),
+    revokeWhere: (match, now) => {
+      let n = 0;
+      for (const [hash, row] of rows) {
+        if (row.revokedAt === undefined && match(fromRow(hash, row))) {
+          row.revokedAt = encodeTime(now);
+          n++;
+        }
+      }
+      return n;
+    },
   };
 };

@@ -19,3 +19,30 @@ export const sweepMap = <K, V>(rows: Map<K, V>, expired: (row: V) => boolean, bu
   }
   return removed;
 };
+
+/**
+ * What the operator's store (`admin.ts`) needs of a table: its live records, and deletion (and, for tokens,
+ * revocation) of the records a predicate selects. Each call is one synchronous step.
+ */
+export interface Scannable<R> {
+  readonly scan: () => readonly R[];
+  readonly deleteWhere: (match: (record: R) => boolean) => number;
+}
+
+export interface Revocable<R> extends Scannable<R> {
+  /** Sets `revokedAt = now` on every unrevoked record `match` selects; returns how many. */
+  readonly revokeWhere: (match: (record: R) => boolean, now: number) => number;
+}
+
+/** Deletes every row `match` selects from `rows` (calling `onDelete` for each); returns how many. */
+export const deleteMatching = <K, V>(rows: Map<K, V>, match: (key: K, row: V) => boolean, onDelete?: (key: K, row: V) => void): number => {
+  let removed = 0;
+  for (const [key, row] of rows) {
+    if (match(key, row)) {
+      rows.delete(key);
+      onDelete?.(key, row);
+      removed++;
+    }
+  }
+  return removed;
+};

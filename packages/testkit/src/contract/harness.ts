@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client, KeyStore, StoreError } from '@grantor/core';
-import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, RefreshTokenRecord, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 
 /** Every store port, under the names `@grantor/store-memory` uses. */
 export interface StorePorts {
@@ -17,6 +17,8 @@ export interface StorePorts {
   readonly sweeper: Sweeper;
   /** The signing key set; its contract tests are skipped when a store does not provide one. */
   readonly keys?: KeyStore;
+  /** The operator's store; its contract tests are skipped when a store does not provide one. */
+  readonly admin?: AdminStore;
   /** `client_secret_jwt` secrets; its contract tests are skipped when a store does not provide them. */
   readonly clientSecretJwtKeys?: ClientSecretJwtKeyStore;
   /** Local user accounts; its contract tests are skipped when a store does not provide them. */

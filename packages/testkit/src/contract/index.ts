@@ -11,6 +11,7 @@ import { concurrencyContract } from './concurrency.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
 import { accountTokenContract, userStoreContract } from './users.js';
+import { adminContract } from './admin.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -60,6 +61,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     clientSecretJwtKeysContract(ctx);
     userStoreContract(ctx);
     accountTokenContract(ctx);
+    adminContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
   });

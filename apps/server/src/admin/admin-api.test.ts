@@ -1,0 +1,171 @@
+/**
+ * The admin HTTP API of the running reference server (spawned as the README starts it): authentication (bootstrap
+ * token, an admin client's client_credentials token, refusals), every operation's effect at the protocol endpoints,
+ * and every response checked against the OpenAPI 3.1 document the server publishes.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type Running } from '../e2e/harness.js';
+import { responseChecker, validateOpenApi } from '../test/openapi-check.js';
+
+const secret = () => randomBytes(24).toString('base64url');
+const adminToken = randomBytes(32).toString('base64url');
+const ids = { admin: `adm-${secret()}`, svc: `svc-${secret()}` };
+const secrets = { admin: secret(), svc: secret() };
+const seed = {
+  clients: [
+    { client_id: ids.admin, client_secret: secrets.admin, grant_types: ['client_credentials'], response_types: [], scope: 'admin', token_endpoint_auth_method: 'client_secret_basic' },
+    { client_id: ids.svc, client_secret: secrets.svc, grant_types: ['client_credentials'], response_types: [], scope: 'api:read', token_endpoint_auth_method: 'client_secret_basic' },
+  ],
+  users: [],
+};
+
+const basic = (id: string, s: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(s)}`).toString('base64')}`;
+
+describe('admin HTTP API (/admin)', () => {
+  let server: Running;
+  let check: ReturnType<typeof responseChecker>;
+  let clientToken: string;
+
+  const tokenFor = async (id: string, s: string, scope: string) => {
+    const res = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: basic(id, s), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  /** One admin call; its response must match the OpenAPI document. */
+  const call = async (method: string, path: string, body?: unknown, bearer: string | null = adminToken) => {
+    const headers: Record<string, string> = {};
+    if (bearer !== null) headers['authorization'] = `Bearer ${bearer}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${server.issuer}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const text = await res.text();
+    const json = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    const errors = check(method, path.split('?')[0] ?? path, res.status, json);
+    expect(errors, `${method} ${path} → ${res.status} ${text}`).toEqual([]);
+    return { status: res.status, json: json ?? {}, headers: res.headers };
+  };
+
+  beforeAll(async () => {
+    server = await startServer(seed, { ADMIN_TOKEN: adminToken });
+    const doc = (await (await fetch(`${server.issuer}/admin/openapi.json`)).json()) as Parameters<typeof responseChecker>[0];
+    check = responseChecker(doc);
+    const t = await tokenFor(ids.admin, secrets.admin, 'admin');
+    clientToken = t.body['access_token'] as string;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('publishes an OpenAPI 3.1 document that an OpenAPI validator accepts', async () => {
+    const doc: unknown = await (await fetch(`${server.issuer}/admin/openapi.json`)).json();
+    const result = await validateOpenApi(doc);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(result.version).toBe('3.1');
+    expect(doc).toMatchObject({ openapi: '3.1.0', servers: [{ url: server.issuer }] });
+  });
+
+  it('refuses callers without the bootstrap token or an admin client token; accepts both', async () => {
+    expect((await call('GET', '/admin/clients', undefined, null)).status).toBe(401);
+    expect((await call('GET', '/admin/clients', undefined, 'not-the-token')).status).toBe(401);
+    const plain = await tokenFor(ids.svc, secrets.svc, 'api:read');
+    expect((await call('GET', '/admin/clients', undefined, plain.body['access_token'] as string)).status).toBe(403);
+    expect((await call('GET', '/admin/clients', undefined, clientToken)).status).toBe(200);
+    expect((await call('GET', '/admin/clients')).status).toBe(200);
+  });
+
+  it('creates a client whose secret is shown once and works at once; updates, disables, enables, rotates, deletes it', async () => {
+    const created = await call('POST', '/admin/clients', { client_name: 'svc2', grant_types: ['client_credentials'], response_types: [], scope: 'api:read api:write' });
+    expect(created.status).toBe(201);
+    const id = created.json['client_id'] as string;
+    const s = created.json['client_secret'] as string;
+    expect((await tokenFor(id, s, 'api:write')).status).toBe(200);
+    const shown = await call('GET', `/admin/clients/${encodeURIComponent(id)}`);
+    expect(shown.json).toMatchObject({ client_id: id, client_name: 'svc2', scope: 'api:read api:write', disabled: false });
+    expect(JSON.stringify(shown.json)).not.toContain(s);
+
+    expect((await call('PATCH', `/admin/clients/${id}`, { scope: 'api:read' })).json['scope']).toBe('api:read');
+    expect((await tokenFor(id, s, 'api:write')).body['error']).toBe('invalid_scope');
+
+    expect((await call('POST', `/admin/clients/${id}/disable`)).json['disabled']).toBe(true);
+    expect((await tokenFor(id, s, 'api:read')).status).toBe(401);
+    expect((await call('GET', '/admin/clients?disabled=true')).json['items']).toEqual([expect.objectContaining({ client_id: id })]);
+    await call('POST', `/admin/clients/${id}/enable`);
+    expect((await tokenFor(id, s, 'api:read')).status).toBe(200);
+
+    const rotated = await call('POST', `/admin/clients/${id}/rotate-secret`, { overlap_seconds: 0 });
+    expect((await tokenFor(id, s, 'api:read')).status).toBe(401);
+    expect((await tokenFor(id, rotated.json['client_secret'] as string, 'api:read')).status).toBe(200);
+
+    const pair = await call('POST', `/admin/clients/${id}/keys`, { alg: 'ES256' });
+    expect(pair.status).toBe(201);
+    expect(pair.json['private_jwk']).toMatchObject({ kty: 'EC', d: expect.any(String) });
+
+    expect((await call('DELETE', `/admin/clients/${id}`)).status).toBe(204);
+    expect((await tokenFor(id, rotated.json['client_secret'] as string, 'api:read')).status).toBe(401);
+    expect((await call('GET', `/admin/clients/${id}`)).status).toBe(404);
+    expect((await call('DELETE', `/admin/clients/${id}`)).status).toBe(404);
+  });
+
+  it('lists clients page by page', async () => {
+    for (let i = 0; i < 3; i++) await call('POST', '/admin/clients', { client_id: `page-${i}`, grant_types: ['client_credentials'], response_types: [], scope: 'x' });
+    const first = await call('GET', '/admin/clients?search=page-&limit=2');
+    expect((first.json['items'] as { client_id: string }[]).map((c) => c.client_id)).toEqual(['page-0', 'page-1']);
+    const next = await call('GET', `/admin/clients?search=page-&limit=2&cursor=${encodeURIComponent(first.json['next_cursor'] as string)}`);
+    expect((next.json['items'] as { client_id: string }[]).map((c) => c.client_id)).toEqual(['page-2']);
+    expect(next.json['next_cursor']).toBeUndefined();
+  });
+
+  it('lists tokens with filters and revokes them (one, all of a client); introspection agrees', async () => {
+    const t = (await tokenFor(ids.svc, secrets.svc, 'api:read')).body['access_token'] as string;
+    const listed = await call('GET', `/admin/tokens?client_id=${ids.svc}&status=active&kind=access_token`);
+    const items = listed.json['items'] as { id: string; status: string }[];
+    expect(items.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(listed.json)).not.toContain(t);
+    const introspect = async (token: string) =>
+      ((await (
+        await fetch(`${server.issuer}/introspect`, {
+          method: 'POST',
+          headers: { authorization: basic(ids.svc, secrets.svc), 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token }).toString(),
+        })
+      ).json()) as { active: boolean }).active;
+    expect(await introspect(t)).toBe(true);
+    const revoked = await call('POST', '/admin/tokens/revoke', { client_id: ids.svc });
+    expect(revoked.json['revoked']).toBeGreaterThanOrEqual(1);
+    expect(await introspect(t)).toBe(false);
+    expect((await call('GET', `/admin/tokens?client_id=${ids.svc}&status=active`)).json['items']).toEqual([]);
+    const t2 = (await tokenFor(ids.svc, secrets.svc, 'api:read')).body['access_token'] as string;
+    const one = ((await call('GET', `/admin/tokens?client_id=${ids.svc}&status=active`)).json['items'] as { id: string }[])[0];
+    expect((await call('POST', '/admin/tokens/revoke', { kind: 'access_token', id: one?.id })).json['revoked']).toBe('token');
+    expect(await introspect(t2)).toBe(false);
+    expect((await call('POST', '/admin/tokens/revoke', { kind: 'access_token', id: 'nope' })).status).toBe(404);
+  });
+
+  it('lists consents and signing keys; rotation publishes a new key at the JWKS', async () => {
+    expect((await call('GET', '/admin/consents?subject=nobody')).json['items']).toEqual([]);
+    expect((await call('POST', '/admin/consents/revoke', { subject: 'nobody' })).json['revoked']).toBe(0);
+    const before = (await call('GET', '/admin/keys')).json['keys'] as { kid: string; status: string }[];
+    expect(JSON.stringify(before)).not.toMatch(/"d":/);
+    const after = (await call('POST', '/admin/keys/rotate')).json['keys'] as { kid: string; status: string }[];
+    const active = after.filter((k) => k.status === 'active').map((k) => k.kid);
+    expect(active.some((kid) => before.some((b) => b.kid === kid && b.status === 'active'))).toBe(false);
+    const jwks = (await (await fetch(`${server.issuer}/jwks`)).json()) as { keys: { kid: string }[] };
+    for (const kid of active) expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+  });
+
+  it('answers bad input with 400 JSON, unknown paths with 404, wrong methods with 405', async () => {
+    expect((await call('POST', '/admin/clients', 'not json')).status).toBe(400);
+    expect((await call('POST', '/admin/clients', { redirect_uris: ['nope'], grant_types: ['authorization_code'] })).status).toBe(400);
+    expect((await call('GET', '/admin/clients?limit=0')).status).toBe(400);
+    expect((await call('GET', '/admin/tokens?status=weird')).status).toBe(400);
+    const missing = await fetch(`${server.issuer}/admin/nothing`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(missing.status).toBe(404);
+    const wrong = await fetch(`${server.issuer}/admin/keys`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken}` } });
+    expect(wrong.status).toBe(405);
+  });
+});
