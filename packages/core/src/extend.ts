@@ -45,7 +45,7 @@ export * as deviceCodeLifecycle from './lifecycle/device-code.js';
 
 // HTTP values for adapters: response constructors and readers, the form parser.
 export { bodyText, contentTypeOf, empty, html, json, noStore, redirect, text, type HtmlResponse, type JsonResponse } from './http/http-response.js';
-export { decodeFormComponent, parseFormText, readFormBody } from './http/form-urlencoded.js';
+export { decodeFormComponent, hasControlCharacter, parseFormText, readFormBody } from './http/form-urlencoded.js';
 export { utf8Decode } from './http/encoding.js';
 export { renderError } from './endpoints/render-error.js';
 export { appendQuery } from './endpoints/authorization-response.js';

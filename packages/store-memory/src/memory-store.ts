@@ -14,6 +14,7 @@ import { interactionTable } from './tables/interactions.js';
 import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
+import { revokedGrantTable } from './tables/revoked-grants.js';
 
 export interface MemoryStoreOptions {
   /** The clock `startSweeper` reads (default: the system clock). `sweep(now)` itself takes the instant. */
@@ -86,8 +87,9 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
 
   const clients = clientTable();
   const authorizationCodes = authorizationCodeTable(intern);
-  const accessTokens = accessTokenTable(intern);
-  const refreshTokens = refreshTokenTable(intern);
+  const revokedGrants = revokedGrantTable();
+  const accessTokens = accessTokenTable(intern, revokedGrants.port);
+  const refreshTokens = refreshTokenTable(intern, revokedGrants.port);
   const consents = consentTable(intern);
   const interactions = interactionTable();
   const deviceCodes = deviceCodeTable();
@@ -96,7 +98,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const users = memoryUserStore();
   const accountTokens = memoryAccountTokenStore();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
-  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay];
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants];
 
   const sweeper: Sweeper = {
     sweep: (now) =>

@@ -151,7 +151,13 @@ export interface ClientSecretJwtKeysTable {
   readonly sealed_key: string;
 }
 
-/** Migration `0003_users`: local user accounts. */
+/** Migration `0003_revoked_grants`: a tombstone per revoked grant (see `stores/revoked-grants.ts`). */
+export interface RevokedGrantsTable {
+  readonly grant_id: string;
+  readonly revoked_at: Epoch;
+}
+
+/** Migration `0004_users`: local user accounts. */
 export interface UsersTable {
   readonly subject: string;
   readonly username: string;
@@ -170,7 +176,7 @@ export interface UsersTable {
   readonly last_login_at: NullableEpoch;
 }
 
-/** Migration `0003_users`: single-use account tokens (email verification, password reset), by SHA-256. */
+/** Migration `0004_users`: single-use account tokens (email verification, password reset), by SHA-256. */
 export interface AccountTokensTable {
   readonly token_hash: string;
   readonly purpose: string;
@@ -198,6 +204,7 @@ export interface GrantorDatabase {
   readonly grantor_replay_cache: ReplayCacheTable;
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
+  readonly grantor_revoked_grants: RevokedGrantsTable;
   readonly grantor_users: UsersTable;
   readonly grantor_account_tokens: AccountTokensTable;
   readonly grantor_migrations: MigrationsTable;

@@ -79,3 +79,18 @@ describe('decodeClientMetadata (RFC 7591 §2)', () => {
     expect(E.isLeft(decodeClientMetadata('web', hash))).toBe(true);
   });
 });
+
+describe('decodeClientMetadata refuses control characters (RFC 6749 Appendix A)', () => {
+  it.each([
+    ['client_id', { client_id: 'web\u0000', redirect_uris: ['https://rp.test/cb'], token_endpoint_auth_method: 'none' }],
+    ['client_name', { client_id: 'web', client_name: 'a\u0001b', redirect_uris: ['https://rp.test/cb'], token_endpoint_auth_method: 'none' }],
+    ['redirect_uris', { client_id: 'web', redirect_uris: ['https://rp.test/cb\u0000'], token_endpoint_auth_method: 'none' }],
+    ['scope', { client_id: 'web', scope: 'read\nwrite', redirect_uris: ['https://rp.test/cb'], token_endpoint_auth_method: 'none' }],
+  ])('in %s', (member, metadata) => {
+    expect(decodeClientMetadata(metadata, hash)).toEqual(E.left(`${member}: must not contain control characters (RFC 6749 Appendix A)`));
+  });
+
+  it('still ignores unknown members, whatever they hold', () => {
+    expect(E.isRight(decodeClientMetadata({ client_id: 'web', x_note: 'a\u0000b', redirect_uris: ['https://rp.test/cb'], token_endpoint_auth_method: 'none' }, hash))).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import type { Client, ClientAuthMethod, ClientSecretHash, PublicJwk } from '../d
 import { parseScope } from '../domain/scope.js';
 import { isAbsoluteHttpUrl } from './config.js';
 import { optional } from '../domain/optional.js';
+import { hasControlCharacter } from '../http/form-urlencoded.js';
 
 /** RFC 7591 §2 client metadata (the members Grantor reads; any other member is ignored). */
 export interface ClientMetadata {
@@ -26,6 +27,8 @@ export interface ClientMetadata {
 }
 
 const authMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+/** The members read as text; unknown members are ignored (RFC 7591 §2), control characters in them included. */
+const textMembers = ['client_id', 'client_secret', 'client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'response_types', 'scope', 'token_endpoint_auth_method', 'jwks_uri'] as const;
 const secretMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -50,6 +53,16 @@ const isJwks = (u: unknown): u is { readonly keys: readonly PublicJwk[] } =>
   isRecord(u) && Array.isArray(u['keys']) && u['keys'].every((k) => isRecord(k) && isNonEmptyString(k['kty']) && k['d'] === undefined);
 
 /**
+ * The first known text member (a string, or a string inside an array) holding a control character, which no RFC 6749 Appendix A
+ * value and no URI may contain; such values never reach a store.
+ */
+const memberWithControlCharacter = (m: Readonly<Record<string, unknown>>): string | undefined =>
+  textMembers.find((key) => {
+    const v = m[key];
+    return isString(v) ? hasControlCharacter(v) : Array.isArray(v) && v.some((e) => isString(e) && hasControlCharacter(e));
+  });
+
+/**
  * Decodes RFC 7591 §2 client metadata into a `Client`, hashing `client_secret` with `hash` (only the hash is kept).
  * Defaults per RFC 7591 §2: `grant_types` `["authorization_code"]`, `response_types` `["code"]`,
  * `token_endpoint_auth_method` `client_secret_basic`; `scope` defaults to none. Unknown members are ignored.
@@ -58,6 +71,8 @@ const isJwks = (u: unknown): u is { readonly keys: readonly PublicJwk[] } =>
 export const decodeClientMetadata = (input: unknown, hash: (secret: string) => string): E.Either<string, Client> => {
   if (!isRecord(input)) return E.left('(root): client metadata must be an object');
   const m = input;
+  const controlled = memberWithControlCharacter(m);
+  if (controlled !== undefined) return E.left(`${controlled}: must not contain control characters (RFC 6749 Appendix A)`);
   return pipe(
     E.Do,
     E.bind('clientId', () => (isNonEmptyString(m['client_id']) ? E.right(m['client_id']) : E.left('client_id: must be a non-empty string'))),

@@ -31,6 +31,17 @@ describe('parseFormText (RFC 6749 §3.1)', () => {
     expect(errorCode(parseFormText('a=%ED%A0%80'))).toBe('invalid_request');
   });
 
+  it('refuses control characters in names and values (RFC 6749 Appendix A), NUL included, encoded or raw', () => {
+    for (const bad of ['client_id=a%00b', 'state=%00', 'nonce=x%0Ay', 'a%00=1', 'scope=read%0Dwrite', 'code=%7F', 'code=%C2%85', 'state=a\u0000b', 'x=%1F']) {
+      expect(errorCode(parseFormText(bad)), bad).toBe('invalid_request');
+    }
+    expect(errorCode(parseFormBytes(Uint8Array.from([0x61, 0x3d, 0x00])))).toBe('invalid_request');
+  });
+
+  it('keeps horizontal tab and non-control Unicode (UNICODECHARNOCRLF allows both in username and password)', () => {
+    expect(parseFormText('password=a%09b%C3%A9%F0%9F%98%80')).toEqual(E.right({ password: 'a\tbé😀' }));
+  });
+
   it('keeps __proto__ and friends as plain own data', () => {
     const r = parseFormText('__proto__=x&constructor=y');
     expect(E.isRight(r) && Object.keys(r.right)).toEqual(['__proto__', 'constructor']);

@@ -7,14 +7,28 @@ import { utf8Decode } from './encoding.js';
 export type FormParams = Readonly<Record<string, string>>;
 
 /**
+ * RFC 6749 Appendix A: every protocol parameter is drawn from VSCHAR (`%x20-7E`), NQCHAR, NQSCHAR or, for
+ * `username` and `password`, UNICODECHARNOCRLF (`%x09 / %x20-7E / %x80-D7FF / …`). None of these sets holds a
+ * control character other than horizontal tab: C0 controls (NUL included), CR, LF, DEL and the C1 range are never
+ * part of a valid value. Refusing them here means no store (PostgreSQL refuses NUL in text with error 22021) and no
+ * log line ever sees them.
+ */
+const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+
+/** True when `text` holds a character that RFC 6749 Appendix A allows in no parameter (see {@link controlCharacter}). */
+export const hasControlCharacter = (text: string): boolean => controlCharacter.test(text);
+
+/**
  * Decodes one `application/x-www-form-urlencoded` name or value (WHATWG URL §5.1: `+` is a space, then
- * percent-decoding as UTF-8). `undefined` for a malformed percent sequence or invalid UTF-8.
+ * percent-decoding as UTF-8). `undefined` for a malformed percent sequence, invalid UTF-8, or a control character
+ * (RFC 6749 Appendix A, see {@link hasControlCharacter}).
  */
 export const decodeFormComponent = (raw: string): string | undefined => {
   // Most names and values hold neither `+` nor `%`: nothing to decode (the string is already valid UTF-16 text).
-  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return hasControlCharacter(raw) ? undefined : raw;
   try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
+    const decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
+    return hasControlCharacter(decoded) ? undefined : decoded;
   } catch {
     return undefined;
   }
@@ -27,7 +41,8 @@ export const decodeFormComponent = (raw: string): string | undefined => {
  *   (even when one of the occurrences is empty).
  * - RFC 6749 §3.1: "parameters sent without a value MUST be treated as if they were omitted" — empty values are
  *   dropped.
- * - Bad percent-encoding or invalid UTF-8 is `invalid_request`. Never throws.
+ * - Bad percent-encoding, invalid UTF-8 or a control character (RFC 6749 Appendix A) is `invalid_request`. Never
+ *   throws.
  */
 export const parseFormText = (text: string): E.Either<OAuthError, FormParams> => {
   const seen = new Set<string>();
@@ -38,7 +53,7 @@ export const parseFormText = (text: string): E.Either<OAuthError, FormParams> =>
     const name = decodeFormComponent(eq === -1 ? part : part.slice(0, eq));
     const value = decodeFormComponent(eq === -1 ? '' : part.slice(eq + 1));
     if (name === undefined || value === undefined) {
-      return E.left(invalidRequest('The request contains malformed form-urlencoded data.', 'bad percent-encoding or UTF-8'));
+      return E.left(invalidRequest('The request contains malformed form-urlencoded data or a control character.', 'bad percent-encoding, UTF-8 or a control character'));
     }
     if (name === '') continue;
     if (seen.has(name)) return E.left(invalidRequest(`The ${name} parameter is repeated.`, `repeated parameter ${name}`));

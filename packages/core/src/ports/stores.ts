@@ -49,7 +49,11 @@ export interface AccessTokenStore {
   readonly find: (id: string) => TaskEither<StoreError, Option<AccessTokenRecord>>;
   /** Marks one token revoked (RFC 7009). Idempotent. */
   readonly revoke: (id: string, now: number) => TaskEither<StoreError, void>;
-  /** Revokes every access token of a grant (code replay, refresh-token reuse, refresh revocation). One statement. */
+  /**
+   * Revokes every access token of a grant (code replay, refresh-token reuse, refresh revocation), and keeps the grant
+   * revoked: a token of this grant saved afterwards (its issuance raced the replay) comes out revoked too, whatever
+   * the interleaving (RFC 6749 §4.1.2; the store contract's "grant revocation" checks every order of the calls).
+   */
   readonly revokeGrant: (grantId: string, now: number) => TaskEither<StoreError, void>;
 }
 
@@ -69,7 +73,10 @@ export interface RefreshTokenStore {
    * `successorHash = successor.tokenHash` and insert `successor`; otherwise change nothing and report `NotActive`.
    */
   readonly rotate: (tokenHash: string, successor: RefreshTokenRecord, now: number) => TaskEither<StoreError, RotateOutcome>;
-  /** Revokes every refresh token of a family (reuse detection, revocation). One statement. */
+  /**
+   * Revokes every refresh token of a family (reuse detection, revocation) and keeps the family revoked: a token of it
+   * saved or rotated into afterwards comes out revoked too (RFC 9700 §4.14.2, whatever the interleaving).
+   */
   readonly revokeGrant: (grantId: string, now: number) => TaskEither<StoreError, void>;
 }
 

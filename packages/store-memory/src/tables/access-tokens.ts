@@ -2,6 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { AccessTokenRecord, AccessTokenStore } from '@grantor/core/extend';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';
+import type { RevokedGrants } from './revoked-grants.js';
 import { deleteMatching, sweepMap, type Revocable, type Table } from './table.js';
 
 /** The members most opaque tokens do not have, kept apart so the common row stays small. */
@@ -66,7 +67,7 @@ const fromRow = (id: string, row: Row): AccessTokenRecord =>
     extra: row.rare?.extra,
   });
 
-export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> & Revocable<AccessTokenRecord> => {
+export const accessTokenTable = (intern: Interner, revokedGrants: RevokedGrants): Table<AccessTokenStore> & Revocable<AccessTokenRecord> => {
   const rows = new Map<string, Row>();
   const grants = grantIndex();
 
@@ -81,7 +82,10 @@ export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> & Re
         atomically(() => {
           const previous = rows.get(record.id);
           if (previous !== undefined) forget(record.id, previous);
-          rows.set(record.id, toRow(record, intern));
+          const row = toRow(record, intern);
+          // a revocation of the grant judged before this save (a replay racing issuance) revokes this token too
+          row.revokedAt ??= revokedGrants.revokedAt(record.grantId);
+          rows.set(record.id, row);
           if (record.grantId !== undefined) grants.add(record.grantId, record.id);
         }),
       find: (id) => atomically(() => O.fromNullable(rows.has(id) ? fromRow(id, rows.get(id) as Row) : undefined)),
@@ -92,6 +96,7 @@ export const accessTokenTable = (intern: Interner): Table<AccessTokenStore> & Re
         }),
       revokeGrant: (grantId, now) =>
         atomically(() => {
+          revokedGrants.record(grantId, now);
           const at = encodeTime(now);
           for (const id of grants.ids(grantId)) {
             const row = rows.get(id);

@@ -2,6 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { RefreshTokenRecord, RefreshTokenStore } from '@grantor/core/extend';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';
+import type { RevokedGrants } from './revoked-grants.js';
 import { deleteMatching, sweepMap, type Revocable, type Table } from './table.js';
 
 /** One refresh token, compactly (see `access-tokens.ts`); the token hash is the map key, subjects are interned. */
@@ -51,14 +52,17 @@ const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
     revokedAt: decodeOptionalTime(row.revokedAt),
   });
 
-export const refreshTokenTable = (intern: Interner): Table<RefreshTokenStore> & Revocable<RefreshTokenRecord> => {
+export const refreshTokenTable = (intern: Interner, revokedGrants: RevokedGrants): Table<RefreshTokenStore> & Revocable<RefreshTokenRecord> => {
   const rows = new Map<string, Row>();
   const families = grantIndex();
 
   const insert = (record: RefreshTokenRecord): void => {
     const previous = rows.get(record.tokenHash);
     if (previous !== undefined) families.remove(previous.grantId, record.tokenHash);
-    rows.set(record.tokenHash, toRow(record, intern));
+    const row = toRow(record, intern);
+    // a revocation of the family judged before this save or rotation (a replay racing issuance) revokes it too
+    row.revokedAt ??= revokedGrants.revokedAt(record.grantId);
+    rows.set(record.tokenHash, row);
     families.add(record.grantId, record.tokenHash);
   };
 
@@ -83,6 +87,7 @@ export const refreshTokenTable = (intern: Interner): Table<RefreshTokenStore> & 
         }),
       revokeGrant: (grantId, now) =>
         atomically(() => {
+          revokedGrants.record(grantId, now);
           const at = encodeTime(now);
           for (const tokenHash of families.ids(grantId)) {
             const row = rows.get(tokenHash);

@@ -5,9 +5,11 @@ import { firstRow, statement } from '../prepared.js';
 import { accessToRow, epoch, rowToAccess } from '../rows.js';
 import type { Row } from '../schema.js';
 import { accessTokenColumns, insertStatement } from '../statements.js';
+import { sqlGrantTombstones } from './revoked-grants.js';
 
 export const sqlAccessTokenStore = (ctx: SqlContext): AccessTokenStore => {
   const { db, run, statements } = ctx;
+  const tombstones = sqlGrantTombstones(ctx);
   const save = insertStatement(ctx, 'grantor_access_tokens', accessTokenColumns, 'id');
   const find = statement<{ readonly id: string }>(statements, (p) => db.selectFrom('grantor_access_tokens').selectAll().where('id', '=', p('id')));
   const revoke = statement<{ readonly id: string; readonly now: number }>(statements, (p) =>
@@ -17,10 +19,14 @@ export const sqlAccessTokenStore = (ctx: SqlContext): AccessTokenStore => {
     db.updateTable('grantor_access_tokens').set({ revoked_at: p('now') }).where('grant_id', '=', p('grantId')).where('revoked_at', 'is', null),
   );
   return {
-    /** Saves a record; a record with the same key is replaced (as the memory store does). One statement. */
+    /**
+     * Saves a record; a record with the same key is replaced (as the memory store does). A token of a grant is then
+     * checked against the grant's tombstone (a revocation that raced this save, see `revoked-grants.ts`).
+     */
     save: (record) =>
       run('accessTokens.save', async () => {
         await save.run(accessToRow(record));
+        if (record.grantId !== undefined) await tombstones.checkAccessToken(record.id, record.grantId);
       }),
     find: (id) =>
       run('accessTokens.find', async () => {
@@ -32,9 +38,13 @@ export const sqlAccessTokenStore = (ctx: SqlContext): AccessTokenStore => {
       run('accessTokens.revoke', async () => {
         await revoke.run({ id, now: epoch(now) });
       }),
-    /** RFC 6749 §4.1.2 / RFC 9700 §4.14.2: every token of the grant, in one statement (indexed by `grant_id`). */
+    /**
+     * RFC 6749 §4.1.2 / RFC 9700 §4.14.2: the grant's tombstone (so tokens still being saved end up revoked), then
+     * every token of the grant in one statement (indexed by `grant_id`).
+     */
     revokeGrant: (grantId, now) =>
       run('accessTokens.revokeGrant', async () => {
+        await tombstones.record(grantId, epoch(now));
         await revokeGrant.run({ grantId, now: epoch(now) });
       }),
   };

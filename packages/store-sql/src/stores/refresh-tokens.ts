@@ -6,6 +6,7 @@ import { changed, firstRow, statement } from '../prepared.js';
 import { epoch, refreshToRow, rowToRefresh } from '../rows.js';
 import type { NewRow, Row } from '../schema.js';
 import { insertStatement, refreshColumns } from '../statements.js';
+import { sqlGrantTombstones } from './revoked-grants.js';
 
 type RefreshRow = Row<'grantor_refresh_tokens'>;
 const epochColumns: ReadonlySet<string> = new Set(['auth_time', 'issued_at', 'expires_at', 'rotated_at', 'revoked_at']);
@@ -15,6 +16,7 @@ const beforeRotation = (row: RefreshRow): RefreshTokenRecord => rowToRefresh({ .
 
 export const sqlRefreshTokenStore = (ctx: SqlContext): RefreshTokenStore => {
   const { db, dialect, run, transaction, statements } = ctx;
+  const tombstones = sqlGrantTombstones(ctx);
   const save = insertStatement(ctx, 'grantor_refresh_tokens', refreshColumns, 'token_hash');
   const insert = insertStatement(ctx, 'grantor_refresh_tokens', refreshColumns);
   const find = statement<{ readonly tokenHash: string }>(statements, (p) => db.selectFrom('grantor_refresh_tokens').selectAll().where('token_hash', '=', p('tokenHash')));
@@ -48,11 +50,35 @@ export const sqlRefreshTokenStore = (ctx: SqlContext): RefreshTokenStore => {
     db.updateTable('grantor_refresh_tokens').set({ revoked_at: p('now') }).where('grant_id', '=', p('grantId')).where('revoked_at', 'is', null),
   );
 
+  /** The rotation itself (see `rotate`). */
+  const rotateOnce = async (tokenHash: string, successor: RefreshTokenRecord, now: number): Promise<RotateOutcome> => {
+    const params = { tokenHash, now: epoch(now), successorHash: successor.tokenHash };
+    const lost = (row: RefreshRow | undefined): RotateOutcome => (row === undefined ? { _tag: 'NotFound' } : { _tag: 'NotActive', previous: rowToRefresh(row) });
+    if (rotateInOne !== undefined) {
+      const won = firstRow(await rotateInOne.run<RefreshRow>({ ...refreshToRow(successor), ...params }));
+      return won !== undefined ? { _tag: 'Rotated', previous: beforeRotation(won) } : lost(firstRow(await find.run<RefreshRow>(params)));
+    }
+    return transaction(async (trx): Promise<RotateOutcome> => {
+      const result = await rotate.run<RefreshRow>(params, trx);
+      const wonRow = firstRow(result);
+      const won = dialect === 'mysql' ? changed(result) : wonRow !== undefined;
+      if (won) await insert.run(refreshToRow(successor), trx);
+      if (wonRow !== undefined) return { _tag: 'Rotated', previous: beforeRotation(wonRow) };
+      const row = firstRow(await find.run<RefreshRow>(params, trx));
+      if (won && row !== undefined) return { _tag: 'Rotated', previous: beforeRotation(row) };
+      return lost(row);
+    });
+  };
+
   return {
-    /** Saves a record; a record with the same key is replaced (as the memory store does). */
+    /**
+     * Saves a record; a record with the same key is replaced (as the memory store does). The row is then checked
+     * against its grant's tombstone (a revocation that raced this save, see `revoked-grants.ts`).
+     */
     save: (record) =>
       run('refreshTokens.save', async () => {
         await save.run(refreshToRow(record));
+        await tombstones.checkRefreshToken(record.tokenHash, record.grantId);
       }),
     find: (tokenHash) =>
       run('refreshTokens.find', async () => {
@@ -68,27 +94,19 @@ export const sqlRefreshTokenStore = (ctx: SqlContext): RefreshTokenStore => {
      */
     rotate: (tokenHash, successor, now) =>
       run('refreshTokens.rotate', async (): Promise<RotateOutcome> => {
-        const params = { tokenHash, now: epoch(now), successorHash: successor.tokenHash };
-        const lost = (row: RefreshRow | undefined): RotateOutcome => (row === undefined ? { _tag: 'NotFound' } : { _tag: 'NotActive', previous: rowToRefresh(row) });
-        if (rotateInOne !== undefined) {
-          const won = firstRow(await rotateInOne.run<RefreshRow>({ ...refreshToRow(successor), ...params }));
-          return won !== undefined ? { _tag: 'Rotated', previous: beforeRotation(won) } : lost(firstRow(await find.run<RefreshRow>(params)));
-        }
-        return transaction(async (trx): Promise<RotateOutcome> => {
-          const result = await rotate.run<RefreshRow>(params, trx);
-          const wonRow = firstRow(result);
-          const won = dialect === 'mysql' ? changed(result) : wonRow !== undefined;
-          if (won) await insert.run(refreshToRow(successor), trx);
-          if (wonRow !== undefined) return { _tag: 'Rotated', previous: beforeRotation(wonRow) };
-          const row = firstRow(await find.run<RefreshRow>(params, trx));
-          if (won && row !== undefined) return { _tag: 'Rotated', previous: beforeRotation(row) };
-          return lost(row);
-        });
+        const outcome = await rotateOnce(tokenHash, successor, now);
+        // the successor is committed: a revocation of its family that raced the rotation revokes it now
+        if (outcome._tag === 'Rotated') await tombstones.checkRefreshToken(successor.tokenHash, successor.grantId);
+        return outcome;
       }),
 
-    /** RFC 9700 §4.14.2: reuse detection revokes the whole family, in one statement (indexed by `grant_id`). */
+    /**
+     * RFC 9700 §4.14.2: reuse detection revokes the whole family: the grant's tombstone (so a successor still being
+     * saved ends up revoked), then every token of the family in one statement (indexed by `grant_id`).
+     */
     revokeGrant: (grantId, now) =>
       run('refreshTokens.revokeGrant', async () => {
+        await tombstones.record(grantId, epoch(now));
         await revokeGrant.run({ grantId, now: epoch(now) });
       }),
   };

@@ -27,10 +27,14 @@ const requestArbitrary = (ctx: SuiteContext): fc.Arbitrary<Generated> => {
     seed.postClient.clientId, seed.confidential.secret, seed.confidential.redirectUri, seed.publicClient.redirectUri, 'none', 'login', 'consent',
     'access_token', 'refresh_token', 'x'.repeat(43), '0', '-1', '1e309',
   );
-  const value = fc.oneof(knownValues, fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constant(''));
+  // RFC 6749 Appendix A: no parameter may hold a control character; NUL (PostgreSQL error 22021), CR/LF, DEL and C1 included.
+  const control = fc.constantFrom('\u0000', '\u0001', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f');
+  const withControl = fc.tuple(knownValues, control, fc.string({ maxLength: 4 })).map(([known, c, tail]) => `${known}${c}${tail}`);
+  const controlOnly = fc.string({ unit: fc.oneof(control, fc.constantFrom('a', 'é', ' ')), maxLength: 12 });
+  const value = fc.oneof(knownValues, fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constant(''), withControl, controlOnly);
   const name = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...parameterNames) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) });
   const pairs = fc.array(fc.tuple(name, value), { maxLength: 8 });
-  const junk = fc.constantFrom('%', '%zz', '%E0%A4%A', '&&&', '=', 'a=%FF', '%00', 'grant_type=a&grant_type=b', '+%2B+', 'a[b]=c');
+  const junk = fc.constantFrom('%', '%zz', '%E0%A4%A', '&&&', '=', 'a=%FF', '%00', 'grant_type=a&grant_type=b', '+%2B+', 'a[b]=c', 'client_id=%00', 'state=a%00', 'nonce=%0A', 'scope=%7F', 'code=%C2%85');
   const encoded = fc.oneof(
     { weight: 4, arbitrary: pairs.map((p) => form(p)) },
     { weight: 1, arbitrary: fc.array(junk, { maxLength: 4 }).map((j) => j.join('&')) },
@@ -47,6 +51,7 @@ const requestArbitrary = (ctx: SuiteContext): fc.Arbitrary<Generated> => {
     { weight: 3, arbitrary: fc.constant(undefined) },
     { weight: 2, arbitrary: fc.constant(basic(seed.confidential.clientId, seed.confidential.secret)) },
     { weight: 2, arbitrary: fc.tuple(printable, printable).map(([a, b]) => basic(a, b)) },
+    { weight: 1, arbitrary: fc.tuple(withControl, withControl).map(([a, b]) => basic(a, b)) },
     { weight: 1, arbitrary: printable.map((s) => `Basic ${s}`) },
     { weight: 1, arbitrary: printable.map((s) => `Bearer ${s}`) },
     { weight: 1, arbitrary: printable },

@@ -238,6 +238,24 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
         expect(userinfo.headers['www-authenticate']).toMatch(/^Bearer/);
       });
 
+      it('control characters (NUL, LF, DEL) in client_id, state, nonce or a secret: invalid_request before any store (RFC 6749 Appendix A)', async () => {
+        const { clientId, redirectUri, secret } = ctx.cs.seed.confidential;
+        const r = routes();
+        for (const bad of ['\u0000', 'a\u0000b', '\n', '\u007f']) {
+          expectError(await same(tokenProbe({ grant_type: 'client_credentials', client_id: `${clientId}${bad}`, client_secret: secret })), 400, 'invalid_request');
+          expectError(await same(tokenProbe({ grant_type: 'client_credentials', scope: `read${bad}` }, confidentialAuth())), 400, 'invalid_request');
+          expectError(await same({ method: 'POST', path: r.introspection, headers: { ...formHeaders, authorization: confidentialAuth() }, body: form({ token: `t${bad}` }) }), 400, 'invalid_request');
+          const query = form({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'openid', state: `s${bad}`, nonce: `n${bad}`, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+          const shown = await same({ method: 'GET', path: r.authorization, query });
+          expect(shown.status).toBe(400);
+          expect(shown.headers['location']).toBeNull();
+        }
+        const basicWithNul = `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}%00`)}`;
+        const viaBasic = await same(tokenProbe({ grant_type: 'client_credentials' }, basicWithNul));
+        expect([400, 401]).toContain(viaBasic.status);
+        expect(isRfcErrorBody(viaBasic.body)).toBe(true);
+      });
+
       it('an unknown code, an unknown refresh token: invalid_grant', async () => {
         expectError(await same(codeGrant('no-such-code', 'a'.repeat(43))), 400, 'invalid_grant');
         expectError(await same(tokenProbe({ grant_type: 'refresh_token', refresh_token: 'no-such-token' }, confidentialAuth())), 400, 'invalid_grant');

@@ -8,6 +8,7 @@ import { accessTokenContract, authorizationCodeContract, refreshTokenContract } 
 import { clientContract, consentContract, deviceCodeContract, interactionContract, replayContract } from './sessions.js';
 import { sweepContract } from './sweep.js';
 import { concurrencyContract } from './concurrency.js';
+import { grantRevocationContract } from './grant-revocation.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
 import { accountTokenContract, userStoreContract } from './users.js';
@@ -64,5 +65,6 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     adminContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
+    grantRevocationContract(ctx);
   });
 };
