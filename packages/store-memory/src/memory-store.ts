@@ -1,5 +1,5 @@
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { memoryAccountTokenStore, memoryUserStore } from './users.js';
@@ -14,6 +14,7 @@ import { interactionTable } from './tables/interactions.js';
 import { keyTable } from './tables/keys.js';
 import { refreshTokenTable } from './tables/refresh-tokens.js';
 import { replayTable } from './tables/replay-cache.js';
+import { pushedRequestTable } from './tables/pushed-requests.js';
 import { revokedGrantTable } from './tables/revoked-grants.js';
 
 export interface MemoryStoreOptions {
@@ -35,6 +36,7 @@ export interface MemoryStoreStats {
   readonly interactions: number;
   readonly deviceCodes: number;
   readonly replay: number;
+  readonly pushedRequests: number;
   readonly signingKeys: number;
   readonly users: number;
 }
@@ -49,6 +51,8 @@ export interface MemoryStore {
   readonly interactions: InteractionStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
+  /** RFC 9126 pushed authorization requests. */
+  readonly pushedRequests: PushedRequestStore;
   readonly sweeper: Sweeper;
   /** The signing key set (frozen copy in memory). */
   readonly keys: KeyStore;
@@ -98,7 +102,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const users = memoryUserStore();
   const accountTokens = memoryAccountTokenStore();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
-  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants];
+  const pushedRequests = pushedRequestTable();
+  const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants, pushedRequests];
 
   const sweeper: Sweeper = {
     sweep: (now) =>
@@ -149,6 +154,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     interactions: interactions.port,
     deviceCodes: deviceCodes.port,
     replay: replay.port,
+    pushedRequests: pushedRequests.port,
     sweeper,
     keys: keys.port,
     clientSecretJwtKeys,
@@ -165,6 +171,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       interactions: interactions.size(),
       deviceCodes: deviceCodes.size(),
       replay: replay.size(),
+      pushedRequests: pushedRequests.size(),
       signingKeys: keys.size(),
       users: users.size(),
     }),

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -17,6 +17,7 @@ import { sqlDeviceCodeStore } from './stores/device-codes.js';
 import { sqlInteractionStore } from './stores/interactions.js';
 import { sqlRefreshTokenStore } from './stores/refresh-tokens.js';
 import { sqlReplayCache } from './stores/replay-cache.js';
+import { sqlPushedRequestStore } from './stores/pushed-requests.js';
 import { sqlSweeper } from './stores/sweeper.js';
 import { sqlAccountTokenStore, sqlUserStore } from './stores/users.js';
 import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
@@ -62,6 +63,8 @@ export interface SqlStore {
   readonly interactions: InteractionStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly replay: ReplayCache;
+  /** RFC 9126 pushed authorization requests. */
+  readonly pushedRequests: PushedRequestStore;
   readonly sweeper: Sweeper;
   /** The signing key set, one row per key (the core's `KeyStore` port). */
   readonly keys: SqlKeyStore;
@@ -114,6 +117,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     interactions: sqlInteractionStore(context),
     deviceCodes: sqlDeviceCodeStore(context),
     replay: sqlReplayCache(context),
+    pushedRequests: sqlPushedRequestStore(context),
     sweeper: sqlSweeper(context),
     keys: sqlKeyStore(context, options.privateKeySealer),
     clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),

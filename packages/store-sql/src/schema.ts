@@ -157,7 +157,18 @@ export interface RevokedGrantsTable {
   readonly revoked_at: Epoch;
 }
 
-/** Migration `0004_users`: local user accounts. */
+/** Migration `0004_pushed_requests`: RFC 9126 pushed authorization requests. */
+export interface PushedRequestsTable {
+  readonly request_uri_hash: string;
+  readonly client_id: string;
+  /** JSON: parameter name → values. */
+  readonly params: string;
+  readonly created_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly used_at: NullableEpoch;
+}
+
+/** Migration `0005_users`: local user accounts. */
 export interface UsersTable {
   readonly subject: string;
   readonly username: string;
@@ -176,7 +187,7 @@ export interface UsersTable {
   readonly last_login_at: NullableEpoch;
 }
 
-/** Migration `0004_users`: single-use account tokens (email verification, password reset), by SHA-256. */
+/** Migration `0005_users`: single-use account tokens (email verification, password reset), by SHA-256. */
 export interface AccountTokensTable {
   readonly token_hash: string;
   readonly purpose: string;
@@ -205,6 +216,7 @@ export interface GrantorDatabase {
   readonly grantor_signing_keys: SigningKeysTable;
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
   readonly grantor_revoked_grants: RevokedGrantsTable;
+  readonly grantor_pushed_requests: PushedRequestsTable;
   readonly grantor_users: UsersTable;
   readonly grantor_account_tokens: AccountTokensTable;
   readonly grantor_migrations: MigrationsTable;

@@ -24,6 +24,10 @@ export interface ClientMetadata {
   readonly jwks?: { readonly keys: readonly PublicJwk[] };
   readonly jwks_uri?: string;
   readonly access_token_format?: 'opaque' | 'jwt';
+  /** RFC 9126 §6. */
+  readonly require_pushed_authorization_requests?: boolean;
+  /** RFC 9449 §5.2. */
+  readonly dpop_bound_access_tokens?: boolean;
 }
 
 const authMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
@@ -33,6 +37,7 @@ const secretMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'clie
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
 const isString = (u: unknown): u is string => typeof u === 'string';
+const isBoolean = (u: unknown): u is boolean => typeof u === 'boolean';
 const isNonEmptyString = (u: unknown): u is string => typeof u === 'string' && u.length > 0;
 
 type Check<A> = E.Either<string, A>;
@@ -109,6 +114,8 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
     E.bind('accessTokenFormat', () =>
       memberOr<'opaque' | 'jwt' | undefined>(m, 'access_token_format', undefined, (u): u is 'opaque' | 'jwt' => u === 'opaque' || u === 'jwt', "'opaque' or 'jwt'"),
     ),
+    E.bind('requirePar', () => memberOr<boolean>(m, 'require_pushed_authorization_requests', false, isBoolean, 'a boolean')),
+    E.bind('dpopBound', () => memberOr<boolean>(m, 'dpop_bound_access_tokens', false, isBoolean, 'a boolean')),
     E.flatMap((d) => {
       if (secretMethods.includes(d.method) && d.secret === undefined) return E.left(`client_secret: required for token_endpoint_auth_method ${d.method}`);
       if (d.method === 'client_secret_jwt' && d.secret === undefined) {
@@ -137,6 +144,8 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         ...optional('jwks', d.jwks),
         ...optional('jwksUri', d.jwksUri),
         ...optional('accessTokenFormat', d.accessTokenFormat),
+        ...(d.requirePar ? { requirePushedAuthorizationRequests: true } : {}),
+        ...(d.dpopBound ? { dpopBoundAccessTokens: true } : {}),
       };
       return E.right(client);
     }),

@@ -75,6 +75,7 @@ const defaultRoutes: ServerConfig['routes'] = Object.freeze({
   jwks: '/jwks',
   deviceAuthorization: '/device_authorization',
   endSession: '/end_session',
+  pushedAuthorization: '/par',
 });
 
 const defaultGrantTypes: readonly string[] = Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']);
@@ -117,6 +118,33 @@ const decodeDeviceFlow = (input: unknown, issuer: string): ServerConfig['deviceF
   });
 };
 
+const decodePar = (input: unknown): ServerConfig['par'] => {
+  const p = section(input, 'par');
+  return Object.freeze({
+    required: bool(p['required'], false, 'par.required'),
+    requestUriLifetime: positiveInt(p['requestUriLifetime'], 60, 'par.requestUriLifetime'),
+  });
+};
+
+/** RFC 9449 §5.1: asymmetric algorithms only (`none` and MAC algorithms are never proofs). */
+const dpopAlgs: readonly string[] = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
+const decodeDpop = (input: unknown): ServerConfig['dpop'] => {
+  const d = section(input, 'dpop');
+  const signingAlgs = tokenList(d['signingAlgs'], ['ES256', 'RS256', 'PS256', 'EdDSA'], 'dpop.signingAlgs');
+  const bad = signingAlgs.find((a) => !dpopAlgs.includes(a));
+  if (bad !== undefined || signingAlgs.length === 0) fail('dpop.signingAlgs', `a non-empty list of ${dpopAlgs.join(', ')}`, bad);
+  const secret = d['nonceSecret'];
+  if (secret !== undefined && !(typeof secret === 'string' && secret.length >= 16)) fail('dpop.nonceSecret', 'a string of at least 16 characters', secret);
+  return Object.freeze({
+    signingAlgs,
+    proofMaxAgeSeconds: positiveInt(d['proofMaxAgeSeconds'], 300, 'dpop.proofMaxAgeSeconds'),
+    required: bool(d['required'], false, 'dpop.required'),
+    nonceRotationSeconds: positiveInt(d['nonceRotationSeconds'], 300, 'dpop.nonceRotationSeconds'),
+    ...(typeof secret === 'string' ? { nonceSecret: secret } : {}),
+  });
+};
+
 /**
  * Decodes the host's configuration and fills the defaults. Called once, at construction: a bad value is a
  * `TypeError` naming the field (never a request-time failure). The issuer must be an absolute http(s) URL without
@@ -153,5 +181,7 @@ export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
       maxLifetimeSeconds: positiveInt(assertions['maxLifetimeSeconds'], 300, 'assertions.maxLifetimeSeconds'),
       clockSkewSeconds: nonNegativeInt(assertions['clockSkewSeconds'], 30, 'assertions.clockSkewSeconds'),
     }),
+    par: decodePar(input.par),
+    dpop: decodeDpop(input.dpop),
   });
 };

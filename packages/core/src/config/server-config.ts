@@ -19,6 +19,8 @@ export interface ServerConfig {
     readonly jwks: string;
     readonly deviceAuthorization: string;
     readonly endSession: string;
+    /** RFC 9126 pushed authorization request endpoint (mounted with a `pushedRequests` store). */
+    readonly pushedAuthorization: string;
   };
   /**
    * Where the authorization endpoint sends the user agent for login and consent: `{id}` is replaced by the
@@ -53,4 +55,27 @@ export interface ServerConfig {
   };
   /** Client assertion / JWT bearer assertion limits (RFC 7523 §3). */
   readonly assertions: { readonly maxLifetimeSeconds: number; readonly clockSkewSeconds: number };
+  /** RFC 9126 pushed authorization requests. */
+  readonly par: {
+    /** §6 `require_pushed_authorization_requests` server-wide (a client's own metadata can require it too). */
+    readonly required: boolean;
+    /** §2.2 `expires_in` of a `request_uri`, seconds (short-lived; default 60). */
+    readonly requestUriLifetime: number;
+  };
+  /** RFC 9449 DPoP. */
+  readonly dpop: {
+    /** §5.1 `dpop_signing_alg_values_supported`: asymmetric JWS algorithms accepted for proofs. */
+    readonly signingAlgs: readonly string[];
+    /** §4.3 check 11: how far a proof's `iat` may be from now, in seconds (both ways). */
+    readonly proofMaxAgeSeconds: number;
+    /** Every client must send a proof at the token endpoint (a client's `dpop_bound_access_tokens` requires it for it). */
+    readonly required: boolean;
+    /**
+     * §8 server nonces: when set, proofs must carry a `nonce` the server issued (`use_dpop_nonce` / `DPoP-Nonce`).
+     * Nonces are derived from this secret and the time window, so no store write happens per request.
+     */
+    readonly nonceSecret?: string;
+    /** §8: how long a nonce stays current, seconds (the previous one is still accepted). */
+    readonly nonceRotationSeconds: number;
+  };
 }

@@ -40,6 +40,10 @@ export interface Client {
   /** `opaque` (default) or RFC 9068 JWT access tokens. */
   readonly accessTokenFormat?: 'opaque' | 'jwt';
   readonly lifetimes?: Partial<TokenLifetimes>;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`: authorization requests only by `request_uri`. */
+  readonly requirePushedAuthorizationRequests?: boolean;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: the token endpoint refuses requests without a DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean;
   /** Free-form extension data for token hooks. */
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Set by an operator: a disabled client is treated as unknown by every endpoint (it can neither authenticate nor start a flow). */

@@ -13,6 +13,7 @@ import {
   testIssuer,
   testLogger,
   testRandom,
+  testSecrets,
   webClient,
 } from '../test/fake-ports.js';
 import { handleAuthorize } from './authorize.js';
@@ -29,6 +30,7 @@ const setup = (config: ServerConfig = testConfig({ lifetimes: { interaction: 900
     clock: testClock(),
     random: testRandom(),
     logger: testLogger(),
+    secrets: testSecrets,
   };
   const get = (query: Record<string, string | string[]>) => {
     const q = formEncode(query);
@@ -148,7 +150,6 @@ describe('authorization endpoint', () => {
       ['unknown method', { ...good, code_challenge_method: 'S512' }, 'invalid_request'],
       ['response_mode fragment', { ...good, response_mode: 'fragment' }, 'invalid_request'],
       ['request object', { ...good, request: 'eyJ...' }, 'invalid_request'],
-      ['request_uri', { ...good, request_uri: 'urn:x' }, 'invalid_request'],
       ['repeated scope', { ...good, scope: ['openid', 'profile'] }, 'invalid_request'],
       ['prompt none with login', { ...good, prompt: 'none login' }, 'invalid_request'],
       ['unknown prompt', { ...good, prompt: 'bogus' }, 'invalid_request'],
@@ -156,6 +157,12 @@ describe('authorization endpoint', () => {
     ])('%s → %s', async (_name, query, error) => {
       const { get, ports } = setup();
       expectRedirectError(await get(query), error);
+      expect(ports.interactions.all.size).toBe(0);
+    });
+
+    it('a request_uri this server did not issue is an error page (RFC 9126 §4: nothing of it is trusted)', async () => {
+      const { get, ports } = setup();
+      expect(await get({ ...good, request_uri: 'urn:x' })).toMatchObject({ _tag: 'Html', status: 400 });
       expect(ports.interactions.all.size).toBe(0);
     });
 

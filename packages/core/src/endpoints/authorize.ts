@@ -9,8 +9,10 @@ import type { HttpRequest } from '../http/http-request.js';
 import { redirect, type HttpResponse } from '../http/http-response.js';
 import { utf8Decode } from '../http/encoding.js';
 import { isFormContentType } from '../http/form-urlencoded.js';
-import type { Clock, Logger, Random } from '../ports/runtime.js';
+import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { ClientStore, InteractionStore } from '../ports/stores.js';
+import type { PushedRequestStore } from '../ports/pushed-requests.js';
+import { usePushedRequest } from './pushed-authorization.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import {
@@ -33,6 +35,9 @@ export interface AuthorizePorts {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
+  readonly secrets: SecretHasher;
+  /** RFC 9126 pushed requests (`request_uri`); without it a `request_uri` is refused. */
+  readonly pushedRequests?: PushedRequestStore;
 }
 
 /** Why an authorization request did not lead to an interaction: shown as a page, or sent to the redirect URI. */
@@ -113,7 +118,8 @@ const createInteraction = (config: ServerConfig, ports: AuthorizePorts, params: 
 };
 
 /**
- * The authorization endpoint (RFC 6749 §4.1.1). In order: client (unknown → error page), redirect URI (exact match →
+ * The authorization endpoint (RFC 6749 §4.1.1). In order: client (unknown → error page), a pushed request (RFC 9126
+ * §4: `request_uri` replaces the query; required for some clients), redirect URI (exact match →
  * otherwise error page), then every other check with errors sent to the redirect URI (RFC 6749 §4.1.2.1, with `iss`
  * per RFC 9207 §2). A valid request becomes a pending interaction and the user agent is sent (303) to the host's
  * interaction page, which authenticates the user, asks for consent and finishes it through `server.interactions`.
@@ -123,8 +129,14 @@ export const handleAuthorize =
   async (req: HttpRequest): Promise<HttpResponse> => {
     const result = await pipe(
       TE.fromEither(readParams(req)),
-      TE.bindTo('params'),
-      TE.bind('client', ({ params }) => findClient(ports, params)),
+      TE.bindTo('sent'),
+      TE.bind('client', ({ sent }) => findClient(ports, sent)),
+      TE.bind('params', ({ sent, client }) =>
+        pipe(
+          usePushedRequest(config, ports, sent, client, ports.clock.now()),
+          TE.mapError((e) => (e._tag === 'OAuthError' ? fatalFromOAuth(e) : fatal(e))),
+        ),
+      ),
       TE.bind('redirectUri', ({ params, client }) => TE.fromEither(pipe(resolveRedirectUri(client, params), E.mapLeft(fatal)))),
       TE.flatMap(({ params, client, redirectUri }) => createInteraction(config, ports, params, client, redirectUri)),
     )();

@@ -41,7 +41,8 @@ const discoveryUrls = (config: ServerConfig): { readonly openid: string; readonl
 /**
  * RFC 8414 §2 / OpenID Connect Discovery §3 metadata, generated from the live configuration: every endpoint is
  * `baseUrl + route`; grant types are the enabled ones; PKCE lists `plain` only when allowed (RFC 9700 §2.1.1);
- * RFC 9207 `authorization_response_iss_parameter_supported`; the device endpoint only with the device grant.
+ * RFC 9207 `authorization_response_iss_parameter_supported`; the device endpoint only with the device grant; RFC 9126
+ * §5 PAR metadata when its endpoint is mounted; RFC 9449 §5.1 DPoP algorithms.
  */
 export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOptions): Readonly<Record<string, unknown>> => {
   const has = options.hasRoute ?? (() => true);
@@ -67,6 +68,10 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     ...endpoint('revocation_endpoint', r.revocation),
     ...(config.grantTypes.includes(deviceGrant) ? endpoint('device_authorization_endpoint', r.deviceAuthorization) : {}),
     ...endpoint('end_session_endpoint', r.endSession),
+    ...endpoint('pushed_authorization_request_endpoint', r.pushedAuthorization),
+    // RFC 9126 §5: advertised with the endpoint; RFC 9449 §5.1: proofs are accepted whenever a client sends one.
+    ...(has(r.pushedAuthorization) ? { require_pushed_authorization_requests: config.par.required } : {}),
+    dpop_signing_alg_values_supported: config.dpop.signingAlgs,
     scopes_supported: config.scopesSupported,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

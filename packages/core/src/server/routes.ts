@@ -7,6 +7,7 @@ import { discoveryRoutes } from '../endpoints/discovery.js';
 import { endSessionRoute } from '../endpoints/end-session.js';
 import { introspectionRoute, introspectionSigningAlg } from '../endpoints/introspection.js';
 import { jwksRoute } from '../endpoints/jwks.js';
+import { pushedAuthorizationRoute } from '../endpoints/pushed-authorization.js';
 import { revocationRoute } from '../endpoints/revocation.js';
 import { tokenRoute } from '../endpoints/token.js';
 import { userinfoRoute } from '../endpoints/userinfo.js';
@@ -53,6 +54,9 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
   const endpoints: readonly (Route | undefined)[] = [
     tokenRoute({ ...ports, config, grants }),
     config.grantTypes.includes('authorization_code') ? authorizeRoute({ ...ports, config }) : undefined,
+    config.grantTypes.includes('authorization_code') && ports.pushedRequests !== undefined
+      ? pushedAuthorizationRoute({ ...ports, config, pushedRequests: ports.pushedRequests })
+      : undefined,
     config.grantTypes.includes(deviceCodeGrantType) ? deviceAuthorizationRoute({ ...ports, config }) : undefined,
     jwksRoute(tokens),
     ...discovery,

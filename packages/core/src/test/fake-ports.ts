@@ -7,7 +7,9 @@ import * as O from 'fp-ts/lib/Option.js';
 import type { Client } from '../domain/client.js';
 import type { AuthorizationCodeRecord, ConsentRecord, DeviceCodeRecord, InteractionRecord } from '../domain/records.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
-import type { AuthorizationCodeStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore } from '../ports/stores.js';
+import type { AuthorizationCodeStore, ClientStore, ConsentStore, ConsumeOutcome, DeviceCodeStore, InteractionStore } from '../ports/stores.js';
+import type { PushedRequestStore } from '../ports/pushed-requests.js';
+import type { PushedRequestRecord } from '../domain/pushed-request.js';
 import { decodeServerConfig, type ServerConfigInput } from '../codec/config.js';
 import type { ServerConfig } from '../config/server-config.js';
 
@@ -152,6 +154,23 @@ export const memoryDeviceCodes = (): DeviceCodeStore & { readonly all: Map<strin
         if (r.status !== 'approved') return { _tag: 'AlreadyConsumed' as const, record: r };
         all.set(h, { ...r, status: 'consumed' });
         return { _tag: 'Consumed' as const, record: r };
+      }),
+  };
+};
+
+/** RFC 9126 pushed requests in a map; `use` is one synchronous step. */
+export const memoryPushedRequests = (): PushedRequestStore & { readonly all: Map<string, PushedRequestRecord> } => {
+  const all = new Map<string, PushedRequestRecord>();
+  return {
+    all,
+    save: (record) => TE.fromIO(() => void all.set(record.requestUriHash, record)),
+    use: (hash, now) =>
+      TE.fromIO((): ConsumeOutcome<PushedRequestRecord> => {
+        const record = all.get(hash);
+        if (record === undefined) return { _tag: 'NotFound' };
+        if (record.usedAt !== undefined) return { _tag: 'AlreadyConsumed', record };
+        all.set(hash, { ...record, usedAt: now });
+        return { _tag: 'Consumed', record };
       }),
   };
 };

@@ -1,0 +1,173 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { authenticateClient, type ClientAuthPorts } from '../client-auth/authenticate.js';
+import type { ServerConfig } from '../config/server-config.js';
+import type { AuthenticatedClient, Client } from '../domain/client.js';
+import type { PushedRequestRecord } from '../domain/pushed-request.js';
+import { fatalAuthorizeError, invalidRequest, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
+import { fromStoreError } from '../errors/store-error.js';
+import { utf8Decode } from '../http/encoding.js';
+import { requireFormContentType, type FormParams } from '../http/form-urlencoded.js';
+import type { HttpRequest } from '../http/http-request.js';
+import { json, noStore, type HttpResponse } from '../http/http-response.js';
+import type { Route } from '../http/route.js';
+import type { PushedRequestStore } from '../ports/pushed-requests.js';
+import type { Clock, Logger, Random } from '../ports/runtime.js';
+import { parseMultiParams, resolveRedirectUri, validateAuthorizeRequest, type MultiParams } from './authorize-request.js';
+import { failWith } from './render-error.js';
+
+/** RFC 9126 §2.2: the URN prefix of a `request_uri` this server issues. */
+const requestUriPrefix = 'urn:ietf:params:oauth:request_uri:';
+
+/** The ports of the pushed authorization request endpoint. */
+export type PushedAuthorizationPorts = ClientAuthPorts & {
+  readonly config: ServerConfig;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly pushedRequests: PushedRequestStore;
+};
+
+/** The client authentication parameters (RFC 6749 §2.3, RFC 7523 §2.2): read by authentication, never stored. */
+const credentialParams: readonly string[] = ['client_secret', 'client_assertion', 'client_assertion_type'];
+
+/** RFC 9126 §2.1: the body is `application/x-www-form-urlencoded`, parsed as the authorization endpoint parses it. */
+const readPushedParams = (req: HttpRequest): E.Either<OAuthError, MultiParams> =>
+  pipe(
+    requireFormContentType(req),
+    E.flatMap(() => {
+      const text = req.body === undefined ? '' : utf8Decode(req.body);
+      return text === undefined ? E.left(invalidRequest('The request body is not valid UTF-8.')) : parseMultiParams(text);
+    }),
+  );
+
+/** The single-valued form client authentication reads (RFC 6749 §2.3.1: a credential parameter is sent once). */
+const authenticationForm = (params: MultiParams): E.Either<OAuthError, FormParams> => {
+  const form: Record<string, string> = {};
+  for (const name of ['client_id', ...credentialParams]) {
+    const values = params[name];
+    if (values === undefined) continue;
+    if (values.length !== 1 || values[0] === undefined) return E.left(invalidRequest(`The ${name} parameter is repeated.`));
+    form[name] = values[0];
+  }
+  return E.right(form);
+};
+
+/**
+ * RFC 9126 §2.1: the pushed parameters are validated as the authorization endpoint validates them (the same
+ * functions: redirect URI, then every other check), `request_uri` itself must not be pushed, and a `client_id`
+ * sent must be the authenticated client. An unregistered `redirect_uri` is `invalid_request` here (no user agent to
+ * protect, RFC 9126 §2.3).
+ */
+const validatePushed = (config: ServerConfig, client: Client, params: MultiParams): E.Either<OAuthError, MultiParams> => {
+  if (params['request_uri'] !== undefined) return E.left(invalidRequest('request_uri must not be pushed (RFC 9126 §2.1).'));
+  const sentId = params['client_id'];
+  if (sentId !== undefined && (sentId.length !== 1 || sentId[0] !== client.clientId)) {
+    return E.left(invalidRequest('The client_id does not match the authenticated client.', `pushed client_id ${sentId.join(',')} for ${client.clientId}`));
+  }
+  const stored: Record<string, readonly string[]> = {};
+  for (const [name, values] of Object.entries(params)) if (!credentialParams.includes(name)) stored[name] = values;
+  stored['client_id'] = [client.clientId];
+  return pipe(
+    resolveRedirectUri(client, stored),
+    E.mapLeft((fatal: FatalAuthorizeError): OAuthError => invalidRequest(fatal.description, fatal.detail)),
+    E.flatMap((redirectUri) => validateAuthorizeRequest(config, client, redirectUri, stored)),
+    E.map(() => stored),
+  );
+};
+
+/** RFC 9126 §2.2: a fresh reference (256 random bits), stored as its hash with the parameters and the client. */
+const save = (ports: PushedAuthorizationPorts, client: Client, params: MultiParams, now: number): TE.TaskEither<OAuthError, string> => {
+  const reference = ports.random.token(32);
+  const createdAt = Math.floor(now);
+  const record: PushedRequestRecord = {
+    requestUriHash: ports.secrets.hash(reference),
+    clientId: client.clientId,
+    params,
+    createdAt,
+    expiresAt: createdAt + ports.config.par.requestUriLifetime,
+  };
+  return pipe(ports.pushedRequests.save(record), TE.mapError(fromStoreError), TE.map(() => `${requestUriPrefix}${reference}`));
+};
+
+/**
+ * The pushed authorization request endpoint (RFC 9126 §2): POST, form body; the client authenticates as at the token
+ * endpoint (§2.1: `invalid_client` 401 otherwise); the parameters pass the authorization endpoint's validation; the
+ * answer is 201 `{ request_uri, expires_in }` (§2.2) with `Cache-Control: no-store`. Errors are §2.3 JSON.
+ */
+const handlePush =
+  (ports: PushedAuthorizationPorts) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
+    const now = ports.clock.now();
+    const ctx = { config: ports.config, ports, now, request: req };
+    const result = await pipe(
+      TE.fromEither(readPushedParams(req)),
+      TE.bindTo('params'),
+      TE.bind('client', ({ params }) =>
+        pipe(
+          TE.fromEither(authenticationForm(params)),
+          TE.flatMap((form): TE.TaskEither<OAuthError, AuthenticatedClient> => authenticateClient(form)(ctx)),
+        ),
+      ),
+      TE.bind('stored', ({ params, client }) => TE.fromEither(validatePushed(ports.config, client.client, params))),
+      TE.flatMap(({ client, stored }) => save(ports, client.client, stored, now)),
+    )();
+    if (result._tag === 'Left') return failWith(ports.logger, 'pushed authorization', result.left);
+    return json(201, { request_uri: result.right, expires_in: ports.config.par.requestUriLifetime }, noStore);
+  };
+
+/** The pushed authorization request route (`config.routes.pushedAuthorization`, POST). */
+export const pushedAuthorizationRoute = (ports: PushedAuthorizationPorts): Route => ({
+  path: ports.config.routes.pushedAuthorization,
+  methods: ['POST'],
+  handle: handlePush(ports),
+});
+
+/** What the authorization endpoint needs to use pushed requests. */
+export interface PushedRequestUsePorts {
+  readonly pushedRequests?: PushedRequestStore;
+  readonly secrets: { readonly hash: (value: string) => string };
+  readonly logger: Logger;
+}
+
+const refused = (description: string, detail: string): FatalAuthorizeError => fatalAuthorizeError('invalid_request', description, detail);
+
+/**
+ * RFC 9126 §4 at the authorization endpoint, after the client is known: a `request_uri` is used once, atomically
+ * (`PushedRequestStore.use`), only by the client that pushed it and before it expires; its pushed parameters then
+ * replace the query (the pushed request is the request). Without a `request_uri`, a client registered with
+ * `require_pushed_authorization_requests` (or every client, when `config.par.required`) is refused (§6). Every
+ * failure is an error page: the pushed redirect URI is not trusted before the request is.
+ */
+export const usePushedRequest = (
+  config: ServerConfig,
+  ports: PushedRequestUsePorts,
+  sent: MultiParams,
+  client: Client,
+  now: number,
+): TE.TaskEither<FatalAuthorizeError | OAuthError, MultiParams> => {
+  const uris = sent['request_uri'];
+  if (uris === undefined) {
+    return config.par.required || client.requirePushedAuthorizationRequests === true
+      ? TE.left(refused('This client must push its authorization requests (RFC 9126).', `client ${client.clientId} requires PAR`))
+      : TE.right(sent);
+  }
+  const uri = uris.length === 1 ? uris[0] : undefined;
+  const store = ports.pushedRequests;
+  if (store === undefined || uri === undefined || !uri.startsWith(requestUriPrefix) || sent['request'] !== undefined) {
+    return TE.left(refused('The request_uri is not supported or invalid.', 'request_uri not from this server'));
+  }
+  return pipe(
+    store.use(ports.secrets.hash(uri.slice(requestUriPrefix.length)), now),
+    TE.mapError(fromStoreError),
+    TE.flatMap((outcome): TE.TaskEither<FatalAuthorizeError | OAuthError, MultiParams> => {
+      if (outcome._tag === 'NotFound') return TE.left(refused('The request_uri is invalid or expired.', 'unknown request_uri'));
+      if (outcome._tag === 'AlreadyConsumed') return TE.left(refused('The request_uri has already been used.', 'request_uri replay'));
+      const { record } = outcome;
+      if (record.clientId !== client.clientId) return TE.left(refused('The request_uri was pushed by another client.', `request_uri of ${record.clientId} used by ${client.clientId}`));
+      if (now >= record.expiresAt) return TE.left(refused('The request_uri is invalid or expired.', 'expired request_uri'));
+      return TE.right(record.params);
+    }),
+  );
+};
