@@ -98,11 +98,13 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     const secret = clientSecretJwtKeyOf(c.metadata);
     return secret === undefined ? [] : [[c.client_id, secret] as const];
   }));
+  const resources = seed.resources ?? [];
   const now = (): number => Date.now() / 1000;
   const core = await createCore({
     env,
-    scopes: knownScopes(clients),
+    scopes: knownScopes(clients, resources),
     clients,
+    resources,
     claims: claimsSourceOf,
     idTokenClaims: env.people.idTokenClaims === 'scope',
     logger,

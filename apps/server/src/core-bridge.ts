@@ -2,10 +2,11 @@ import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type UserStore } from '@grantor/core/extend';
-import { httpJwksFetcher, nodeRuntime, nodeSigner } from '@grantor/node';
+import { httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
+import type { SeedResource } from './seed.js';
 import { encryptingSealer, ensureSecretFile, isPlainJwk, type KeyInfo } from './keys.js';
 
 /**
@@ -16,6 +17,8 @@ export interface CoreInput {
   readonly env: ServerEnv;
   readonly scopes: readonly string[];
   readonly clients: readonly Client[];
+  /** RFC 8707 resources (acceptance interface §6C). */
+  readonly resources?: readonly SeedResource[];
   /** The users' OIDC claims, over the store's user accounts (absent: no user has claims). */
   readonly claims?: ((users: UserStore) => UserClaimsSource) | UserClaimsSource;
   /** ID tokens carry the claims of the granted profile/email scopes (OIDC Core §5.4 allows either place). */
@@ -61,8 +64,14 @@ const idTokenClaimsHook = (claims: UserClaimsSource, byDefault: boolean): NonNul
 };
 
 /** The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance interface. */
-const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix'>) => ({
+const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix' | 'resources'>) => ({
   issuer: input.env.issuer,
+  resources: (input.resources ?? []).map((r) => ({ ...r, scopes: r.scope.split(' ').filter((s) => s !== '') })),
+  // RFC 7591: REGISTRATION=open|token; the initial access token is kept as its SHA-256 only.
+  registration:
+    input.env.registration.mode === 'token'
+      ? { mode: 'token' as const, initialAccessTokenHashes: [sha256SecretHasher.hash(input.env.registration.token)] }
+      : { mode: input.env.registration.mode },
   interactionUrl: `${input.prefix}/interaction/{id}`,
   scopesSupported: input.scopes,
   grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', deviceGrant],

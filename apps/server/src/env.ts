@@ -1,6 +1,7 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
- * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE.
+ * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
+ * REGISTRATION_TOKEN.
  */
 import { readPeopleEnv, type PeopleEnv } from './people/env.js';
 
@@ -56,6 +57,11 @@ export interface ServerEnv {
   readonly workers: number;
   /** Sign-up, mail, ID-token claims (SIGNUP, MAIL_OUTBOX, SMTP_URL, MAIL_FROM, ID_TOKEN_CLAIMS, BREACHED_PASSWORD_CHECK). */
   readonly people: PeopleEnv;
+  /**
+   * REGISTRATION: RFC 7591 dynamic client registration — `closed` (default), `open` (anyone), or `token` (an initial
+   * access token, REGISTRATION_TOKEN, sent as `Authorization: Bearer`).
+   */
+  readonly registration: { readonly mode: 'closed' | 'open' } | { readonly mode: 'token'; readonly token: string };
 }
 
 /** Most processes WORKERS may ask for. */
@@ -132,11 +138,22 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (workers > 1 && store.kind === 'memory') {
     throw new Error(`WORKERS=${workers} needs a shared store: the in-memory store (SEED without DATA_DIR or DATABASE_URL) is private to each process. Set DATABASE_URL to PostgreSQL or MySQL/MariaDB, or WORKERS=1.`);
   }
+  const registrationText = (nonEmpty(env['REGISTRATION']) ?? 'closed').toLowerCase();
+  if (registrationText !== 'closed' && registrationText !== 'open' && registrationText !== 'token') {
+    throw new Error(`REGISTRATION must be closed, open or token, got ${JSON.stringify(registrationText)}`);
+  }
+  const registrationToken = nonEmpty(env['REGISTRATION_TOKEN']);
+  if (registrationText === 'token' && (registrationToken === undefined || registrationToken.length < 16)) {
+    throw new Error('REGISTRATION=token needs REGISTRATION_TOKEN (the initial access token, at least 16 characters)');
+  }
+  const registration: ServerEnv['registration'] =
+    registrationText === 'token' ? { mode: 'token', token: registrationToken ?? '' } : { mode: registrationText };
   return {
     port,
     issuer,
     workers,
     people: readPeopleEnv(env),
+    registration,
     host,
     seedMode: seedModeText,
     ...(trustProxy === undefined ? {} : { trustProxy }),

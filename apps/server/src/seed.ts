@@ -18,9 +18,23 @@ export interface SeedUser {
   readonly claims: Readonly<Record<string, unknown>> & { readonly sub: string };
 }
 
+/**
+ * A protected resource (acceptance interface §6C, RFC 8707): `identifier` (absolute URI, no fragment) and the
+ * space-separated `scope` it accepts; optional `access_token_format` (`opaque`/`jwt`), `access_token_lifetime`
+ * (seconds) and `introspection_client_ids` (clients that may introspect its tokens). Unknown members are ignored.
+ */
+export interface SeedResource {
+  readonly identifier: string;
+  readonly scope: string;
+  readonly accessTokenFormat?: 'opaque' | 'jwt';
+  readonly accessTokenLifetime?: number;
+  readonly clientIds: readonly string[];
+}
+
 export interface Seed {
   readonly clients: readonly SeedClient[];
   readonly users: readonly SeedUser[];
+  readonly resources?: readonly SeedResource[];
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -50,14 +64,37 @@ const validateUser = (raw: unknown, i: number): SeedUser => {
   return { username, password, claims: { ...claims, sub } };
 };
 
+const validateResource = (raw: unknown, i: number): SeedResource => {
+  const where = `resources[${i}]`;
+  if (!isRecord(raw)) return fail(where, 'must be an object');
+  const { identifier, scope } = raw;
+  if (typeof identifier !== 'string' || identifier === '') return fail(`${where}.identifier`, 'must be a non-empty string');
+  if (scope !== undefined && typeof scope !== 'string') return fail(`${where}.scope`, 'must be a space-separated string');
+  const format = raw['access_token_format'];
+  if (format !== undefined && format !== 'opaque' && format !== 'jwt') return fail(`${where}.access_token_format`, "must be 'opaque' or 'jwt'");
+  const lifetime = raw['access_token_lifetime'];
+  if (lifetime !== undefined && !(typeof lifetime === 'number' && Number.isInteger(lifetime) && lifetime > 0)) return fail(`${where}.access_token_lifetime`, 'must be a positive integer');
+  const ids = raw['introspection_client_ids'] ?? [];
+  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) return fail(`${where}.introspection_client_ids`, 'must be an array of client ids');
+  return {
+    identifier,
+    scope: scope ?? '',
+    clientIds: ids as string[],
+    ...(format === undefined ? {} : { accessTokenFormat: format }),
+    ...(lifetime === undefined ? {} : { accessTokenLifetime: lifetime }),
+  };
+};
+
 /** Validates a parsed seed document; throws an `Error` naming the first bad member. */
 export const parseSeed = (doc: unknown): Seed => {
   if (!isRecord(doc)) return fail('(root)', 'must be a JSON object');
   const clients = doc['clients'] ?? [];
   const users = doc['users'] ?? [];
+  const resources = doc['resources'] ?? [];
   if (!Array.isArray(clients)) return fail('clients', 'must be an array');
   if (!Array.isArray(users)) return fail('users', 'must be an array');
-  const seed: Seed = { clients: clients.map(validateClient), users: users.map(validateUser) };
+  if (!Array.isArray(resources)) return fail('resources', 'must be an array');
+  const seed: Seed = { clients: clients.map(validateClient), users: users.map(validateUser), resources: resources.map(validateResource) };
   const ids = new Set<string>();
   for (const c of seed.clients) {
     if (ids.has(c.client_id)) fail('clients', `duplicate client_id ${JSON.stringify(c.client_id)}`);
@@ -82,7 +119,10 @@ export const loadSeedFile = async (path: string): Promise<Seed> => {
   return parseSeed(doc);
 };
 
-/** The scopes the server knows: the OpenID Connect ones and every scope any seeded client may request. */
-export const knownScopes = (clients: readonly Client[]): readonly string[] => [
-  ...new Set(['openid', 'profile', 'email', 'offline_access', ...clients.flatMap((c) => c.scope)]),
+/**
+ * The scopes the server knows: the OpenID Connect ones, every scope any seeded client may request and every scope a
+ * seeded resource lists (acceptance interface §6C).
+ */
+export const knownScopes = (clients: readonly Client[], resources: readonly SeedResource[] = []): readonly string[] => [
+  ...new Set(['openid', 'profile', 'email', 'offline_access', ...clients.flatMap((c) => c.scope), ...resources.flatMap((r) => r.scope.split(' ').filter((s) => s !== ''))]),
 ];

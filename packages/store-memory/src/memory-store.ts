@@ -1,5 +1,7 @@
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { memoryAccountTokenStore, memoryUserStore } from './users.js';
@@ -44,6 +46,8 @@ export interface MemoryStoreStats {
 /** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
 export interface MemoryStore {
   readonly clients: ClientStore;
+  /** RFC 7591 / RFC 7592: deleting clients and listing the registered ones. */
+  readonly registeredClients: RegisteredClientStore;
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly accessTokens: AccessTokenStore;
   readonly refreshTokens: RefreshTokenStore;
@@ -147,6 +151,11 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
 
   return {
     clients: clients.port,
+    registeredClients: {
+      ...clients.registered,
+      // A deleted client's client_secret_jwt key goes with it.
+      remove: (clientId) => pipe(clients.registered.remove(clientId), TE.tap(() => clientSecretJwtKeys.remove(clientId))),
+    },
     authorizationCodes: authorizationCodes.port,
     accessTokens: accessTokens.port,
     refreshTokens: refreshTokens.port,

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -12,6 +12,7 @@ import { sqlAdminStore } from './stores/admin.js';
 import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
 import { sqlClientSecretJwtKeys } from './stores/client-secret-jwt-keys.js';
 import { sqlClientStore } from './stores/clients.js';
+import { sqlRegisteredClientStore } from './stores/registered-clients.js';
 import { sqlConsentStore } from './stores/consents.js';
 import { sqlDeviceCodeStore } from './stores/device-codes.js';
 import { sqlInteractionStore } from './stores/interactions.js';
@@ -56,6 +57,8 @@ export interface SqlStoreOptions<DB = GrantorDatabase> {
 /** Every store port of `@grantor/core`, backed by one SQL database. */
 export interface SqlStore {
   readonly clients: ClientStore;
+  /** RFC 7591 / RFC 7592: deleting clients and listing the registered ones. */
+  readonly registeredClients: RegisteredClientStore;
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly accessTokens: AccessTokenStore;
   readonly refreshTokens: RefreshTokenStore;
@@ -110,6 +113,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
   };
   return {
     clients: sqlClientStore(context),
+    registeredClients: sqlRegisteredClientStore(context),
     authorizationCodes: sqlAuthorizationCodeStore(context),
     accessTokens: sqlAccessTokenStore(context),
     refreshTokens: sqlRefreshTokenStore(context),

@@ -16,6 +16,10 @@ const optNum = <K extends string>(key: K, v: number | string | bigint | null): P
 export const scopeToText = (scope: readonly string[]): string => scope.join(' ');
 export const textToScope = (text: string): string[] => (text === '' ? [] : text.split(' '));
 
+/** RFC 8707 resources: absolute URIs never contain a space, so the space-delimited form is lossless. */
+const resourceToText = (resource: readonly string[] | undefined): string | null => (resource === undefined || resource.length === 0 ? null : resource.join(' '));
+const textToResource = (text: string | null): Partial<Record<'resource', readonly string[]>> => (text === null || text === '' ? {} : { resource: text.split(' ') });
+
 const pkceOf = (challenge: string | null, method: string | null): Partial<Record<'pkce', PkceChallenge>> =>
   challenge === null || (method !== 'S256' && method !== 'plain') ? {} : { pkce: { challenge, method } };
 
@@ -54,6 +58,7 @@ export const codeToRow = (c: AuthorizationCodeRecord): NewRow<'grantor_authoriza
   issued_at: epoch(c.issuedAt),
   expires_at: epoch(c.expiresAt),
   redeemed_at: c.redeemedAt === undefined ? null : epoch(c.redeemedAt),
+  resource: resourceToText(c.resource),
 });
 
 export const rowToCode = (r: Row<'grantor_authorization_codes'>): AuthorizationCodeRecord => ({
@@ -70,6 +75,7 @@ export const rowToCode = (r: Row<'grantor_authorization_codes'>): AuthorizationC
   issuedAt: num(r.issued_at),
   expiresAt: num(r.expires_at),
   ...optNum('redeemedAt', r.redeemed_at),
+  ...textToResource(r.resource),
 });
 
 // ---- access tokens
@@ -120,6 +126,7 @@ export const refreshToRow = (t: RefreshTokenRecord): NewRow<'grantor_refresh_tok
   rotated_at: t.rotatedAt === undefined ? null : epoch(t.rotatedAt),
   successor_hash: t.successorHash ?? null,
   revoked_at: t.revokedAt === undefined ? null : epoch(t.revokedAt),
+  resource: resourceToText(t.resource),
 });
 
 export const rowToRefresh = (r: Row<'grantor_refresh_tokens'>): RefreshTokenRecord => ({
@@ -136,6 +143,7 @@ export const rowToRefresh = (r: Row<'grantor_refresh_tokens'>): RefreshTokenReco
   ...optNum('rotatedAt', r.rotated_at),
   ...opt('successorHash', r.successor_hash),
   ...optNum('revokedAt', r.revoked_at),
+  ...textToResource(r.resource),
 });
 
 // ---- consents
@@ -169,6 +177,7 @@ export const interactionToRow = (i: InteractionRecord): NewRow<'grantor_interact
   created_at: epoch(i.createdAt),
   expires_at: epoch(i.expiresAt),
   finished_at: i.finishedAt === undefined ? null : epoch(i.finishedAt),
+  resource: resourceToText(i.resource),
 });
 
 export const rowToInteraction = (r: Row<'grantor_interactions'>): InteractionRecord => ({
@@ -190,6 +199,7 @@ export const rowToInteraction = (r: Row<'grantor_interactions'>): InteractionRec
   createdAt: num(r.created_at),
   expiresAt: num(r.expires_at),
   ...optNum('finishedAt', r.finished_at),
+  ...textToResource(r.resource),
 });
 
 // ---- device codes

@@ -44,6 +44,8 @@ export interface AuthorizationCodesTable {
   readonly issued_at: Epoch;
   readonly expires_at: Epoch;
   readonly redeemed_at: NullableEpoch;
+  /** Migration 0005: RFC 8707 resources, space-delimited. */
+  readonly resource: NullableText;
 }
 
 export interface AccessTokensTable {
@@ -78,6 +80,8 @@ export interface RefreshTokensTable {
   readonly rotated_at: NullableEpoch;
   readonly successor_hash: NullableText;
   readonly revoked_at: NullableEpoch;
+  /** Migration 0005: RFC 8707 resources of the grant, space-delimited. */
+  readonly resource: NullableText;
 }
 
 export interface ConsentsTable {
@@ -107,6 +111,8 @@ export interface InteractionsTable {
   readonly created_at: Epoch;
   readonly expires_at: Epoch;
   readonly finished_at: NullableEpoch;
+  /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
+  readonly resource: NullableText;
 }
 
 export interface DeviceCodesTable {
@@ -168,7 +174,7 @@ export interface PushedRequestsTable {
   readonly used_at: NullableEpoch;
 }
 
-/** Migration `0005_users`: local user accounts. */
+/** Migration `0006_users`: local user accounts. */
 export interface UsersTable {
   readonly subject: string;
   readonly username: string;
@@ -187,7 +193,7 @@ export interface UsersTable {
   readonly last_login_at: NullableEpoch;
 }
 
-/** Migration `0005_users`: single-use account tokens (email verification, password reset), by SHA-256. */
+/** Migration `0006_users`: single-use account tokens (email verification, password reset), by SHA-256. */
 export interface AccountTokensTable {
   readonly token_hash: string;
   readonly purpose: string;

@@ -16,12 +16,12 @@ export const accessTokenColumns = {
 
 export const codeColumns = {
   code_hash: true, grant_id: true, client_id: true, redirect_uri: true, subject: true, scope: true, pkce_challenge: true,
-  pkce_method: true, nonce: true, auth_time: true, acr: true, issued_at: true, expires_at: true, redeemed_at: true,
+  pkce_method: true, nonce: true, auth_time: true, acr: true, issued_at: true, expires_at: true, redeemed_at: true, resource: true,
 } satisfies Columns<'grantor_authorization_codes'>;
 
 export const refreshColumns = {
   token_hash: true, grant_id: true, client_id: true, subject: true, scope: true, granted_scope: true, nonce: true,
-  auth_time: true, issued_at: true, expires_at: true, rotated_at: true, successor_hash: true, revoked_at: true,
+  auth_time: true, issued_at: true, expires_at: true, rotated_at: true, successor_hash: true, revoked_at: true, resource: true,
 } satisfies Columns<'grantor_refresh_tokens'>;
 
 export const clientColumns = {

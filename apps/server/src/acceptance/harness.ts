@@ -126,7 +126,7 @@ export interface Server {
 export const startServer = async (
   seed: unknown,
   issuerFor: (port: number) => string = (port) => `http://127.0.0.1:${port}`,
-  extraEnv: Readonly<Record<string, string>> = {},
+  extraEnv: Record<string, string> = {},
 ): Promise<Server> => {
   if (!existsSync(path.join(repoRoot, 'apps/server/dist/main.js'))) throw new Error('build first: pnpm build');
   const dir = mkdtempSync(path.join(tmpdir(), 'grantor-acc-'));
@@ -134,7 +134,7 @@ export const startServer = async (
   writeFileSync(seedPath, JSON.stringify(seed));
   const port = await freePort();
   const issuer = issuerFor(port);
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), ISSUER: issuer, SEED: seedPath, ...extraEnv };
+  const env: Record<string, string> = { ...extraEnv, PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), ISSUER: issuer, SEED: seedPath };
   const proc = spawn('sh', ['-c', START_COMMAND], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -360,10 +360,11 @@ export const clientAssertion = async (key: CryptoKey, alg: string, kid: string, 
 
 /** Runs the browser part of a code flow; returns the final redirect (to the redirect_uri) page. */
 export const authorize = async (
-  s: Server, b: Browser, params: Record<string, string>, user?: { username: string; password: string }, decision: 'approve' | 'deny' = 'approve',
+  s: Server, b: Browser, params: Record<string, string> | readonly (readonly [string, string])[], user?: { username: string; password: string }, decision: 'approve' | 'deny' = 'approve',
 ): Promise<{ final: Page; sawConsent: boolean; sawLogin: boolean }> => {
   const u = new URL(s.ep('authorization_endpoint'));
-  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  // A list of pairs may repeat a name (RFC 8707 `resource`).
+  for (const [k, v] of Array.isArray(params) ? params : Object.entries(params)) u.searchParams.append(k, v);
   let p = await b.get(u.href);
   let sawLogin = false;
   let sawConsent = false;

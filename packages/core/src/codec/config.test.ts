@@ -16,6 +16,7 @@ describe('decodeServerConfig', () => {
         jwks: '/jwks',
         deviceAuthorization: '/device_authorization',
         endSession: '/end_session',
+        registration: '/connect/register',
         pushedAuthorization: '/par',
       },
       interactionUrl: '/interaction/{id}',
@@ -27,6 +28,8 @@ describe('decodeServerConfig', () => {
       accessTokenFormat: 'opaque',
       deviceFlow: { verificationUri: 'https://as.example.test/device', interval: 5, userCode: { length: 8, charset: 'consonants' } },
       assertions: { maxLifetimeSeconds: 300, clockSkewSeconds: 30 },
+      resources: [],
+      registration: { mode: 'closed', initialAccessTokenHashes: [] },
       par: { required: false, requestUriLifetime: 60 },
       dpop: { signingAlgs: ['ES256', 'RS256', 'PS256', 'EdDSA'], proofMaxAgeSeconds: 300, required: false, nonceRotationSeconds: 300 },
     });

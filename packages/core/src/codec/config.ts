@@ -1,9 +1,15 @@
 import type { ServerConfig } from '../config/server-config.js';
+import type { RegistrationConfig, ResourceServer } from '../config/resources.js';
+import { decodeRegistration, decodeResources } from './resource-config.js';
 
 type DeepPartial<T> = { readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** What a host passes to `createAuthorizationServer`: `issuer` is required, everything else has a default. */
-export type ServerConfigInput = { readonly issuer: string } & DeepPartial<Omit<ServerConfig, 'issuer'>>;
+export type ServerConfigInput = { readonly issuer: string } & DeepPartial<Omit<ServerConfig, 'issuer' | 'resources' | 'registration'>> & {
+  /** RFC 8707 resource servers; `scopes`, `clientIds` may be omitted (`scope` as a space-separated string also works). */
+  readonly resources?: readonly (Pick<ResourceServer, 'identifier'> & Partial<Omit<ResourceServer, 'identifier'>> & { readonly scope?: string })[];
+  readonly registration?: Partial<RegistrationConfig>;
+};
 
 const fail = (field: string, expected: string, value: unknown): never => {
   throw new TypeError(`Invalid server config: ${field} must be ${expected} (got ${describe(value)})`);
@@ -75,6 +81,7 @@ const defaultRoutes: ServerConfig['routes'] = Object.freeze({
   jwks: '/jwks',
   deviceAuthorization: '/device_authorization',
   endSession: '/end_session',
+  registration: '/connect/register',
   pushedAuthorization: '/par',
 });
 
@@ -181,6 +188,8 @@ export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
       maxLifetimeSeconds: positiveInt(assertions['maxLifetimeSeconds'], 300, 'assertions.maxLifetimeSeconds'),
       clockSkewSeconds: nonNegativeInt(assertions['clockSkewSeconds'], 30, 'assertions.clockSkewSeconds'),
     }),
+    resources: decodeResources(input.resources),
+    registration: decodeRegistration(input.registration),
     par: decodePar(input.par),
     dpop: decodeDpop(input.dpop),
   });

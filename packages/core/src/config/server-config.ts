@@ -1,4 +1,5 @@
 import type { TokenLifetimes } from '../domain/client.js';
+import type { RegistrationConfig, ResourceServer } from './resources.js';
 
 /**
  * The authorization server's configuration, after decoding (`codec/config.ts` decodes and fills defaults at
@@ -19,6 +20,8 @@ export interface ServerConfig {
     readonly jwks: string;
     readonly deviceAuthorization: string;
     readonly endSession: string;
+    /** RFC 7591 registration endpoint (RFC 7592 management at the same path with `?client_id=`). */
+    readonly registration: string;
     /** RFC 9126 pushed authorization request endpoint (mounted with a `pushedRequests` store). */
     readonly pushedAuthorization: string;
   };
@@ -55,6 +58,10 @@ export interface ServerConfig {
   };
   /** Client assertion / JWT bearer assertion limits (RFC 7523 §3). */
   readonly assertions: { readonly maxLifetimeSeconds: number; readonly clockSkewSeconds: number };
+  /** RFC 8707 resource servers (the audiences a `resource` parameter may name); empty: no resource indicators. */
+  readonly resources: readonly ResourceServer[];
+  /** RFC 7591 / RFC 7592 dynamic client registration policy (default closed). */
+  readonly registration: RegistrationConfig;
   /** RFC 9126 pushed authorization requests. */
   readonly par: {
     /** §6 `require_pushed_authorization_requests` server-wide (a client's own metadata can require it too). */

@@ -48,6 +48,16 @@ export interface Client {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Set by an operator: a disabled client is treated as unknown by every endpoint (it can neither authenticate nor start a flow). */
   readonly disabled?: boolean;
+  /** Set for clients registered through the RFC 7591 endpoint (RFC 7592 management). */
+  readonly registration?: ClientRegistration;
+}
+
+/** How a dynamically registered client is managed (RFC 7591 §3.2.1, RFC 7592 §3). */
+export interface ClientRegistration {
+  /** SHA-256 (base64url) of the current registration access token; the token itself is never stored. */
+  readonly accessTokenHash: string;
+  /** Epoch seconds of the registration (RFC 7591 `client_id_issued_at`). */
+  readonly registeredAt: number;
 }
 
 /** RFC 6749 §2.1: a client that cannot keep a credential confidential. */

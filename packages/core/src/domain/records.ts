@@ -22,6 +22,8 @@ export interface AuthorizationCodeRecord {
   readonly nonce?: string;
   readonly authTime?: number;
   readonly acr?: string;
+  /** RFC 8707 resources requested at the authorization endpoint: the audiences the code's tokens may have. */
+  readonly resource?: readonly string[];
   readonly issuedAt: number;
   readonly expiresAt: number;
   /** Set once, atomically, by the first redemption. */
@@ -57,6 +59,8 @@ export interface RefreshTokenRecord {
   readonly scope: readonly string[];
   /** Scope of the original grant: a refresh may narrow `scope` but never exceed this. */
   readonly grantedScope: readonly string[];
+  /** RFC 8707 resources of the original grant: a refresh may name one of them (never another) as the audience. */
+  readonly resource?: readonly string[];
   readonly nonce?: string;
   readonly authTime?: number;
   readonly issuedAt: number;
@@ -94,6 +98,8 @@ export interface InteractionRecord {
   readonly loginHint?: string;
   readonly uiLocales?: string;
   readonly claims?: string;
+  /** RFC 8707 `resource` values of the request (registered resources). */
+  readonly resource?: readonly string[];
   readonly responseMode: 'query';
   /** For `device_code` interactions: the device authorization this interaction approves. */
   readonly userCodeHash?: string;

@@ -7,6 +7,7 @@ import { fatalAuthorizeError, invalidRequest, oauthError, unauthorizedClient, ty
 import type { ServerConfig } from '../config/server-config.js';
 import { decodeFormComponent } from '../http/form-urlencoded.js';
 import { optional } from '../domain/optional.js';
+import { requestedResources } from '../resources/indicators.js';
 
 /** Raw request parameters, each name with every value it was sent with (empty values dropped). */
 export type MultiParams = Readonly<Record<string, readonly string[]>>;
@@ -24,6 +25,8 @@ export interface AuthorizeRequest {
   readonly loginHint?: string;
   readonly uiLocales?: string;
   readonly claims?: string;
+  /** RFC 8707 §2: the registered resources the request names (repeatable). */
+  readonly resource?: readonly string[];
 }
 
 /**
@@ -133,7 +136,8 @@ const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | und
 /**
  * RFC 6749 §4.1.1 / §4.1.2.1, after the client and redirect URI are trusted: every error here is sent back to the
  * redirect URI. Only `response_type=code` (OAuth 2.1 drops the implicit grant), only `response_mode=query`, no
- * request objects (OpenID Connect Core §6 is not supported), no repeated parameter (RFC 6749 §3.1).
+ * request objects (OpenID Connect Core §6 is not supported), no repeated parameter (RFC 6749 §3.1) but `resource`
+ * (RFC 8707 §2, each a registered resource, else `invalid_target`).
  */
 export const validateAuthorizeRequest = (
   config: ServerConfig,
@@ -141,7 +145,8 @@ export const validateAuthorizeRequest = (
   redirectUri: string,
   params: MultiParams,
 ): E.Either<OAuthError, AuthorizeRequest> => {
-  const repeated = Object.keys(params).find((k) => (params[k]?.length ?? 0) > 1);
+  // RFC 8707 §2: `resource` may be repeated (one value per resource); every other parameter at most once.
+  const repeated = Object.keys(params).find((k) => k !== 'resource' && (params[k]?.length ?? 0) > 1);
   if (repeated !== undefined) return E.left(invalidRequest(`The ${repeated} parameter is repeated.`));
   const p = (name: string): string | undefined => params[name]?.[0];
   const responseType = p('response_type');
@@ -159,7 +164,8 @@ export const validateAuthorizeRequest = (
     E.bind('pkce', () => validatePkce(config, client, p('code_challenge'), p('code_challenge_method'))),
     E.bind('prompt', () => parsePrompt(p('prompt'))),
     E.bind('maxAge', () => parseMaxAge(p('max_age'))),
-    E.map(({ scope, pkce, prompt, maxAge }) => {
+    E.bind('resource', () => requestedResources(config, params['resource'])),
+    E.map(({ scope, pkce, prompt, maxAge, resource }) => {
       return {
         client,
         redirectUri,
@@ -172,6 +178,7 @@ export const validateAuthorizeRequest = (
         ...optional('loginHint', p('login_hint')),
         ...optional('uiLocales', p('ui_locales')),
         ...optional('claims', p('claims')),
+        ...optional('resource', resource),
       } as AuthorizeRequest;
     }),
   );

@@ -97,6 +97,7 @@ const interactionRecord = (config: ServerConfig, id: string, now: number, r: Aut
     ...optional('loginHint', r.loginHint),
     ...optional('uiLocales', r.uiLocales),
     ...optional('claims', r.claims),
+    ...optional('resource', r.resource),
   };
 };
 

@@ -40,6 +40,11 @@ export interface BearerOptions {
   readonly allowBody?: boolean;
   /** `realm` in `WWW-Authenticate`. */
   readonly realm?: string;
+  /**
+   * The RFC 8707 resource identifier this resource server is: a token whose audience does not include it is
+   * `invalid_token` (RFC 9068 §4, RFC 8707 §1: a token meant for another resource is refused). Default: no check.
+   */
+  readonly audience?: string;
 }
 
 export interface BearerPorts extends TokenLookupPorts {
@@ -150,7 +155,8 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
  * - No token at all → 401 with `WWW-Authenticate: Bearer realm="…"` and no error code (§3.1).
  * - Malformed request or more than one method → 400 `invalid_request` (§3.1).
  * - Unknown, forged, expired or revoked token → 401 `invalid_token` (§3.1); JWT access tokens are verified locally
- *   (RFC 9068 §4) and then checked against their stored record (revocation).
+ *   (RFC 9068 §4) and then checked against their stored record (revocation). With `audience`, a token for another
+ *   resource is `invalid_token` too (RFC 8707).
  * - Missing one of `requiredScopes` → 403 `insufficient_scope` with the `scope` attribute (§3.1).
  * Store faults → 503/500 JSON. Never rejects.
  */
@@ -175,6 +181,9 @@ export const bearerCheck =
       const record = found.right.value;
       if (!isActiveAccessToken(record, now)) {
         return rejection(realm, invalidToken('The access token is expired or revoked.', record.revokedAt === undefined ? 'expired' : 'revoked'));
+      }
+      if (options.audience !== undefined && record.audience?.includes(options.audience) !== true) {
+        return rejection(realm, invalidToken('The access token is not meant for this resource.', 'audience mismatch'));
       }
       const required = options.requiredScopes ?? [];
       if (!isSubset(required, record.scope)) {

@@ -68,6 +68,7 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     ...endpoint('revocation_endpoint', r.revocation),
     ...(config.grantTypes.includes(deviceGrant) ? endpoint('device_authorization_endpoint', r.deviceAuthorization) : {}),
     ...endpoint('end_session_endpoint', r.endSession),
+    ...(config.registration.mode === 'closed' ? {} : endpoint('registration_endpoint', r.registration)),
     ...endpoint('pushed_authorization_request_endpoint', r.pushedAuthorization),
     // RFC 9126 §5: advertised with the endpoint; RFC 9449 §5.1: proofs are accepted whenever a client sends one.
     ...(has(r.pushedAuthorization) ? { require_pushed_authorization_requests: config.par.required } : {}),

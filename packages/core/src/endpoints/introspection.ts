@@ -18,6 +18,7 @@ import { runHook, type ClaimHooks } from '../tokens/claim-hooks.js';
 import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type FoundToken, type TokenLookupPorts } from '../tokens/lookup.js';
 import { failWith } from './render-error.js';
 import { optional } from '../domain/optional.js';
+import { introspectorsOf } from '../resources/indicators.js';
 
 export interface IntrospectionPorts extends TokenLookupPorts {
   readonly clock: Clock;
@@ -73,14 +74,23 @@ const jwtResponse = (deps: IntrospectionPorts, caller: AuthenticatedClient, now:
 const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: false });
 
 /**
- * RFC 7662 §2.2 response for a found token: active only while usable and only to the client it was issued to (an
+ * RFC 7662 §2.1 / §4: who may learn about a token — the client it was issued to, and, for an access token with an
+ * RFC 8707 audience, the resource servers of that audience (the clients `config.resources[].clientIds` names). Any
+ * other caller is answered as for an unknown token.
+ */
+const mayIntrospect = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient): boolean =>
+  found.record.clientId === caller.client.clientId ||
+  (found._tag === 'Access' && introspectorsOf(deps.config, found.record.audience).includes(caller.client.clientId));
+
+/**
+ * RFC 7662 §2.2 response for a found token: active only while usable and only to a caller `mayIntrospect` admits (an
  * other client's token is indistinguishable from an unknown one, §4). Access tokens: `scope`, `client_id`,
  * `token_type` Bearer, `exp`, `iat`, `sub`, `aud`, `iss`, `jti` (JWTs), hook claims; refresh tokens: `scope`,
  * `client_id`, `exp`, `iat`, `sub`, `iss`.
  */
 const describe = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<OAuthError, Readonly<Record<string, unknown>>> => {
   const record = found.record;
-  if (record.clientId !== caller.client.clientId) return TE.right(inactive);
+  if (!mayIntrospect(deps, found, caller)) return TE.right(inactive);
   const common = {
     scope: formatScope(record.scope),
     client_id: record.clientId,

@@ -32,6 +32,9 @@ const oauthErrorCodes = [
   'invalid_request_object',
   // RFC 8693 §2.2.2 / RFC 8707
   'invalid_target',
+  // RFC 7591 §3.2.2 (dynamic client registration)
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
   // HTTP-level failures mapped to an RFC-shaped body
   'method_not_allowed',
   'not_found',
@@ -74,6 +77,8 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   interaction_required: 400,
   invalid_request_object: 400,
   invalid_target: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
   method_not_allowed: 405,
   not_found: 404,
   request_too_large: 413,

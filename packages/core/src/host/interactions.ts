@@ -139,6 +139,7 @@ const issueCode = (ports: InteractionPorts, config: ServerConfig, client: Client
     ...optional('pkce', interaction.pkce),
     ...optional('nonce', interaction.nonce),
     ...optional('acr', result.acr),
+    ...optional('resource', interaction.resource),
   };
   return pipe(
     ports.authorizationCodes.save(record),

@@ -67,6 +67,7 @@ export const successorOf = (
   subject: previous.subject,
   scope: next.scope,
   grantedScope: previous.grantedScope,
+  ...optional('resource', previous.resource),
   ...optional('nonce', previous.nonce),
   ...optional('authTime', previous.authTime),
   issuedAt: Math.floor(next.now),

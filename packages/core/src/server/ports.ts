@@ -15,6 +15,7 @@ import type { LoginThrottle, PasswordVerifier } from '../ports/password.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { SessionPort } from '../ports/sessions.js';
 import type { AccessTokenStore, ClientStore, RefreshTokenStore, ReplayCache } from '../ports/stores.js';
+import type { RegisteredClientStore } from '../ports/client-registrations.js';
 import type { ClaimHooks } from '../tokens/claim-hooks.js';
 import type { TokenHooks } from '../tokens/issue.js';
 import type { SigningOptions } from '../tokens/signed-tokens.js';
@@ -61,6 +62,8 @@ interface SigningPorts {
   readonly sessions?: SessionPort;
   /** Overrides of the token formats the server builds from its signer (the host's hooks win). */
   readonly tokens?: Partial<TokenHooks>;
+  /** RFC 7591 / RFC 7592: deleting and listing registered clients (required when `config.registration` is not closed). */
+  readonly registeredClients?: RegisteredClientStore;
 }
 
 /** The always-on grants' ports (the token endpoint dispatches to them). */

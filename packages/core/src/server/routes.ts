@@ -11,6 +11,7 @@ import { pushedAuthorizationRoute } from '../endpoints/pushed-authorization.js';
 import { revocationRoute } from '../endpoints/revocation.js';
 import { tokenRoute } from '../endpoints/token.js';
 import { userinfoRoute } from '../endpoints/userinfo.js';
+import { registrationRoute } from '../endpoints/registration.js';
 import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 import type { RegisteredGrant } from '../grants/registry.js';
 import type { Route } from '../http/route.js';
@@ -41,15 +42,23 @@ export const serverBearer = (config: ServerConfig, ports: ComposedPorts) => bear
  * introspection (RFC 7662), revocation (RFC 7009), end session (RP-Initiated Logout), then both discovery documents
  * (OpenID Connect Discovery §4, RFC 8414 §3), which advertise exactly the endpoints above that are mounted.
  */
+/** RFC 7591 / RFC 7592: the registration endpoint, when `config.registration` is not closed. */
+const registration = (config: ServerConfig, ports: ComposedPorts, authMethods: readonly ClientAuthMethod[]): Route | undefined => {
+  if (config.registration.mode === 'closed') return undefined;
+  if (ports.registeredClients === undefined) throw new TypeError('createAuthorizationServer: ports.registeredClients is required by registration');
+  return registrationRoute({ ...ports, config, registeredClients: ports.registeredClients, authMethods });
+};
+
 export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants: readonly RegisteredGrant<ComposedPorts>[]): readonly Route[] => {
   const tokens = tokenSide(config, ports);
+  const authMethods = ports.tokenEndpointAuthMethods ?? (ports.clientSecretJwtKeys === undefined ? defaultAuthMethods : [...defaultAuthMethods, 'client_secret_jwt']);
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
   const discovery = discoveryRoutes({ config, metadata: () => ({
     idTokenSigningAlgs: ports.signer.algorithms(),
     introspectionSigningAlgs: [introspectionSigningAlg({ signer: ports.signer })],
     hasRoute: (path) => paths.has(path),
-    tokenEndpointAuthMethods: ports.tokenEndpointAuthMethods ?? (ports.clientSecretJwtKeys === undefined ? defaultAuthMethods : [...defaultAuthMethods, 'client_secret_jwt']),
+    tokenEndpointAuthMethods: authMethods,
   }) });
   const endpoints: readonly (Route | undefined)[] = [
     tokenRoute({ ...ports, config, grants }),
@@ -64,6 +73,7 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
     introspectionRoute(tokens),
     revocationRoute(tokens),
     endSessionRoute({ config, clients: ports.clients, signer: ports.signer, logger: ports.logger, ...optional('sessions', ports.sessions) }),
+    registration(config, ports, authMethods),
   ];
   const mounted = endpoints.filter((route): route is Route => route !== undefined);
   for (const route of mounted) paths.add(route.path);

@@ -81,11 +81,18 @@ interface IssueFactsBase {
   readonly scope: Scope;
   /** For new refresh tokens: the scope of the original grant (default `scope`). */
   readonly grantedScope?: Scope;
+  /** For new refresh tokens: the RFC 8707 resources of the original grant (a refresh may narrow to one of them). */
+  readonly grantedResources?: readonly string[];
   readonly nonce?: string;
   readonly authTime?: number;
   readonly acr?: string;
   /** RFC 8707 / RFC 8693 audience of the access token (kept in the record; the JWT `aud`). */
   readonly audience?: readonly string[];
+  /** RFC 8707: the access-token format and lifetime the audience's resources set (override the client's). */
+  readonly accessTokenFormat?: 'opaque' | 'jwt';
+  readonly accessTokenLifetime?: number;
+  /** The scope of the access token when narrower than `scope` (RFC 8707 audience); refresh tokens keep `scope`. */
+  readonly accessTokenScope?: Scope;
   /** Grant-set access-token claims (e.g. RFC 8693 `act`), kept in the record's `extra`; they win over hook claims. */
   readonly extra?: Readonly<Record<string, unknown>>;
 }
@@ -130,12 +137,12 @@ const accessTokenWith = (
 ): TaskEither<OAuthError, { readonly token: string; readonly expiresIn: number }> => {
   const { config, ports } = ctx;
   const now = Math.floor(ctx.now);
-  const expiresIn = lifetimeOf(config, facts.client, 'accessToken');
-  const format = facts.client.accessTokenFormat ?? config.accessTokenFormat;
+  const expiresIn = facts.accessTokenLifetime ?? lifetimeOf(config, facts.client, 'accessToken');
+  const format = facts.accessTokenFormat ?? facts.client.accessTokenFormat ?? config.accessTokenFormat;
   const base = {
     format,
     clientId: facts.client.clientId,
-    scope: facts.scope,
+    scope: facts.accessTokenScope ?? facts.scope,
     ...optional('grantId', facts.grantId),
     issuedAt: now,
     expiresAt: now + expiresIn,
@@ -177,6 +184,7 @@ const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): Task
     subject: facts.subject,
     scope: facts.scope,
     grantedScope: facts.grantedScope ?? facts.scope,
+    ...(facts.grantedResources === undefined || facts.grantedResources.length === 0 ? {} : { resource: facts.grantedResources }),
     ...optional('nonce', facts.nonce),
     ...optional('authTime', facts.authTime),
     issuedAt: now,
@@ -221,7 +229,7 @@ export const issueTokens =
       access_token: access.right.token,
       token_type: 'Bearer',
       expires_in: access.right.expiresIn,
-      scope: formatScope(facts.scope),
+      scope: formatScope(facts.accessTokenScope ?? facts.scope),
       ...optional('refresh_token', refresh.right),
       ...optional('id_token', id.right),
     });

@@ -12,6 +12,8 @@ interface Row {
   subject: string;
   scope: readonly string[];
   grantedScope: readonly string[];
+  /** RFC 8707 resources of the grant, when it named any. */
+  resource: readonly string[] | undefined;
   /** OIDC `nonce` and `auth_time`, only for tokens that have them. */
   oidc: { readonly nonce: string | undefined; readonly authTime: Time | undefined } | undefined;
   issuedAt: Time;
@@ -27,6 +29,7 @@ const toRow = (r: RefreshTokenRecord, intern: Interner): Row => ({
   subject: intern.subject(r.subject),
   scope: intern.list(r.scope),
   grantedScope: intern.list(r.grantedScope),
+  resource: r.resource === undefined ? undefined : intern.list(r.resource),
   oidc: r.nonce === undefined && r.authTime === undefined ? undefined : { nonce: r.nonce, authTime: encodeOptionalTime(r.authTime) },
   issuedAt: encodeTime(r.issuedAt),
   expiresAt: encodeTime(r.expiresAt),
@@ -43,6 +46,7 @@ const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
     subject: row.subject,
     scope: row.scope,
     grantedScope: row.grantedScope,
+    resource: row.resource,
     nonce: row.oidc?.nonce,
     authTime: decodeOptionalTime(row.oidc?.authTime),
     issuedAt: decodeTime(row.issuedAt),

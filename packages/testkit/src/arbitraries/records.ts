@@ -28,6 +28,9 @@ export interface RecordOptions {
  */
 const asJson = (value: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
+/** RFC 8707 resource indicators (absolute URIs, no fragment), as a grant's `resource`. */
+const resourceArb = fc.uniqueArray(fc.webUrl({ validSchemes: ['https'] }), { minLength: 1, maxLength: 3 });
+
 const issuedAtArb = (o: RecordOptions): fc.Arbitrary<number> => (o.issuedAt === undefined ? epochSecondsArb : fc.constant(o.issuedAt));
 
 /** A fresh (unredeemed) authorization code record (RFC 6749 §4.1.2). */
@@ -43,6 +46,7 @@ export const authorizationCodeRecordArb = (o: RecordOptions = {}): fc.Arbitrary<
       pkce: maybe(pkceArb),
       nonce: maybe(fc.string({ minLength: 1, maxLength: 40 })),
       acr: maybe(fc.constantFrom('urn:mace:incommon:iap:silver', '1', 'phr')),
+      resource: maybe(resourceArb),
       issuedAt: issuedAtArb(o),
       lifetime: fc.integer({ min: 1, max: 600 }),
       authAgo: maybe(fc.nat(86_400)),
@@ -81,6 +85,7 @@ export const refreshTokenRecordArb = (o: RecordOptions & { readonly grantId?: st
       clientId: clientIdArb,
       subject: subjectArb,
       grantedScope: scopeArb(),
+      resource: maybe(resourceArb),
       keep: fc.infiniteStream(fc.boolean()),
       nonce: maybe(fc.string({ minLength: 1, maxLength: 40 })),
       authTime: maybe(epochSecondsArb),
@@ -119,6 +124,7 @@ export const interactionRecordArb = (o: { readonly createdAt?: number } = {}): f
       loginHint: maybe(fc.emailAddress()),
       uiLocales: maybe(fc.constantFrom('en', 'fr-CA fr en', 'de')),
       claims: maybe(fc.constant('{"userinfo":{"email":{"essential":true}}}')),
+      resource: maybe(resourceArb),
       userCodeHash: hashArb,
       createdAt: o.createdAt === undefined ? epochSecondsArb : fc.constant(o.createdAt),
       lifetime: fc.integer({ min: 60, max: 3600 }),
@@ -182,6 +188,7 @@ export const clientArb: fc.Arbitrary<Client> = fc
     accessTokenFormat: maybe(fc.constantFrom('opaque' as const, 'jwt' as const)),
     lifetimes: maybe(fc.record({ accessToken: lifetimeArb, refreshToken: lifetimeArb }, { requiredKeys: [], noNullPrototype: true })),
     metadata: maybe(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }).map(asJson)),
+    registration: maybe(fc.record({ accessTokenHash: hashArb, registeredAt: epochSecondsArb }, { noNullPrototype: true })),
   })
   .map(({ method, secretHashes, jwks, jwksUri, grantTypes, ...r }) => {
     const secretBased = method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';

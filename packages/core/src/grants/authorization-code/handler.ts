@@ -12,6 +12,7 @@ import type { GrantContext, TokenResponse } from '../grant.js';
 import { enforce } from '../shared.js';
 import { isCodeVerifier, type AuthorizationCodeParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
+import { audienceFacts, audienceIssueFacts, narrowedResources, requestedResources } from '../../resources/indicators.js';
 
 /** The ports the `authorization_code` grant uses. */
 export type AuthorizationCodePorts = IssuePorts & {
@@ -24,28 +25,36 @@ export type AuthorizationCodePorts = IssuePorts & {
  * PKCE is refused for a public client, or for any client when `config.pkce.requiredFor` is `all`.
  */
 const issueFromCode =
-  (record: AuthorizationCodeRecord, { client }: AuthenticatedClient): ReaderTaskEither<GrantContext<AuthorizationCodePorts>, OAuthError, TokenResponse> =>
+  (record: AuthorizationCodeRecord, { client }: AuthenticatedClient, resource: string | undefined): ReaderTaskEither<GrantContext<AuthorizationCodePorts>, OAuthError, TokenResponse> =>
   (ctx) =>
     record.pkce === undefined && (isPublicClient(client) || ctx.config.pkce.requiredFor === 'all')
       ? TE.left(invalidGrant('PKCE is required for this client.', 'code issued without PKCE where PKCE is required'))
-      : issueTokens({
-          client,
-          grantType: 'authorization_code',
-          grantId: record.grantId,
-          subject: record.subject,
-          scope: record.scope,
-          refresh: { _tag: 'New' },
-          ...optional('nonce', record.nonce),
-          ...optional('authTime', record.authTime),
-          ...optional('acr', record.acr),
-        })(ctx);
+      : pipe(
+          TE.fromEither(narrowedResources(ctx.config, resource, record.resource)),
+          TE.flatMap((audience) =>
+            issueTokens({
+              client,
+              grantType: 'authorization_code',
+              grantId: record.grantId,
+              subject: record.subject,
+              scope: record.scope,
+              refresh: { _tag: 'New' },
+              ...optional('grantedResources', record.resource),
+              ...audienceIssueFacts(audienceFacts(ctx.config, audience, record.scope)),
+              ...optional('nonce', record.nonce),
+              ...optional('authTime', record.authTime),
+              ...optional('acr', record.acr),
+            })(ctx),
+          ),
+        );
 
 /**
  * RFC 6749 §4.1.3: redeems the code through the store's one atomic `redeem`, then judges the record
  * (`judgeCodeRedemption`: expiry, client binding, `redirect_uri` equality, RFC 7636 §4.6 PKCE with
  * `ports.secrets.hash` as the S256 transform). A replayed code is `invalid_grant` and revokes every token of its
  * grant (RFC 6749 §4.1.2). Success issues an access token, a refresh token when allowed and, for `openid`, an ID
- * token, all tied to the code's `grantId` (see `issueFromCode`).
+ * token, all tied to the code's `grantId` (see `issueFromCode`). RFC 8707 §2.2: a `resource` must be one of those
+ * of the authorization request (an unknown one is refused before the code is redeemed), and is then the audience.
  */
 export const handleAuthorizationCode =
   (params: AuthorizationCodeParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<AuthorizationCodePorts>, OAuthError, TokenResponse> =>
@@ -56,9 +65,9 @@ export const handleAuthorizationCode =
       return TE.left(invalidRequest('The code_verifier parameter is invalid.', 'code_verifier syntax (RFC 7636 §4.1)'));
     }
     return pipe(
-      ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now),
-      TE.mapError(fromStoreError),
+      TE.fromEither(requestedResources(ctx.config, params.resource === undefined ? undefined : [params.resource])),
+      TE.flatMap(() => pipe(ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now), TE.mapError(fromStoreError))),
       TE.flatMap((outcome) => enforce(judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash), ports, now)),
-      TE.flatMap((record) => issueFromCode(record, authenticated)(ctx)),
+      TE.flatMap((record) => issueFromCode(record, authenticated, params.resource)(ctx)),
     );
   };

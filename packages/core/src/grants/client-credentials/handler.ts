@@ -1,10 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js';
 import type { AuthenticatedClient, Client } from '../../domain/client.js';
 import { requestedScope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
+import { audienceFacts, audienceIssueFacts, requestedResources } from '../../resources/indicators.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import type { ClientCredentialsParams } from './codec.js';
 
@@ -20,7 +22,8 @@ const defaultClientCredentialsScope = (client: Client): readonly string[] => cli
 /**
  * RFC 6749 §4.4: a confidential client (authenticated by the token endpoint) asks for a token for itself. The
  * requested scope must be within the client's registered scope (`invalid_scope`, never narrowed silently); `openid`
- * and `offline_access` need an end user and are refused. RFC 6749 §4.4.3: "A refresh token SHOULD NOT be
+ * and `offline_access` need an end user and are refused. RFC 8707 §2: a `resource` names the token's audience (a
+ * registered resource, else `invalid_target`). RFC 6749 §4.4.3: "A refresh token SHOULD NOT be
  * included" — none is.
  */
 export const handleClientCredentials =
@@ -29,5 +32,11 @@ export const handleClientCredentials =
     const scope = requestedScope(params.scope, client.scope, defaultClientCredentialsScope(client));
     if (E.isLeft(scope)) return RTE.left(scope.left);
     if (scope.right.some((s) => userScopes.includes(s))) return RTE.left(invalidScope('The openid and offline_access scopes need an end user.'));
-    return issueTokens({ client, grantType: 'client_credentials', scope: scope.right, refresh: { _tag: 'None' } });
+    const facts = { client, grantType: 'client_credentials', scope: scope.right, refresh: { _tag: 'None' } } as const;
+    if (params.resource === undefined) return issueTokens(facts);
+    const resource = params.resource;
+    return (ctx) => {
+      const audience = requestedResources(ctx.config, [resource]);
+      return E.isLeft(audience) ? TE.left(audience.left) : issueTokens({ ...facts, ...audienceIssueFacts(audienceFacts(ctx.config, audience.right, scope.right)) })(ctx);
+    };
   };

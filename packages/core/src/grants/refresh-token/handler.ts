@@ -13,6 +13,7 @@ import type { GrantContext, TokenResponse } from '../grant.js';
 import { enforce } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
+import { audienceFacts, audienceIssueFacts, narrowedResources } from '../../resources/indicators.js';
 
 /** The ports the `refresh_token` grant uses. */
 export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
@@ -23,7 +24,8 @@ export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: Refr
  * registered scope). The successor is inserted by the store's one atomic `rotate`; a rotated or revoked token
  * presented again is `invalid_grant` and revokes the family's refresh and access tokens, except within
  * `config.refreshTokens.reuseGraceSeconds` after rotation. A new access token (and, for `openid`, an ID token
- * without `nonce`, OIDC Core §12.2) is issued in the same grant.
+ * without `nonce`, OIDC Core §12.2) is issued in the same grant. RFC 8707 §2.2: `resource` may name one of the
+ * grant's resources (the audience), never another (`invalid_target`, before rotation).
  */
 export const handleRefreshToken =
   (params: RefreshTokenParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<RefreshTokenGrantPorts>, OAuthError, TokenResponse> =>
@@ -39,13 +41,15 @@ export const handleRefreshToken =
       TE.bind('presented', ({ scope, found }) =>
         enforce(judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace), ports, now),
       ),
+      // RFC 8707 §2.2: checked before rotation, so a refused audience leaves the refresh token usable.
+      TE.bind('audience', ({ presented }) => TE.fromEither(narrowedResources(config, params.resource, presented.record.resource))),
       TE.let('next', () => ports.random.token(32)),
       TE.let('successor', ({ presented, next }) =>
         successorOf(presented.record, { tokenHash: ports.secrets.hash(next), scope: presented.scope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') }),
       ),
       TE.bind('outcome', ({ successor }) => pipe(ports.refreshTokens.rotate(presentedHash, successor, now), TE.mapError(fromStoreError))),
       TE.tap(({ outcome }) => enforce(judgeRotateOutcome(outcome, now, grace), ports, now)),
-      TE.flatMap(({ next, successor }) =>
+      TE.flatMap(({ next, successor, audience }) =>
         issueTokens({
           client,
           grantType: 'refresh_token',
@@ -53,6 +57,7 @@ export const handleRefreshToken =
           subject: successor.subject,
           scope: successor.scope,
           refresh: { _tag: 'Rotated', token: next },
+          ...audienceIssueFacts(audienceFacts(config, audience, successor.scope)),
           ...optional('authTime', successor.authTime),
         })(ctx),
       ),
