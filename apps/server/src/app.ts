@@ -3,8 +3,10 @@ import { clientSecretJwtKeyOf } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
+import { withCors } from './http/cors.js';
 import { withTrustedProxies } from './http/proxy.js';
 import { healthPages } from './observability/health.js';
+import { createMetrics, metricsPage, withObservability } from './observability/requests.js';
 import { createCore } from './core-bridge.js';
 import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets, type DemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
@@ -141,8 +143,10 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   const paged = withPages(core.server, pages, (_req, res) => (res.status < 400 ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
-  const administered = withPages(withPages(paged, healthPages(core.admin)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
-  const proxied = env.trustProxy === undefined ? administered : withTrustedProxies(administered, env.trustProxy);
+  const metrics = createMetrics();
+  const administered = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
+  const cors = withObservability(withCors(administered, { admin: core.admin }), logger, metrics);
+  const proxied = env.trustProxy === undefined ? cors : withTrustedProxies(cors, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
-import { consoleLogger } from '@grantor/node';
 import { createApp } from './app.js';
 import { runCli } from './cli/main.js';
+import { createPino, logSettings, pinoLogger } from './observability/logging.js';
 import { runPrimary, workerEnv, workerSettings } from './cluster.js';
 import { inviteCommand } from './people/invite.js';
 import { rotateKeysCommand } from './rotate-keys.js';
@@ -19,7 +19,8 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-const logger = consoleLogger({ level: process.env['LOG_LEVEL'] === 'debug' ? 'debug' : 'info', write: (line) => print(line) });
+// Structured JSON logs (pino; pretty on a terminal), secrets redacted; one line per request (observability/requests.ts).
+const logger = pinoLogger(createPino(logSettings(process.env, process.stdout.isTTY)));
 
 /** The store in one word for the start line (never the credentials of DATABASE_URL). */
 const storeLabel = (env: ServerEnv): string => {

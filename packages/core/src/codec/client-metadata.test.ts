@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { clientFromMetadata, decodeClientMetadata } from './client-metadata.js';
+import { clientMetadataView } from './client-view.js';
 
 const hash = (s: string) => `h(${s})`;
 
@@ -73,6 +74,16 @@ describe('decodeClientMetadata (RFC 7591 §2)', () => {
     const r = decodeClientMetadata(input, hash);
     expect(E.isLeft(r) && r.left.startsWith(member)).toBe(true);
     expect(() => clientFromMetadata(input, hash)).toThrow(TypeError);
+  });
+
+  it('keeps allowed_cors_origins (origins only) and shows them in the metadata view', () => {
+    const c = clientFromMetadata({ client_id: 'spa', token_endpoint_auth_method: 'none', redirect_uris: ['https://spa.test/cb'], allowed_cors_origins: ['https://spa.test', 'http://localhost:5173'] }, hash);
+    expect(c.allowedCorsOrigins).toEqual(['https://spa.test', 'http://localhost:5173']);
+    expect(clientMetadataView(c)['allowed_cors_origins']).toEqual(['https://spa.test', 'http://localhost:5173']);
+    for (const bad of [['https://spa.test/path'], ['*'], 'https://spa.test', ['ftp://x.test']]) {
+      const r = decodeClientMetadata({ client_id: 'spa', token_endpoint_auth_method: 'none', redirect_uris: ['https://spa.test/cb'], allowed_cors_origins: bad }, hash);
+      expect(E.isLeft(r) && r.left).toMatch(/^allowed_cors_origins/);
+    }
   });
 
   it('refuses a non-object', () => {

@@ -24,6 +24,8 @@ export interface ClientMetadata {
   readonly jwks?: { readonly keys: readonly PublicJwk[] };
   readonly jwks_uri?: string;
   readonly access_token_format?: 'opaque' | 'jwt';
+  /** Grantor's member: web origins allowed to call the token and related endpoints from a browser (CORS). */
+  readonly allowed_cors_origins?: readonly string[];
   /** RFC 9126 §6. */
   readonly require_pushed_authorization_requests?: boolean;
   /** RFC 9449 §5.2. */
@@ -53,6 +55,9 @@ const stringArray = (u: unknown): u is readonly string[] => Array.isArray(u) && 
 
 /** RFC 6749 §3.1.2: redirection URIs are absolute, without fragment. Custom schemes (native apps, RFC 8252) allowed. */
 const isRedirectUri = (u: string): boolean => /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s#]+$/.test(u) && (!/^https?:/i.test(u) || /^https?:\/\/[^\s/?#]+/i.test(u));
+
+/** RFC 6454 §6.2 serialised origin of an http(s) URL: scheme, host, optional port, nothing else. */
+const isOrigin = (u: string): boolean => /^https?:\/\/[^\s/?#@]+$/i.test(u);
 
 const isJwks = (u: unknown): u is { readonly keys: readonly PublicJwk[] } =>
   isRecord(u) && Array.isArray(u['keys']) && u['keys'].every((k) => isRecord(k) && isNonEmptyString(k['kty']) && k['d'] === undefined);
@@ -114,6 +119,11 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
     E.bind('accessTokenFormat', () =>
       memberOr<'opaque' | 'jwt' | undefined>(m, 'access_token_format', undefined, (u): u is 'opaque' | 'jwt' => u === 'opaque' || u === 'jwt', "'opaque' or 'jwt'"),
     ),
+    E.bind('allowedCorsOrigins', () =>
+      E.flatMap(memberOr<readonly string[] | undefined>(m, 'allowed_cors_origins', undefined, stringArray, 'an array of origins'), (origins) =>
+        origins === undefined || origins.every(isOrigin) ? E.right(origins) : E.left('allowed_cors_origins: every entry must be an origin (scheme://host[:port], RFC 6454)'),
+      ),
+    ),
     E.bind('requirePar', () => memberOr<boolean>(m, 'require_pushed_authorization_requests', false, isBoolean, 'a boolean')),
     E.bind('dpopBound', () => memberOr<boolean>(m, 'dpop_bound_access_tokens', false, isBoolean, 'a boolean')),
     E.flatMap((d) => {
@@ -144,6 +154,7 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         ...optional('jwks', d.jwks),
         ...optional('jwksUri', d.jwksUri),
         ...optional('accessTokenFormat', d.accessTokenFormat),
+        ...optional('allowedCorsOrigins', d.allowedCorsOrigins),
         ...(d.requirePar ? { requirePushedAuthorizationRequests: true } : {}),
         ...(d.dpopBound ? { dpopBoundAccessTokens: true } : {}),
       };

@@ -20,6 +20,7 @@ export const clientMetadataView = (c: Client): Readonly<Record<string, unknown>>
     ...optional('jwks', c.jwks),
     ...optional('jwks_uri', c.jwksUri),
     ...optional('access_token_format', c.accessTokenFormat),
+    ...optional('allowed_cors_origins', c.allowedCorsOrigins),
     ...(expiries.length === 0 ? {} : { client_secret_expires_at: expiries.includes(0) ? 0 : Math.max(...expiries) }),
     disabled: c.disabled === true,
   };

@@ -46,6 +46,11 @@ export interface Client {
   readonly dpopBoundAccessTokens?: boolean;
   /** Free-form extension data for token hooks. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * Web origins (`scheme://host[:port]`) whose browser scripts may call the token, userinfo, introspection and
+   * revocation endpoints for this client (CORS; Grantor's `allowed_cors_origins` metadata member).
+   */
+  readonly allowedCorsOrigins?: readonly string[];
   /** Set by an operator: a disabled client is treated as unknown by every endpoint (it can neither authenticate nor start a flow). */
   readonly disabled?: boolean;
   /** Set for clients registered through the RFC 7591 endpoint (RFC 7592 management). */
