@@ -127,6 +127,7 @@ export const refreshToRow = (t: RefreshTokenRecord): NewRow<'grantor_refresh_tok
   successor_hash: t.successorHash ?? null,
   revoked_at: t.revokedAt === undefined ? null : epoch(t.revokedAt),
   resource: resourceToText(t.resource),
+  dpop_jkt: t.dpopJkt ?? null,
 });
 
 export const rowToRefresh = (r: Row<'grantor_refresh_tokens'>): RefreshTokenRecord => ({
@@ -144,6 +145,7 @@ export const rowToRefresh = (r: Row<'grantor_refresh_tokens'>): RefreshTokenReco
   ...opt('successorHash', r.successor_hash),
   ...optNum('revokedAt', r.revoked_at),
   ...textToResource(r.resource),
+  ...opt('dpopJkt', r.dpop_jkt),
 });
 
 // ---- consents

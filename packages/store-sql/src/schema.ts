@@ -82,6 +82,8 @@ export interface RefreshTokensTable {
   readonly revoked_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources of the grant, space-delimited. */
   readonly resource: NullableText;
+  /** Migration `0006_dpop`: RFC 9449 §5 key binding of a public client's refresh token. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface ConsentsTable {
@@ -174,7 +176,7 @@ export interface PushedRequestsTable {
   readonly used_at: NullableEpoch;
 }
 
-/** Migration `0006_users`: local user accounts. */
+/** Migration `0007_users`: local user accounts. */
 export interface UsersTable {
   readonly subject: string;
   readonly username: string;
@@ -193,7 +195,7 @@ export interface UsersTable {
   readonly last_login_at: NullableEpoch;
 }
 
-/** Migration `0006_users`: single-use account tokens (email verification, password reset), by SHA-256. */
+/** Migration `0007_users`: single-use account tokens (email verification, password reset), by SHA-256. */
 export interface AccountTokensTable {
   readonly token_hash: string;
   readonly purpose: string;

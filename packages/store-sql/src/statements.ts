@@ -22,6 +22,7 @@ export const codeColumns = {
 export const refreshColumns = {
   token_hash: true, grant_id: true, client_id: true, subject: true, scope: true, granted_scope: true, nonce: true,
   auth_time: true, issued_at: true, expires_at: true, rotated_at: true, successor_hash: true, revoked_at: true, resource: true,
+  dpop_jkt: true,
 } satisfies Columns<'grantor_refresh_tokens'>;
 
 export const clientColumns = {

@@ -69,6 +69,8 @@ export interface RefreshTokenRecord {
   /** Hash of the token that replaced this one. */
   readonly successorHash?: string;
   readonly revokedAt?: number;
+  /** RFC 9449 §5: the DPoP key (RFC 7638 thumbprint) a public client's refresh token is bound to. */
+  readonly dpopJkt?: string;
 }
 
 /** A remembered consent: `subject` granted `clientId` these scopes (union of all approvals). */

@@ -12,6 +12,8 @@ import { logError } from './render-error.js';
 import type { HttpResponse } from '../http/http-response.js';
 import { findAccessToken, isActiveAccessToken, type TokenLookupPorts } from '../tokens/lookup.js';
 import { optional } from '../domain/optional.js';
+import { checkSenderConstraint, type TokenScheme } from '../dpop/resource.js';
+import type { ReplayCache } from '../ports/stores.js';
 
 /** What a resource server learns from a valid access token (RFC 6750, RFC 7662 vocabulary). */
 export interface AccessTokenInfo {
@@ -45,11 +47,18 @@ export interface BearerOptions {
    * `invalid_token` (RFC 9068 §4, RFC 8707 §1: a token meant for another resource is refused). Default: no check.
    */
   readonly audience?: string;
+  /**
+   * RFC 9449 §4.3: the absolute URL clients address this resource at (the `htu` DPoP proofs must name). Default:
+   * the server's `baseUrl` followed by the request's path.
+   */
+  readonly url?: string;
 }
 
 export interface BearerPorts extends TokenLookupPorts {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** RFC 9449 §11.1: proof `jti` single use; without it DPoP-scheme requests are refused. */
+  readonly replay?: ReplayCache;
 }
 
 /** RFC 6750 §2.1 `b64token` syntax. */
@@ -69,6 +78,19 @@ export const bearerChallenge = (realm: string, error?: OAuthError, scope?: reado
     ...(scope === undefined || scope.length === 0 ? [] : [`scope=${quote(formatScope(scope))}`]),
   ].join(', ');
 
+/** RFC 9449 §7.1: `WWW-Authenticate: DPoP realm="…", error="…", error_description="…", algs="ES256 …"`. */
+const dpopChallenge = (realm: string, algs: readonly string[], error: OAuthError): string =>
+  [`DPoP realm=${quote(realm)}`, `error=${quote(error.code)}`, `error_description=${quote(error.description)}`, `algs=${quote(algs.join(' '))}`].join(', ');
+
+/**
+ * A refusal of a DPoP-scheme request (or of a bound token sent as Bearer): always 401 with the DPoP challenge
+ * (RFC 9449 §7.1, §9: `use_dpop_nonce` carries the `DPoP-Nonce` header too).
+ */
+const dpopRejection = (realm: string, algs: readonly string[], error: OAuthError): BearerResult => ({
+  _tag: 'Rejected',
+  response: json(401, { error: error.code, error_description: error.description }, { ...noStore, ...(error.headers ?? {}), 'www-authenticate': dpopChallenge(realm, algs, error) }),
+});
+
 /** An RFC 6750 §3.1 error as a response: the status of its code, the challenge, a JSON body with the same fields. */
 const rejection = (realm: string, error: OAuthError, scope?: readonly string[]): BearerResult => ({
   _tag: 'Rejected',
@@ -83,11 +105,17 @@ const invalidToken = (description: string, detail: string): OAuthError => oauthE
 
 type Extracted = E.Either<OAuthError, O.Option<string>>;
 
-/** RFC 6750 §2.1: `Authorization: Bearer <b64token>` (scheme case-insensitive); other schemes are not ours. */
+/** The scheme of the `Authorization` header: RFC 9449 §7.1 `DPoP`, else Bearer (or none at all). */
+const schemeOf = (req: HttpRequest): TokenScheme => (/^dpop(\s|$)/i.test(req.headers['authorization']?.trim() ?? '') ? 'DPoP' : 'Bearer');
+
+/**
+ * RFC 6750 §2.1: `Authorization: Bearer <b64token>`, or RFC 9449 §7.1 `Authorization: DPoP <b64token>` (schemes
+ * case-insensitive); other schemes are not ours.
+ */
 const fromHeader = (req: HttpRequest): Extracted => {
   const header = req.headers['authorization'];
   if (header === undefined) return E.right(O.none);
-  const match = /^bearer(?:\s+(.*))?$/i.exec(header.trim());
+  const match = /^(?:bearer|dpop)(?:\s+(.*))?$/i.exec(header.trim());
   if (match === null) return E.right(O.none);
   const value = match[1]?.trim() ?? '';
   return b64token.test(value) ? E.right(O.some(value)) : E.left(invalidRequest('The Authorization header is not a valid Bearer credential.', 'malformed bearer header'));
@@ -157,6 +185,8 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
  * - Unknown, forged, expired or revoked token → 401 `invalid_token` (§3.1); JWT access tokens are verified locally
  *   (RFC 9068 §4) and then checked against their stored record (revocation). With `audience`, a token for another
  *   resource is `invalid_token` too (RFC 8707).
+ * - RFC 9449 §7: a DPoP-bound token needs `Authorization: DPoP` and a proof for this request by its key (401 with a
+ *   `DPoP` challenge otherwise, also for a bound token sent as Bearer).
  * - Missing one of `requiredScopes` → 403 `insufficient_scope` with the `scope` attribute (§3.1).
  * Store faults → 503/500 JSON. Never rejects.
  */
@@ -184,6 +214,18 @@ export const bearerCheck =
       }
       if (options.audience !== undefined && record.audience?.includes(options.audience) !== true) {
         return rejection(realm, invalidToken('The access token is not meant for this resource.', 'audience mismatch'));
+      }
+      const scheme = schemeOf(req);
+      const constrained = await checkSenderConstraint(
+        deps,
+        req,
+        { scheme, token: extracted.right.value, url: options.url ?? `${deps.config.baseUrl}${req.path}`, now },
+        record,
+      )();
+      if (E.isLeft(constrained)) {
+        const error = constrained.left;
+        if (error.code === 'server_error' || error.code === 'temporarily_unavailable') return rejection(realm, error);
+        return dpopRejection(realm, deps.config.dpop.signingAlgs, error);
       }
       const required = options.requiredScopes ?? [];
       if (!isSubset(required, record.scope)) {

@@ -11,6 +11,8 @@ import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { failWith } from './render-error.js';
+import { requireProof, tokenRequestProof } from '../dpop/token-endpoint.js';
+import { optional } from '../domain/optional.js';
 
 /** The ports the token endpoint itself uses (each grant adds its own). */
 export type TokenEndpointPorts = ClientAuthPorts & { readonly clock: Clock; readonly logger: Logger };
@@ -36,7 +38,8 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
 };
 
 /**
- * The token endpoint (RFC 6749 §3.2): POST with an `application/x-www-form-urlencoded` body only; the `grant_type`
+ * The token endpoint (RFC 6749 §3.2): POST with an `application/x-www-form-urlencoded` body only; a DPoP proof, when
+ * sent, is verified first (RFC 9449 §5) and binds the tokens issued; the `grant_type`
  * envelope first, then client authentication (§2.3), then the grant's parameters and handler. Success is 200 JSON
  * with `Cache-Control: no-store` and `Pragma: no-cache` (§5.1); errors are §5.2 JSON (`invalid_client` 401 with
  * `WWW-Authenticate` when HTTP Basic was tried), store faults `server_error`/`temporarily_unavailable`, all logged
@@ -50,7 +53,11 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
 const handleTokenRequest = <P extends TokenEndpointPorts>(config: ServerConfig, ports: P, grants: readonly RegisteredGrant<P>[]) => {
   const byType = new Map(grants.map((g) => [g.grantType, g] as const));
   const respond = async (req: HttpRequest): Promise<E.Either<OAuthError, TokenResponse>> => {
-    const ctx: GrantContext<P> = { config, ports, now: ports.clock.now(), request: req };
+    const now = ports.clock.now();
+    // RFC 9449 §5: a proof is verified first (a refused proof spends no assertion, code or refresh token).
+    const proof = req.headers['dpop'] === undefined ? E.right(undefined) : await tokenRequestProof({ config, replay: ports.replay, secrets: ports.secrets }, req, now)();
+    if (E.isLeft(proof)) return proof;
+    const ctx: GrantContext<P> = { config, ports, now, request: req, ...optional('dpop', proof.right) };
     const form = readFormBody(req);
     if (E.isLeft(form)) return form;
     const grant = selectGrant(form.right, byType);
@@ -59,6 +66,8 @@ const handleTokenRequest = <P extends TokenEndpointPorts>(config: ServerConfig, 
     if (E.isLeft(client)) return client;
     const authorized = authorizeGrant(grant.right, client.right);
     if (E.isLeft(authorized)) return authorized;
+    const bound = requireProof(config, authorized.right.client, ctx.dpop);
+    if (E.isLeft(bound)) return bound;
     return grant.right.run(form.right, authorized.right)(ctx)();
   };
   return async (req: HttpRequest): Promise<HttpResponse> => {

@@ -32,6 +32,9 @@ const oauthErrorCodes = [
   'invalid_request_object',
   // RFC 8693 §2.2.2 / RFC 8707
   'invalid_target',
+  // RFC 9449 §5, §8
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
   // RFC 7591 §3.2.2 (dynamic client registration)
   'invalid_redirect_uri',
   'invalid_client_metadata',
@@ -75,6 +78,8 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   login_required: 400,
   consent_required: 400,
   interaction_required: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   invalid_request_object: 400,
   invalid_target: 400,
   invalid_redirect_uri: 400,

@@ -70,6 +70,7 @@ export const successorOf = (
   ...optional('resource', previous.resource),
   ...optional('nonce', previous.nonce),
   ...optional('authTime', previous.authTime),
+  ...optional('dpopJkt', previous.dpopJkt),
   issuedAt: Math.floor(next.now),
   expiresAt: Math.floor(next.now) + next.lifetimeSeconds,
 });

@@ -28,6 +28,7 @@ const tokenSide = (config: ServerConfig, ports: ComposedPorts) => ({
   signer: ports.signer,
   secrets: ports.secrets,
   accessTokens: ports.accessTokens,
+  replay: ports.replay,
   ...optional('refreshTokens', ports.refreshTokens),
   clientAuth: ports,
   ...optional('claimHooks', ports.claimHooks),

@@ -31,6 +31,8 @@ import type { Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { AccessTokenStore, RefreshTokenStore } from '../ports/stores.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { optional } from '../domain/optional.js';
+import { confirmationOf } from '../dpop/binding.js';
+import { isPublicClient } from '../domain/client.js';
 
 /** What the `idToken` hook is given (OpenID Connect Core §2, §3.1.3.6). */
 export interface IdTokenRequest {
@@ -149,7 +151,8 @@ const accessTokenWith = (
     ...optional('subject', facts.subject),
     ...optional('authTime', facts.authTime),
     ...(facts.audience === undefined || facts.audience.length === 0 ? {} : { audience: facts.audience }),
-    ...(Object.keys({ ...extra, ...facts.extra }).length === 0 ? {} : { extra: { ...extra, ...facts.extra } }),
+    // RFC 9449 §6: a DPoP-bound token carries `cnf.jkt` (in the JWT and in introspection, which echo `extra`).
+    ...withExtra({ ...extra, ...facts.extra, ...(ctx.dpop === undefined ? {} : confirmationOf(ctx.dpop)) }),
   };
   if (format === 'opaque') {
     const token = ports.random.token(32);
@@ -166,6 +169,9 @@ const accessTokenWith = (
     TE.flatMap((token) => pipe(ports.accessTokens.save(record), TE.mapError(fromStoreError), TE.map(() => ({ token, expiresIn })))),
   );
 };
+
+const withExtra = (extra: Readonly<Record<string, unknown>>): { readonly extra?: Readonly<Record<string, unknown>> } =>
+  Object.keys(extra).length === 0 ? {} : { extra };
 
 /** RFC 6749 §1.5 / §6: a new refresh token, first of its family (or of a new grant). */
 const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): TaskEither<OAuthError, string | undefined> => {
@@ -187,6 +193,8 @@ const newRefreshToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>): Task
     ...(facts.grantedResources === undefined || facts.grantedResources.length === 0 ? {} : { resource: facts.grantedResources }),
     ...optional('nonce', facts.nonce),
     ...optional('authTime', facts.authTime),
+    // RFC 9449 §5: refresh tokens of public clients are bound to the key of the proof they were issued with.
+    ...(ctx.dpop !== undefined && isPublicClient(facts.client) ? { dpopJkt: ctx.dpop.jkt } : {}),
     issuedAt: now,
     expiresAt: now + lifetimeOf(config, facts.client, 'refreshToken'),
   };
@@ -213,7 +221,7 @@ const idToken = (facts: IssueFacts, ctx: GrantContext<IssuePorts>, access: strin
 
 /**
  * Issues the tokens of a successful grant and builds the RFC 6749 §5.1 response (`access_token`, `token_type`
- * Bearer, `expires_in`, `scope` always stated, `refresh_token` and `id_token` when issued).
+ * Bearer, or DPoP for a request with a verified proof (RFC 9449 §5), `expires_in`, `scope` always stated, `refresh_token` and `id_token` when issued).
  */
 export const issueTokens =
   (facts: IssueFacts): ReaderTaskEither<GrantContext<IssuePorts>, OAuthError, TokenResponse> =>
@@ -227,7 +235,7 @@ export const issueTokens =
     if (E.isLeft(id)) return id;
     return E.right({
       access_token: access.right.token,
-      token_type: 'Bearer',
+      token_type: ctx.dpop === undefined ? 'Bearer' : 'DPoP',
       expires_in: access.right.expiresIn,
       scope: formatScope(facts.accessTokenScope ?? facts.scope),
       ...optional('refresh_token', refresh.right),

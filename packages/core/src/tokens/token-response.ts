@@ -1,10 +1,11 @@
 import type { ServerConfig } from '../config/server-config.js';
 import type { HttpRequest } from '../http/http-request.js';
+import type { DpopBinding } from '../dpop/binding.js';
 
 /** RFC 6749 §5.1 successful token response (plus OIDC `id_token` and RFC 8693 `issued_token_type`). */
 export interface TokenResponse {
   readonly access_token: string;
-  readonly token_type: 'Bearer' | 'N_A';
+  readonly token_type: 'Bearer' | 'DPoP' | 'N_A';
   readonly expires_in: number;
   readonly scope?: string;
   readonly refresh_token?: string;
@@ -18,4 +19,6 @@ export interface GrantContext<P> {
   readonly ports: P;
   readonly now: number;
   readonly request: HttpRequest;
+  /** RFC 9449: the key of the request's verified DPoP proof; the tokens issued are bound to it. */
+  readonly dpop?: DpopBinding;
 }

@@ -21,6 +21,8 @@ interface Row {
   rotatedAt: Time | undefined;
   successorHash: string | undefined;
   revokedAt: Time | undefined;
+  /** RFC 9449 §5: the DPoP key a public client's token is bound to. */
+  dpopJkt: string | undefined;
 }
 
 const toRow = (r: RefreshTokenRecord, intern: Interner): Row => ({
@@ -36,6 +38,7 @@ const toRow = (r: RefreshTokenRecord, intern: Interner): Row => ({
   rotatedAt: encodeOptionalTime(r.rotatedAt),
   successorHash: r.successorHash,
   revokedAt: encodeOptionalTime(r.revokedAt),
+  dpopJkt: r.dpopJkt,
 });
 
 const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
@@ -54,6 +57,7 @@ const fromRow = (tokenHash: string, row: Row): RefreshTokenRecord =>
     rotatedAt: decodeOptionalTime(row.rotatedAt),
     successorHash: row.successorHash,
     revokedAt: decodeOptionalTime(row.revokedAt),
+    dpopJkt: row.dpopJkt,
   });
 
 export const refreshTokenTable = (intern: Interner, revokedGrants: RevokedGrants): Table<RefreshTokenStore> & Revocable<RefreshTokenRecord> => {

@@ -34,7 +34,7 @@ const fromRow = (r: Row<'grantor_users'>): UserAccount => ({
 });
 
 /**
- * The `UserStore` port on SQL (`grantor_users`, migration `0006_users`). `create` inserts only when neither the
+ * The `UserStore` port on SQL (`grantor_users`, migration `0007_users`). `create` inserts only when neither the
  * subject nor the username exists: the database's unique keys decide between concurrent sign-ups.
  */
 export const sqlUserStore = ({ db, dialect, run, transaction }: SqlContext): UserStore => ({

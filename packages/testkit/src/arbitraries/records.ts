@@ -89,6 +89,7 @@ export const refreshTokenRecordArb = (o: RecordOptions & { readonly grantId?: st
       keep: fc.infiniteStream(fc.boolean()),
       nonce: maybe(fc.string({ minLength: 1, maxLength: 40 })),
       authTime: maybe(epochSecondsArb),
+      dpopJkt: maybe(hashArb),
       issuedAt: issuedAtArb(o),
       lifetime: lifetimeArb,
     })

@@ -115,6 +115,8 @@ export const successorOf = (previous: RefreshTokenRecord, now: number = t0 + 10)
     subject: previous.subject,
     scope: previous.scope,
     grantedScope: previous.grantedScope,
+    // RFC 9449 §5: a bound family keeps its key; the rotation's insert must keep the member.
+    dpopJkt: previous.dpopJkt ?? uniqueHash(),
     issuedAt: now,
     expiresAt: now + 86_400,
   });

@@ -13,6 +13,7 @@ import type { GrantContext, TokenResponse } from '../grant.js';
 import { enforce } from '../shared.js';
 import type { RefreshTokenParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
+import { refreshBindingHolds } from '../../dpop/token-endpoint.js';
 import { audienceFacts, audienceIssueFacts, narrowedResources } from '../../resources/indicators.js';
 
 /** The ports the `refresh_token` grant uses. */
@@ -23,7 +24,8 @@ export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: Refr
  * issued to the authenticated client and unexpired; the scope may only narrow (and must stay within the client's
  * registered scope). The successor is inserted by the store's one atomic `rotate`; a rotated or revoked token
  * presented again is `invalid_grant` and revokes the family's refresh and access tokens, except within
- * `config.refreshTokens.reuseGraceSeconds` after rotation. A new access token (and, for `openid`, an ID token
+ * `config.refreshTokens.reuseGraceSeconds` after rotation. A token bound to a DPoP key (RFC 9449 §5) needs a proof by that
+ * key, checked before rotation. A new access token (and, for `openid`, an ID token
  * without `nonce`, OIDC Core §12.2) is issued in the same grant. RFC 8707 §2.2: `resource` may name one of the
  * grant's resources (the audience), never another (`invalid_target`, before rotation).
  */
@@ -41,6 +43,7 @@ export const handleRefreshToken =
       TE.bind('presented', ({ scope, found }) =>
         enforce(judgeRefreshPresentation(O.toUndefined(found), scope === undefined ? { clientId: client.clientId } : { clientId: client.clientId, scope }, now, grace), ports, now),
       ),
+      TE.tap(({ presented }) => TE.fromEither(refreshBindingHolds(presented.record, ctx.dpop))),
       // RFC 8707 §2.2: checked before rotation, so a refused audience leaves the refresh token usable.
       TE.bind('audience', ({ presented }) => TE.fromEither(narrowedResources(config, params.resource, presented.record.resource))),
       TE.let('next', () => ports.random.token(32)),

@@ -24,8 +24,8 @@ const index = async (db: Kysely<unknown>, dialect: SqlDialect, name: string, tab
  * disabled flag, origin, created / last-login times). `grantor_account_tokens`: single-use email verification and
  * password reset tokens, by SHA-256 only, consumed by a conditional update.
  */
-export const m0006Users: Migration = {
-  id: '0006_users',
+export const m0007Users: Migration = {
+  id: '0007_users',
   up: async (db: Kysely<unknown>, dialect) => {
     await table(db, dialect, 'grantor_users')
       .addColumn('subject', 'varchar(255)', (c) => c.primaryKey())
