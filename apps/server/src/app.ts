@@ -13,7 +13,10 @@ import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
 import { keyMaintenance, type KeyMaintenance } from './keys.js';
 import { createPages } from './pages/router.js';
-import { createUserDirectory, knownScopes, loadSeedFile, type Seed } from './seed.js';
+import { claimsSourceOf, createUserDirectory, seedUsers } from './people/directory.js';
+import { createMailer } from './people/mailer.js';
+import { hibpCheck } from './people/passwords.js';
+import { knownScopes, loadSeedFile, type Seed } from './seed.js';
 import { createSessionStore, type SessionStore } from './session.js';
 import { clientAuthThrottle, serverThrottles, throttleBackend } from './throttle.js';
 
@@ -34,10 +37,15 @@ const minimumSecretLength = 32;
 /** The issuer's path without a trailing slash ('' at the origin's root): where the pages live. */
 const issuerPrefix = (issuer: string): string => new URL(issuer).pathname.replace(/\/+$/, '');
 
-/** RFC 7591 metadata → `Client` through the core's codec (secret kept as its SHA-256; unknown members ignored). */
+/**
+ * RFC 7591 metadata → `Client` through the core's codec (secret kept as its SHA-256; unknown members ignored). The
+ * member `id_token_claims` (`scope` | `minimal`) overrides ID_TOKEN_CLAIMS for this client.
+ */
 const toClient = (c: Seed['clients'][number]): Client => {
   try {
-    return clientFromMetadata(c.metadata, sha256SecretHasher.hash);
+    const client = clientFromMetadata(c.metadata, sha256SecretHasher.hash);
+    const idTokenClaims = c.metadata['id_token_claims'];
+    return idTokenClaims === 'scope' || idTokenClaims === 'minimal' ? { ...client, metadata: { ...client.metadata, idTokenClaims } } : client;
   } catch (e) {
     throw new Error(`seed: client ${JSON.stringify(c.client_id)}: ${(e as Error).message}`);
   }
@@ -94,7 +102,6 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     const secret = (c.metadata as { readonly client_secret?: unknown }).client_secret;
     if (typeof secret === 'string' && secret.length < minimumSecretLength) logger.log('warn', 'seeded client secret shorter than 32 characters', { client: c.client_id.slice(0, 64) });
   }
-  const users = await createUserDirectory(seed.users);
   const prefix = issuerPrefix(env.issuer);
   const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' });
   // client_secret_jwt clients: the secret itself is the HMAC key (RFC 7523 §2.2), so the store keeps it recoverable.
@@ -105,26 +112,40 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   // Attempt limits (sign-in, user codes, client authentication), shared by every node with THROTTLE_URL.
   const throttles = serverThrottles(await throttleBackend(env.throttleUrl), env.throttleLoopback === true);
   const resources = seed.resources ?? [];
+  const now = (): number => Date.now() / 1000;
   const core = await createCore({
     env,
     scopes: knownScopes(clients, resources),
     clients,
     resources,
-    claims: users.claimsSource,
+    claims: claimsSourceOf,
+    idTokenClaims: env.people.idTokenClaims === 'scope',
+    clientAuthThrottle: clientAuthThrottle(throttles),
     logger,
     prefix,
     sessions: sessionPort(sessions, logger),
     clientSecretJwtKeys,
-    clientAuthThrottle: clientAuthThrottle(throttles),
   });
+  const users = await createUserDirectory(core.users, now);
+  await seedUsers(core.users, seed.users, now(), env.seedMode);
+  const people = env.people;
+  const mailer = createMailer(people.mail, people.mailFrom ?? `Grantor <no-reply@${new URL(env.issuer).hostname}>`, logger);
+  if (people.mail.kind === 'log') logger.log('info', 'mail: no MAIL_OUTBOX or SMTP_URL, messages go to the log');
   const pages = createPages({
     server: core.server,
     users,
     sessions,
     throttles,
     logger,
-    now: () => Date.now() / 1000,
+    now,
     prefix,
+    people: {
+      signup: people.signup,
+      mailer,
+      tokens: core.accountTokens,
+      ...(people.breachedPasswordCheck === 'hibp' ? { breached: hibpCheck() } : {}),
+      publicBase: `${new URL(env.issuer).origin}${prefix}`,
+    },
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   // Not on the confirmation form a bare GET gets (RP-Initiated Logout §2): the session is still there then.
@@ -156,6 +177,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     keys,
     close: async () => {
       if (timer !== undefined) clearInterval(timer);
+      mailer.close();
       await core.close();
       await throttles.close();
     },

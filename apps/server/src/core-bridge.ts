@@ -1,5 +1,7 @@
-import { adminOperations, createAuthorizationServer, type AdminOperations, type AuthorizationServer, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
-import { decodeServerConfig } from '@grantor/core/extend';
+import * as O from 'fp-ts/lib/Option.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { decodeServerConfig, type AccountTokenStore, type UserStore } from '@grantor/core/extend';
 import { httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
@@ -17,7 +19,10 @@ export interface CoreInput {
   readonly clients: readonly Client[];
   /** RFC 8707 resources (acceptance interface §6C). */
   readonly resources?: readonly SeedResource[];
-  readonly claims: UserClaimsSource;
+  /** The users' OIDC claims, over the store's user accounts (absent: no user has claims). */
+  readonly claims?: ((users: UserStore) => UserClaimsSource) | UserClaimsSource;
+  /** ID tokens carry the claims of the granted profile/email scopes (OIDC Core §5.4 allows either place). */
+  readonly idTokenClaims?: boolean;
   readonly logger: Logger;
   /** Path prefix of the pages (the issuer's path). */
   readonly prefix: string;
@@ -40,10 +45,25 @@ export interface Core {
   readonly keyInfo: () => Promise<readonly KeyInfo[]>;
   /** True when the store outlives the process (SQL). */
   readonly persistent: boolean;
+  /** Local user accounts and their single-use tokens, in the same store. */
+  readonly users: UserStore;
+  readonly accountTokens: AccountTokenStore;
   readonly close: () => Promise<void>;
 }
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/**
+ * The ID token's user claims (OIDC Core §5.4): those of the granted profile/email scopes when the client's
+ * `metadata.idTokenClaims` (seed member `id_token_claims`) or else the server's setting says `scope`.
+ */
+const idTokenClaimsHook = (claims: UserClaimsSource, byDefault: boolean): NonNullable<ClaimHooks['idToken']> => {
+  const released = idTokenUserClaims(claims);
+  return (ctx) => {
+    const setting = ctx.client.metadata?.['idTokenClaims'];
+    return (setting === undefined ? byDefault : setting === 'scope') ? released(ctx) : TE.right({});
+  };
+};
 
 /** The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance interface. */
 const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix' | 'resources'>) => ({
@@ -182,13 +202,17 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     clock: runtime.clock,
     maxTokenLifetime: Math.max(decoded.lifetimes.accessToken, decoded.lifetimes.idToken) + decoded.assertions.clockSkewSeconds,
   });
+  const claims: UserClaimsSource =
+    input.claims === undefined ? { claims: () => TE.right(O.none) } : typeof input.claims === 'function' ? input.claims(store.users) : input.claims;
   const server = createAuthorizationServer(config, {
     ...runtime,
     ...store,
     signer,
     // private_key_jwt clients registered with jwks_uri: HTTPS only; JWKS_ALLOW_HTTP=1 admits http:// on loopback hosts.
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
-    claims: input.claims,
+    claims,
+    // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.
+    claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims === true) },
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
     ...(input.clientAuthThrottle === undefined ? {} : { clientAuthThrottle: input.clientAuthThrottle }),
   });
@@ -201,5 +225,5 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     );
   }
   const admin = adminOperations({ ...runtime, ...store, ...(server.keys === undefined ? {} : { rotation: server.keys }) });
-  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, close: store.close };
+  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, close: store.close };
 };

@@ -3,6 +3,8 @@
  * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
  * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK.
  */
+import { readPeopleEnv, type PeopleEnv } from './people/env.js';
+
 export type Framework = 'express' | 'koa' | 'fastify';
 
 /** Which proxies are trusted to report the client address: the nearest `hops` ones, or those at these addresses/CIDRs. */
@@ -53,6 +55,8 @@ export interface ServerEnv {
   readonly adminToken?: string;
   /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
   readonly workers: number;
+  /** Sign-up, mail, ID-token claims (SIGNUP, MAIL_OUTBOX, SMTP_URL, MAIL_FROM, ID_TOKEN_CLAIMS, BREACHED_PASSWORD_CHECK). */
+  readonly people: PeopleEnv;
   /**
    * THROTTLE_URL: where attempt counters live so limits hold across nodes — `redis://…` or `postgres://…`; absent:
    * in memory (one process).
@@ -161,6 +165,7 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     port,
     issuer,
     workers,
+    people: readPeopleEnv(env),
     registration,
     host,
     seedMode: seedModeText,

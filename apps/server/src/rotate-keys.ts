@@ -17,7 +17,8 @@ export const rotateKeysCommand = async (vars: Readonly<Record<string, string | u
     env,
     scopes: ['openid'],
     clients: [],
-    claims: { claims: () => TE.right(O.none) },
+    claims: () => ({ claims: () => TE.right(O.none) }),
+    idTokenClaims: false,
     logger,
     prefix: '',
   });

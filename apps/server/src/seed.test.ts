@@ -7,7 +7,9 @@ import type { SeedClient } from './seed.js';
 
 const sha256 = sha256SecretHasher.hash;
 const clientFromMetadata = (c: SeedClient) => fromMetadata(c.metadata, sha256);
-import { createUserDirectory, knownScopes, parseSeed } from './seed.js';
+import { createMemoryStore } from '@grantor/store-memory';
+import { createUserDirectory, seedUsers } from './people/directory.js';
+import { knownScopes, parseSeed } from './seed.js';
 
 const doc = {
   clients: [
@@ -46,10 +48,14 @@ describe('seed', () => {
   });
 
   it('hashes passwords with argon2id and checks them; claims by subject', async () => {
-    const users = await createUserDirectory(parseSeed(doc).users);
-    expect(await users.verify('alice', 'pw')).toMatchObject({ subject: 'sub-1' });
-    expect(await users.verify('alice', 'PW')).toBeUndefined();
-    expect(await users.verify('bob', 'pw')).toBeUndefined();
+    const store = createMemoryStore().users;
+    await seedUsers(store, parseSeed(doc).users, 1_800_000_000);
+    const users = await createUserDirectory(store, () => 1_800_000_000);
+    expect(await users.check('alice', 'pw')).toMatchObject({ _tag: 'Ok', user: { subject: 'sub-1' } });
+    expect(await users.check('alice', 'PW')).toEqual({ _tag: 'Wrong' });
+    expect(await users.check('bob', 'pw')).toEqual({ _tag: 'Wrong' });
+    const stored = await store.findBySubject('sub-1')();
+    expect(stored._tag === 'Right' && stored.right._tag === 'Some' && stored.right.value.passwordHash.startsWith('$argon2id$')).toBe(true);
     expect(await users.claimsSource.claims('sub-1')()).toEqual({ _tag: 'Right', right: O.some(doc.users[0]!.claims) });
     expect(await users.claimsSource.claims('nobody')()).toEqual({ _tag: 'Right', right: O.none });
   });

@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import * as O from 'fp-ts/lib/Option.js';
-import type { Client, UserClaimsSource } from '@grantor/core';
+import type { Client } from '@grantor/core';
 
 /**
  * The seed file (acceptance interface §2): RFC 7591 client metadata and users with clear passwords. Unknown
@@ -129,45 +126,3 @@ export const loadSeedFile = async (path: string): Promise<Seed> => {
 export const knownScopes = (clients: readonly Client[], resources: readonly SeedResource[] = []): readonly string[] => [
   ...new Set(['openid', 'profile', 'email', 'offline_access', ...clients.flatMap((c) => c.scope), ...resources.flatMap((r) => r.scope.split(' ').filter((s) => s !== ''))]),
 ];
-
-interface User {
-  readonly username: string;
-  readonly subject: string;
-  readonly claims: Readonly<Record<string, unknown>>;
-}
-
-/** The seeded users: password check (argon2id) and claims by subject (the core's `UserClaimsSource` port). */
-export interface UserDirectory {
-  readonly verify: (username: string, password: string) => Promise<User | undefined>;
-  readonly bySubject: (subject: string) => User | undefined;
-  readonly claimsSource: UserClaimsSource;
-}
-
-/** Hashes every password with argon2id (the library default algorithm) and builds the directory. */
-export const createUserDirectory = async (users: readonly SeedUser[]): Promise<UserDirectory> => {
-  const entries = await Promise.all(
-    users.map(async (u) => ({ user: { username: u.username, subject: u.claims.sub, claims: u.claims }, hash: await argon2Hash(u.password) })),
-  );
-  const byName = new Map(entries.map((e) => [e.user.username, e]));
-  const bySub = new Map(entries.map((e) => [e.user.subject, e.user]));
-  // Unknown usernames are checked against a dummy hash so both paths cost the same.
-  const dummy = await argon2Hash('not-a-password-of-anyone');
-  const safeVerify = async (h: string, password: string): Promise<boolean> => {
-    try {
-      return await argon2Verify(h, password);
-    } catch {
-      return false;
-    }
-  };
-  return {
-    verify: async (username, password) => {
-      const entry = byName.get(username);
-      const ok = await safeVerify(entry?.hash ?? dummy, password);
-      return ok && entry !== undefined ? entry.user : undefined;
-    },
-    bySubject: (subject) => bySub.get(subject),
-    claimsSource: {
-      claims: (subject) => TE.right(O.fromNullable(bySub.get(subject)?.claims)),
-    },
-  };
-};

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { runCli } from './cli/main.js';
 import { createPino, logSettings, pinoLogger } from './observability/logging.js';
 import { runPrimary, workerEnv, workerSettings } from './cluster.js';
+import { inviteCommand } from './people/invite.js';
 import { rotateKeysCommand } from './rotate-keys.js';
 import { readEnv, type ServerEnv } from './env.js';
 import { listen, type Listening } from './http/listen.js';
@@ -74,12 +75,19 @@ process.on('unhandledRejection', (cause) => logger.log('error', 'unhandled rejec
 process.on('uncaughtException', (cause) => logger.log('error', 'uncaught exception', { cause: String(cause) }));
 
 const command = process.argv[2];
-const run = command === undefined || command === 'serve' ? main : command === 'rotate-keys' ? () => rotateKeysCommand(process.env, logger, print) : undefined;
+const run =
+  command === undefined || command === 'serve'
+    ? main
+    : command === 'rotate-keys'
+      ? () => rotateKeysCommand(process.env, logger, print)
+      : command === 'invite'
+        ? () => inviteCommand(process.env, process.argv.slice(3), logger, print)
+        : undefined;
 if (run === undefined) {
   // The operator's commands (`grantor client|token|keys|migrate|help`, see cli/main.ts).
   void runCli(process.argv.slice(2), process.env, { out: print, err: (line) => process.stderr.write(`${line}\n`) }).then((code) => process.exit(code));
 } else run().then(() => {
-  if (command === 'rotate-keys') process.exit(0);
+  if (command === 'rotate-keys' || command === 'invite') process.exit(0);
 }).catch((e: unknown) => {
   process.stderr.write(`grantor: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

@@ -48,6 +48,8 @@ export type { JwksFetcher } from './ports/jwks-fetcher.js';
 export type { AttemptVerdict, ClientAuthThrottle } from './ports/client-auth-throttle.js';
 export type { KeyStore, Signer } from './ports/keys.js';
 export type { ClaimHooks } from './tokens/claim-hooks.js';
+/** A ready-made `ClaimHooks.idToken`: the user's claims released by the granted scope (OIDC Core §5.4) in the ID token too. */
+export { idTokenUserClaims } from './endpoints/userinfo.js';
 export type { SigningOptions } from './tokens/signed-tokens.js';
 export { ownTokensPolicy, type TokenExchangePolicy } from './grants/token-exchange/index.js';
 

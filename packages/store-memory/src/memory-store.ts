@@ -1,9 +1,10 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
+import { memoryAccountTokenStore, memoryUserStore } from './users.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
 import { accessTokenTable } from './tables/access-tokens.js';
@@ -39,6 +40,7 @@ export interface MemoryStoreStats {
   readonly replay: number;
   readonly pushedRequests: number;
   readonly signingKeys: number;
+  readonly users: number;
 }
 
 /** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
@@ -63,6 +65,10 @@ export interface MemoryStore {
    * `save` them when registering such a client. Prefer `private_key_jwt`: this secret must stay recoverable.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** Local user accounts (sign-up, password login) of a host that keeps its own users. */
+  readonly users: UserStore;
+  /** Single-use email verification and password reset tokens (by hash), swept when expired. */
+  readonly accountTokens: AccountTokenStore;
   /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
   /**
@@ -97,6 +103,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const deviceCodes = deviceCodeTable();
   const replay = replayTable();
   const keys = keyTable();
+  const users = memoryUserStore();
+  const accountTokens = memoryAccountTokenStore();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const pushedRequests = pushedRequestTable();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants, pushedRequests];
@@ -104,7 +112,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const sweeper: Sweeper = {
     sweep: (now) =>
       atomically(() => {
-        let removed = 0;
+        let removed = accountTokens.sweep(now);
         for (const table of tables) {
           if (removed >= batch) break;
           removed += table.sweep(now, batch - removed);
@@ -160,6 +168,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     keys: keys.port,
     clientSecretJwtKeys,
     admin: memoryAdminStore({ clients, accessTokens, refreshTokens, consents, authorizationCodes, interactions, deviceCodes, clientSecretJwtKeys }),
+    users,
+    accountTokens,
     startSweeper,
     stats: () => ({
       clients: clients.size(),
@@ -172,6 +182,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       replay: replay.size(),
       pushedRequests: pushedRequests.size(),
       signingKeys: keys.size(),
+      users: users.size(),
     }),
   };
 };

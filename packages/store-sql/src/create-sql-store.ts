@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -20,6 +20,7 @@ import { sqlRefreshTokenStore } from './stores/refresh-tokens.js';
 import { sqlReplayCache } from './stores/replay-cache.js';
 import { sqlPushedRequestStore } from './stores/pushed-requests.js';
 import { sqlSweeper } from './stores/sweeper.js';
+import { sqlAccountTokenStore, sqlUserStore } from './stores/users.js';
 import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
@@ -75,6 +76,10 @@ export interface SqlStore {
    * with `privateKeySealer` — stored in clear without one, which is why `client_secret_jwt` is discouraged.
    */
   readonly clientSecretJwtKeys: ClientSecretJwtKeyStore;
+  /** Local user accounts (`grantor_users`): sign-up, password login. */
+  readonly users: UserStore;
+  /** Single-use email verification and password reset tokens (`grantor_account_tokens`, by SHA-256). */
+  readonly accountTokens: AccountTokenStore;
   /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
   readonly dialect: SqlDialect;
@@ -120,6 +125,8 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     sweeper: sqlSweeper(context),
     keys: sqlKeyStore(context, options.privateKeySealer),
     clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),
+    users: sqlUserStore(context),
+    accountTokens: sqlAccountTokenStore(context),
     admin: sqlAdminStore(context),
     dialect,
     db,

@@ -176,6 +176,36 @@ export interface PushedRequestsTable {
   readonly used_at: NullableEpoch;
 }
 
+/** Migration `0007_users`: local user accounts. */
+export interface UsersTable {
+  readonly subject: string;
+  readonly username: string;
+  /** Lower-cased address, or NULL. */
+  readonly email: NullableText;
+  /** 0 or 1. */
+  readonly email_verified: Int;
+  /** argon2id (PHC string). */
+  readonly password_hash: string;
+  /** JSON object of OIDC claims. */
+  readonly claims: string;
+  /** 0 or 1. */
+  readonly disabled: Int;
+  readonly origin: string;
+  readonly created_at: Epoch;
+  readonly last_login_at: NullableEpoch;
+}
+
+/** Migration `0007_users`: single-use account tokens (email verification, password reset), by SHA-256. */
+export interface AccountTokensTable {
+  readonly token_hash: string;
+  readonly purpose: string;
+  readonly subject: string;
+  readonly email: string;
+  readonly issued_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly consumed_at: NullableEpoch;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -195,6 +225,8 @@ export interface GrantorDatabase {
   readonly grantor_client_secret_jwt_keys: ClientSecretJwtKeysTable;
   readonly grantor_revoked_grants: RevokedGrantsTable;
   readonly grantor_pushed_requests: PushedRequestsTable;
+  readonly grantor_users: UsersTable;
+  readonly grantor_account_tokens: AccountTokensTable;
   readonly grantor_migrations: MigrationsTable;
 }
 

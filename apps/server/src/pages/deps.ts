@@ -1,5 +1,7 @@
 import type { AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
-import type { UserDirectory } from '../seed.js';
+import type { UserAccount } from '@grantor/core/extend';
+import type { UserDirectory } from '../people/directory.js';
+import type { PeopleDeps } from '../people/deps.js';
 import type { Session, SessionStore } from '../session.js';
 import { attempt, byAddress, type ServerThrottles } from '../throttle.js';
 
@@ -15,6 +17,8 @@ export interface PagesDeps {
   readonly now: () => number;
   /** Path prefix of the pages (the issuer's path, '' for an issuer at the origin's root). */
   readonly prefix: string;
+  /** Sign-up, email verification and recovery (absent: the login page offers neither). */
+  readonly people?: PeopleDeps;
 }
 
 /** Adds headers (e.g. `set-cookie`) to any response. */
@@ -41,6 +45,8 @@ export const failInteraction = async (deps: PagesDeps, id: string, code: Interac
 export type LoginCheck =
   | { readonly _tag: 'Ok'; readonly user: { readonly subject: string; readonly username: string } }
   | { readonly _tag: 'Wrong' }
+  /** Right password, address given at sign-up not confirmed yet: the login gate page. */
+  | { readonly _tag: 'Unverified'; readonly account: UserAccount }
   | { readonly _tag: 'Throttled'; readonly retryAfterSeconds: number };
 
 /**
@@ -53,10 +59,10 @@ export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: st
   const t = deps.throttles.login;
   const counted = await attempt([[t.perAccount, username], [t.perAccountAddress, `${ip}\u0000${username}`], ...byAddress(deps.throttles, t.perAddress, req.remoteAddress)]);
   if (counted.verdict._tag === 'Refused') return { _tag: 'Throttled', retryAfterSeconds: counted.verdict.retryAfterSeconds };
-  const user = await deps.users.verify(username, password);
-  if (user === undefined) return { _tag: 'Wrong' };
+  const checked = await deps.users.check(username, password);
+  if (checked._tag === 'Wrong') return checked;
   await counted.forgive();
-  return { _tag: 'Ok', user };
+  return checked;
 };
 
 /** `Retry-After` (RFC 9110 §10.2.3) for a refused attempt. */

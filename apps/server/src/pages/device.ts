@@ -53,7 +53,7 @@ const lookUp = async (req: HttpRequest, deps: PagesDeps, session: Session, userC
   return found;
 };
 
-const showConsent = (deps: PagesDeps, session: Session & { subject: string }, userCode: string, found: { readonly client: Client; readonly scope: readonly string[] }, setCookie?: string): HttpResponse =>
+const showConsent = async (deps: PagesDeps, session: Session & { subject: string }, userCode: string, found: { readonly client: Client; readonly scope: readonly string[] }, setCookie?: string): Promise<HttpResponse> =>
   consentPage(
     {
       action: paths(deps).consent,
@@ -61,7 +61,7 @@ const showConsent = (deps: PagesDeps, session: Session & { subject: string }, us
       clientName: clientName(found.client),
       clientId: found.client.clientId,
       scope: found.scope,
-      username: deps.users.bySubject(session.subject)?.username ?? session.subject,
+      username: (await deps.users.bySubject(session.subject))?.username ?? session.subject,
       hidden: { user_code: userCode },
     },
     cookieHeader(setCookie),
@@ -77,7 +77,7 @@ export const deviceSubmit = async (req: HttpRequest, deps: PagesDeps): Promise<H
   }
   const found = await lookUp(req, deps, session, userCode, setCookie);
   if (found._tag === 'Refused') return found.response;
-  if (isSignedIn(session) && deps.users.bySubject(session.subject) !== undefined) return showConsent(deps, session, userCode, found, setCookie);
+  if (isSignedIn(session) && (await deps.users.bySubject(session.subject)) !== undefined) return showConsent(deps, session, userCode, found, setCookie);
   return loginPage({ action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), hidden: { user_code: userCode } }, 200, cookieHeader(setCookie));
 };
 
@@ -96,10 +96,12 @@ export const deviceLogin = async (req: HttpRequest, deps: PagesDeps): Promise<Ht
     const error =
       check._tag === 'Throttled'
         ? `Too many failed sign-ins for this account. Your password was not checked. Wait ${Math.ceil(check.retryAfterSeconds / 60)} minute(s) and try again.`
-        : 'Wrong username or password.';
+        : check._tag === 'Unverified'
+          ? 'Confirm your email address first: follow the link in the message we sent you.'
+          : 'Wrong username or password.';
     return loginPage(
       { action: paths(deps).login, csrf: session.csrf, clientName: clientName(found.client), error, hidden: { user_code: userCode }, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
-      check._tag === 'Throttled' ? 429 : 401,
+      check._tag === 'Throttled' ? 429 : check._tag === 'Unverified' ? 403 : 401,
       { ...(check._tag === 'Throttled' ? retryAfter(check.retryAfterSeconds) : {}), ...cookieHeader(setCookie) },
     );
   }

@@ -4,6 +4,7 @@ import { readForm } from '../forms.js';
 import type { Session } from '../session.js';
 import { asSeeOther, checkLogin, failInteraction, isSignedIn, retryAfter, withHeaders, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
+import { loginLinks, unverifiedGate } from './people.js';
 import { consentPage, loginPage } from './views.js';
 
 const invalidInteraction = (): HttpResponse =>
@@ -20,8 +21,8 @@ const paths = (deps: PagesDeps, id: string) => {
  * OpenID Connect Core §3.1.2.3: the user must (re-)authenticate when there is no session, when `prompt=login` was
  * asked and this request has not signed in yet, or when the last authentication is older than `max_age`.
  */
-const needsLogin = (deps: PagesDeps, d: InteractionDetails, s: Session | undefined): boolean => {
-  if (!isSignedIn(s) || deps.users.bySubject(s.subject) === undefined) return true;
+const needsLogin = async (deps: PagesDeps, d: InteractionDetails, s: Session | undefined): Promise<boolean> => {
+  if (!isSignedIn(s) || (await deps.users.bySubject(s.subject)) === undefined) return true;
   const i = d.interaction;
   // Signed in for this very request: neither prompt=login nor max_age asks again (no login loop with max_age=0).
   if (s.freshLogins.has(i.id)) return false;
@@ -38,7 +39,7 @@ const showConsentOrFinish = async (deps: PagesDeps, d: InteractionDetails, s: Se
     return withHeaders(res, { 'set-cookie': setCookie });
   }
   if (i.prompt.includes('none')) return withHeaders(await failInteraction(deps, i.id, 'consent_required'), { 'set-cookie': setCookie });
-  const user = deps.users.bySubject(s.subject);
+  const user = await deps.users.bySubject(s.subject);
   return consentPage(
     { action: paths(deps, i.id).consent, csrf: s.csrf, clientName: clientName(d), clientId: d.client.clientId, scope: i.scope, username: user?.username ?? s.subject },
     setCookie === undefined ? {} : { 'set-cookie': setCookie },
@@ -51,11 +52,11 @@ export const interactionPage = async (req: HttpRequest, deps: PagesDeps, id: str
   if (found._tag !== 'Found') return invalidInteraction();
   const d = found.details;
   const { session, setCookie } = deps.sessions.ensure(req);
-  if (needsLogin(deps, d, session)) {
+  if (await needsLogin(deps, d, session)) {
     // OIDC Core §3.1.2.6: prompt=none must not show any page.
     if (d.interaction.prompt.includes('none')) return withHeaders(await failInteraction(deps, id, 'login_required'), { 'set-cookie': setCookie });
     return loginPage(
-      { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), ...(d.interaction.loginHint === undefined ? {} : { username: d.interaction.loginHint }) },
+      { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), links: loginLinks(deps, id), ...(d.interaction.loginHint === undefined ? {} : { username: d.interaction.loginHint }) },
       200,
       setCookie === undefined ? {} : { 'set-cookie': setCookie },
     );
@@ -72,7 +73,7 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
   const { session, setCookie } = deps.sessions.ensure(req);
   const again = (error: string, status: number, headers: Readonly<Record<string, string>> = {}) =>
     loginPage(
-      { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), error, ...(form['username'] === undefined ? {} : { username: form['username'] }) },
+      { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), error, links: loginLinks(deps, id), ...(form['username'] === undefined ? {} : { username: form['username'] }) },
       status,
       { ...headers, ...(setCookie === undefined ? {} : { 'set-cookie': setCookie }) },
     );
@@ -86,6 +87,7 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
     deps.logger.log('info', 'login failed', { interaction: id });
     return again('Wrong username or password.', 401);
   }
+  if (check._tag === 'Unverified') return unverifiedGate(deps, req, check.account);
   const user = check.user;
   const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()), id);
   deps.logger.log('info', 'login', { interaction: id, sub: user.subject });
@@ -99,7 +101,7 @@ export const interactionConsent = async (req: HttpRequest, deps: PagesDeps, id: 
   const d = found.details;
   const form = readForm(req);
   const session = deps.sessions.get(req);
-  if (!isSignedIn(session) || needsLogin(deps, d, session)) return redirect(paths(deps, id).page, 303);
+  if (!isSignedIn(session) || (await needsLogin(deps, d, session))) return redirect(paths(deps, id).page, 303);
   if (!deps.sessions.checkCsrf(session, form['csrf'])) return errorPage(403, 'Request refused', 'The form was not sent from this site. Go back and try again.');
   const decision = form['decision'];
   if (decision === 'deny') return asSeeOther(await deps.server.interactions.deny(id));

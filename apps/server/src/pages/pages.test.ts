@@ -5,7 +5,8 @@ import { json, redirect, type InteractionRecord } from '@grantor/core/extend';
 import { createBrowser, formsOf, type Page } from '../e2e/browser.js';
 import { withPages } from '../http/host.js';
 import { listen, type Listening } from '../http/listen.js';
-import { createUserDirectory } from '../seed.js';
+import { createMemoryStore } from '@grantor/store-memory';
+import { createUserDirectory, seedUsers } from '../people/directory.js';
 import { createSessionStore } from '../session.js';
 import { memoryBackend, serverThrottles } from '../throttle.js';
 import { createPages } from './router.js';
@@ -94,8 +95,10 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
     let checked = 0;
     let countingUsers: Parameters<typeof createPages>[0]['users'];
     beforeAll(async () => {
-      const users = await createUserDirectory([{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }]);
-      countingUsers = { ...users, verify: (u, p) => ((checked += 1), users.verify(u, p)) };
+      const store = createMemoryStore().users;
+      await seedUsers(store, [{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }], Date.now() / 1000);
+      const users = await createUserDirectory(store, () => Date.now() / 1000);
+      countingUsers = { ...users, check: (u, p) => ((checked += 1), users.check(u, p)) };
       const pages = createPages({
         server: core.server, users: countingUsers, sessions: createSessionStore({ secure: false }), throttles: serverThrottles(memoryBackend()),
         logger: silent, now: () => Date.now() / 1000, prefix: '',

@@ -3,6 +3,7 @@ import type { PagesDeps } from './deps.js';
 import { deviceConsent, deviceEntry, deviceLogin, deviceSubmit } from './device.js';
 import { errorPage, h, page } from './html.js';
 import { interactionConsent, interactionLogin, interactionPage } from './interaction.js';
+import { peopleRoute, peopleRoutePaths } from './people.js';
 
 /** The host pages: login and consent for the authorization endpoint, and the RFC 8628 verification page. */
 export interface Pages {
@@ -26,6 +27,8 @@ const route = (path: string, deps: PagesDeps): Match | undefined => {
     if (m[2] === '/consent') return { methods: ['POST'], run: (req) => interactionConsent(req, deps, id) };
     return { methods: ['GET'], run: (req) => interactionPage(req, deps, id) };
   }
+  const people = peopleRoute(path, deps);
+  if (people !== undefined) return people;
   switch (path) {
     case '/device':
       return { methods: ['GET', 'HEAD', 'POST'], run: (req) => (req.method === 'POST' ? deviceSubmit(req, deps) : deviceEntry(req, deps)) };
@@ -53,6 +56,7 @@ const pagePaths: readonly (readonly [string, readonly string[]])[] = [
   ['/device/login', ['POST']],
   ['/device/consent', ['POST']],
   ['/', ['GET', 'HEAD']],
+  ...peopleRoutePaths,
 ];
 
 export const createPages = (deps: PagesDeps): Pages => {

@@ -16,6 +16,8 @@ export interface LoginView {
   readonly username?: string;
   /** Extra hidden fields (e.g. the device flow's user code). */
   readonly hidden?: Readonly<Record<string, string>>;
+  /** Links under the form: create an account, recover a forgotten password. */
+  readonly links?: { readonly signup?: string; readonly forgot?: string };
 }
 
 const hiddenFields = (fields: Readonly<Record<string, string>> = {}): Markup[] =>
@@ -33,7 +35,9 @@ ${v.error === undefined ? '' : h`<p class="error" role="alert">${v.error}</p>`}
 <label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required value="${v.username ?? ''}">
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+${v.links?.forgot === undefined ? '' : h`<p><a href="${v.links.forgot}">Forgot your password?</a></p>`}
+${v.links?.signup === undefined ? '' : h`<p>New here? <a href="${v.links.signup}">Create account</a></p>`}`,
     headers,
   );
 

@@ -15,6 +15,7 @@ const expiring = [
   // grant tombstones expire `tombstoneRetentionSeconds` after the revocation (the cutoff is moved back below)
   ['grantor_revoked_grants', 'grant_id', 'revoked_at'],
   ['grantor_pushed_requests', 'request_uri_hash', 'expires_at'],
+  ['grantor_account_tokens', 'token_hash', 'expires_at'],
 ] as const;
 
 /**

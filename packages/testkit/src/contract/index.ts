@@ -11,6 +11,7 @@ import { concurrencyContract } from './concurrency.js';
 import { grantRevocationContract } from './grant-revocation.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
+import { accountTokenContract, userStoreContract } from './users.js';
 import { registeredClientsContract } from './registered-clients.js';
 import { pushedRequestContract } from './pushed-requests.js';
 import { adminContract } from './admin.js';
@@ -61,6 +62,8 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     replayContract(ctx);
     keyStoreContract(ctx);
     clientSecretJwtKeysContract(ctx);
+    userStoreContract(ctx);
+    accountTokenContract(ctx);
     registeredClientsContract(ctx);
     pushedRequestContract(ctx);
     adminContract(ctx);
