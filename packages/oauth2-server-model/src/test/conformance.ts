@@ -9,8 +9,11 @@ import { conformanceConfig, conformanceProtected, conformanceSeed, mountedOn, pr
 import type { OAuth2ServerModel } from '../model.js';
 import { createModelAuthorizationServer } from '../store.js';
 
-/** The conformance checks an oauth2-server model has no functions for (device codes, client keys, token exchange). */
-export const modelSkips: readonly ConformanceCheck[] = ['device', 'private_key_jwt', 'client_secret_jwt', 'jwt_bearer', 'token_exchange'];
+/**
+ * The conformance checks an oauth2-server model has no functions for (device codes, client keys, token exchange,
+ * pushed requests) or no place for (a DPoP key binding: DPoP is off over a model, see `createModelAuthorizationServer`).
+ */
+export const modelSkips: readonly ConformanceCheck[] = ['device', 'private_key_jwt', 'client_secret_jwt', 'jwt_bearer', 'token_exchange', 'par', 'dpop'];
 
 const claims: UserClaimsSource = {
   claims: (subject) => async () => ({ _tag: 'Right', right: { _tag: 'Some', value: { sub: subject } } }),
