@@ -67,6 +67,9 @@ export type { Codec } from './codec/decode.js';
 // Token lookups (resource servers, custom endpoints).
 export { findAccessToken, findPresentedToken, isActiveAccessToken, type FoundToken, type TokenLookupPorts } from './tokens/lookup.js';
 
+// The RFC 6750 bearer check over any token source (a resource server elsewhere: `@grantor/node`'s remote verifier).
+export { checkBearer, type BearerCheckPorts, type PresentedToken } from './endpoints/bearer.js';
+
 // Scopes (RFC 6749 §3.3).
 export { formatScope, isSubset, parseScope, type Scope } from './domain/scope.js';
 

@@ -26,6 +26,14 @@ export type { InteractionApi, InteractionDetails, InteractionFailure, Interactio
 export type { DeviceVerificationApi } from './host/device-verification.js';
 export type { KeyOperationResult, KeyRotationApi } from './host/key-rotation.js';
 export type { AccessTokenInfo, BearerOptions, BearerResult } from './endpoints/bearer.js';
+export {
+  protectedResourceMetadata,
+  protectedResourceMetadataResponse,
+  protectedResourceMetadataUrl,
+  type InvalidResource,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceOptions,
+} from './endpoints/protected-resource-metadata.js';
 export { clientAdmin, type ClientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotateSecretOptions, type RotatedSecret } from './host/client-admin.js';
 export type { Settled } from './host/settle.js';
 export { adminOperations, type AdminOperations, type AdminPorts } from './host/admin-operations.js';

@@ -1,8 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AccessTokenInfo, AuthorizationServer, BearerOptions, HttpRequest } from '@grantor/core';
+import type { AccessTokenInfo, AuthorizationServer, HttpRequest } from '@grantor/core';
 import {
   bearerHttpRequest,
+  bearerOptionsOf,
   defaultBodyLimit,
+  metadataResponseFor,
   defaultMountPath,
   internalError,
   payloadTooLarge,
@@ -15,6 +17,9 @@ import {
   unreadableBody,
   writeHttpResponse,
   type AdapterOptions,
+  type BearerVerifier,
+  type ProtectedResource,
+  type ResourceBearerOptions,
 } from '@grantor/node';
 
 declare global {
@@ -27,12 +32,13 @@ declare global {
   }
 }
 
-export { encodeForm, reconstructBody, streamConsumed } from '@grantor/node';
+export { encodeForm, reconstructBody, streamConsumed, protectedResource } from '@grantor/node';
+export type { BearerVerifier, ProtectedResource } from '@grantor/node';
 
 /** `mountPath` is matched against the `req.originalUrl`. */
 export type GrantorRouterOptions = AdapterOptions;
 
-export type ExpressBearerOptions = BearerOptions;
+export type ExpressBearerOptions = ResourceBearerOptions;
 
 /** A Grantor middleware, with the bearer-token middleware bound to the same server. */
 export type GrantorMiddleware = RequestHandler & { readonly bearer: (options?: ExpressBearerOptions) => RequestHandler };
@@ -73,16 +79,30 @@ const bearerRequest = (req: Request): HttpRequest =>
   bearerHttpRequest(req, streamConsumed(req) ? reconstructBody(req.headers['content-type'], (req as { body?: unknown }).body) : undefined, req.originalUrl ?? req.url);
 
 /**
- * RFC 6750 resource-server middleware: `server.bearer` validates the access token; on success `req.auth` holds what
- * it grants, otherwise the core's 400/401/403 (with `WWW-Authenticate`) is sent as is.
+ * RFC 6750 resource-server middleware: `verifier.bearer` (the in-process server, or `remoteVerifier` for a resource
+ * server in another process) validates the access token; on success `req.auth` holds what it grants, otherwise the
+ * core's 400/401/403 (with `WWW-Authenticate`, naming the RFC 9728 metadata with `protectedResource`) is sent as is.
  */
-export const bearer = (server: AuthorizationServer, options: ExpressBearerOptions = {}): RequestHandler => (req, res, next) => {
-  server
-    .bearer(bearerRequest(req), options)
-    .then((result) => {
-      if (result._tag === 'Rejected') return writeHttpResponse(res, result.response);
-      req.auth = result.auth;
-      next();
-    })
-    .catch(() => writeHttpResponse(res, internalError()));
+export const bearer = (verifier: BearerVerifier, options: ExpressBearerOptions = {}): RequestHandler => {
+  const checkOptions = bearerOptionsOf(options);
+  return (req, res, next) => {
+    verifier
+      .bearer(bearerRequest(req), checkOptions)
+      .then((result) => {
+        if (result._tag === 'Rejected') return writeHttpResponse(res, result.response);
+        req.auth = result.auth;
+        next();
+      })
+      .catch(() => writeHttpResponse(res, internalError()));
+  };
+};
+
+/**
+ * RFC 9728 §3: serves the protected resource metadata at `/.well-known/oauth-protected-resource{path}` (mount it at
+ * the application root, it matches `req.originalUrl`); every other request goes to `next()`.
+ */
+export const protectedResourceMetadata = (resource: ProtectedResource): RequestHandler => (req, res, next) => {
+  const response = metadataResponseFor(resource, req.method, req.originalUrl ?? req.url);
+  if (response === undefined) return next();
+  writeHttpResponse(res, response);
 };

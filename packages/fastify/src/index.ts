@@ -1,10 +1,11 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
+import { protectedResourceMetadataResponse, type AccessTokenInfo, type AuthorizationServer, type HttpRequest, type HttpResponse, type Logger } from '@grantor/core';
 import { bodyText, contentTypeOf, json, noStore } from '@grantor/core/extend';
 import {
   bearerHttpRequest,
+  bearerOptionsOf,
   defaultBodyLimit,
   defaultMountPath,
   internalError,
@@ -16,7 +17,15 @@ import {
   streamConsumed,
   toHttpRequest,
   unreadableBody,
+  type BearerVerifier,
+  type ProtectedResource,
+  type ResourceBearerOptions,
 } from '@grantor/node';
+
+export { protectedResource } from '@grantor/node';
+export type { BearerVerifier, ProtectedResource } from '@grantor/node';
+
+export type FastifyBearerOptions = ResourceBearerOptions;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,7 +34,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** RFC 6750 preHandler bound to the registered Grantor server (sets `request.auth`). */
-    grantorBearer: (options?: BearerOptions) => preHandlerAsyncHookHandler;
+    grantorBearer: (options?: FastifyBearerOptions) => preHandlerAsyncHookHandler;
   }
 }
 
@@ -95,16 +104,41 @@ const bearerRequest = (request: FastifyRequest): HttpRequest =>
   bearerHttpRequest(request.raw, reconstructBody(request.headers['content-type'], request.body), request.raw.url ?? request.url);
 
 /**
- * RFC 6750 preHandler: `server.bearer` validates the access token; on success `request.auth` holds what it grants,
- * otherwise the core's 400/401/403 (with `WWW-Authenticate`) is sent as is.
+ * RFC 6750 preHandler: `verifier.bearer` (the in-process server, or `remoteVerifier` for a resource server in another
+ * process) validates the access token; on success `request.auth` holds what it grants, otherwise the core's
+ * 400/401/403 (with `WWW-Authenticate`, naming the RFC 9728 metadata with `protectedResource`) is sent as is.
  */
-export const bearer = (server: AuthorizationServer, options: BearerOptions = {}): preHandlerAsyncHookHandler =>
-  async function grantorBearer(request, reply) {
-    const result = await server.bearer(bearerRequest(request), options).catch(() => undefined);
+export const bearer = (verifier: BearerVerifier, options: FastifyBearerOptions = {}): preHandlerAsyncHookHandler => {
+  const checkOptions = bearerOptionsOf(options);
+  return async function grantorBearer(request, reply) {
+    const result = await verifier.bearer(bearerRequest(request), checkOptions).catch(() => undefined);
     if (result === undefined) return sendHttpResponse(reply, internalError());
     if (result._tag === 'Rejected') return sendHttpResponse(reply, result.response);
     request.auth = result.auth;
   };
+};
+
+/** Options of `grantorProtectedResource`: the resource whose RFC 9728 metadata to serve. */
+export interface GrantorProtectedResourceOptions {
+  readonly resource: ProtectedResource;
+}
+
+/**
+ * RFC 9728 §3: a plugin serving the protected resource metadata at `/.well-known/oauth-protected-resource{path}`
+ * (GET and HEAD; other methods 405), and decorating the request with `auth` for the bearer preHandler.
+ */
+export const grantorProtectedResource = fp<GrantorProtectedResourceOptions>(
+  async (fastify, options) => {
+    if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
+    fastify.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+      url: options.resource.path,
+      exposeHeadRoute: false,
+      handler: (request, reply) => sendHttpResponse(reply, protectedResourceMetadataResponse(options.resource, request.method)),
+    });
+  },
+  { name: '@grantor/fastify/protected-resource', fastify: '5.x' },
+);
 
 const routesPlugin = (options: GrantorFastifyOptions, mountPath: string, limit: number): FastifyPluginAsync =>
   async (child: FastifyInstance) => {
@@ -140,7 +174,7 @@ export const grantorFastify = fp<GrantorFastifyOptions>(
     const mountPath = options.mountPath === undefined ? defaultMountPath(options.server) : normaliseMountPath(options.mountPath);
     const limit = options.bodyLimit ?? defaultBodyLimit;
     if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
-    fastify.decorate('grantorBearer', (bearerOptions?: BearerOptions) => bearer(options.server, bearerOptions));
+    fastify.decorate('grantorBearer', (bearerOptions?: FastifyBearerOptions) => bearer(options.server, bearerOptions));
     await fastify.register(routesPlugin(options, mountPath, limit));
   },
   { name: '@grantor/fastify', fastify: '5.x' },

@@ -1,9 +1,11 @@
 import type { Context, Middleware, Next } from 'koa';
-import { type AccessTokenInfo, type AuthorizationServer, type BearerOptions, type HttpRequest, type HttpResponse } from '@grantor/core';
+import { type AccessTokenInfo, type AuthorizationServer, type HttpRequest, type HttpResponse } from '@grantor/core';
 import { bodyText, contentTypeOf } from '@grantor/core/extend';
 import {
   bearerHttpRequest,
+  bearerOptionsOf,
   defaultBodyLimit,
+  metadataResponseFor,
   defaultMountPath,
   internalError,
   payloadTooLarge,
@@ -15,7 +17,13 @@ import {
   toHttpRequest,
   unreadableBody,
   type AdapterOptions,
+  type BearerVerifier,
+  type ProtectedResource,
+  type ResourceBearerOptions,
 } from '@grantor/node';
+
+export { protectedResource } from '@grantor/node';
+export type { BearerVerifier, ProtectedResource } from '@grantor/node';
 
 declare module 'koa' {
   interface DefaultState {
@@ -27,7 +35,7 @@ declare module 'koa' {
 /** `mountPath` is matched against the `ctx.originalUrl`. */
 export type GrantorKoaOptions = AdapterOptions;
 
-export type KoaBearerOptions = BearerOptions;
+export type KoaBearerOptions = ResourceBearerOptions;
 
 /** A Grantor middleware, with the bearer-token middleware bound to the same server. */
 export type GrantorKoaMiddleware = Middleware & { readonly bearer: (options?: KoaBearerOptions) => Middleware };
@@ -97,13 +105,28 @@ const bearerRequest = (ctx: Context): HttpRequest =>
   bearerHttpRequest(ctx.req, streamConsumed(ctx.req) ? reconstructBody(ctx.get('content-type') || undefined, parsedBody(ctx)) : undefined, ctx.originalUrl);
 
 /**
- * RFC 6750 resource-server middleware: `server.bearer` validates the access token; on success `ctx.state.auth` holds
- * what it grants, otherwise the core's 400/401/403 (with `WWW-Authenticate`) is the response.
+ * RFC 6750 resource-server middleware: `verifier.bearer` (the in-process server, or `remoteVerifier` for a resource
+ * server in another process) validates the access token; on success `ctx.state.auth` holds what it grants, otherwise
+ * the core's 400/401/403 (with `WWW-Authenticate`, naming the RFC 9728 metadata with `protectedResource`) is the
+ * response.
  */
-export const bearer = (server: AuthorizationServer, options: KoaBearerOptions = {}): Middleware => async (ctx, next) => {
-  const result = await server.bearer(bearerRequest(ctx), options).catch(() => undefined);
-  if (result === undefined) return safeRespond(ctx, internalError());
-  if (result._tag === 'Rejected') return safeRespond(ctx, result.response);
-  ctx.state.auth = result.auth;
-  await next();
+export const bearer = (verifier: BearerVerifier, options: KoaBearerOptions = {}): Middleware => {
+  const checkOptions = bearerOptionsOf(options);
+  return async (ctx, next) => {
+    const result = await verifier.bearer(bearerRequest(ctx), checkOptions).catch(() => undefined);
+    if (result === undefined) return safeRespond(ctx, internalError());
+    if (result._tag === 'Rejected') return safeRespond(ctx, result.response);
+    ctx.state.auth = result.auth;
+    await next();
+  };
+};
+
+/**
+ * RFC 9728 §3: serves the protected resource metadata at `/.well-known/oauth-protected-resource{path}` (register it
+ * on the application, it matches `ctx.originalUrl`); every other request goes to `next()`.
+ */
+export const protectedResourceMetadata = (resource: ProtectedResource): Middleware => async (ctx, next) => {
+  const response = metadataResponseFor(resource, ctx.method, ctx.originalUrl);
+  if (response === undefined) return next();
+  safeRespond(ctx, response);
 };

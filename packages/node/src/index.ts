@@ -24,3 +24,5 @@ export { httpJwksFetcher, cacheMaxAge, parseJwkSet } from './jwks-fetcher.js';
 export type { HttpJwksFetcherOptions } from './jwks-fetcher.js';
 export { nodeSigner, nodeJwsSigning } from './signer.js';
 export type { NodeSignerOptions } from './signer.js';
+export { protectedResource, bearerOptionsOf, metadataResponseFor } from './protected-resource.js';
+export type { BearerVerifier, ProtectedResource, ResourceBearerOptions } from './protected-resource.js';

@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as O from 'fp-ts/lib/Option.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { isSubset, formatScope } from '../domain/scope.js';
 import { invalidRequest, oauthError, oauthErrorStatus, type OAuthError } from '../errors/oauth-error.js';
-import { fromStoreError } from '../errors/store-error.js';
+import { fromStoreError, type StoreError } from '../errors/store-error.js';
 import { decodeFormComponent, isFormContentType } from '../http/form-urlencoded.js';
 import { utf8Decode } from '../http/encoding.js';
 import type { HttpRequest } from '../http/http-request.js';
@@ -14,6 +15,7 @@ import { findAccessToken, isActiveAccessToken, type TokenLookupPorts } from '../
 import { optional } from '../domain/optional.js';
 import { checkSenderConstraint, type TokenScheme } from '../dpop/resource.js';
 import type { ReplayCache } from '../ports/stores.js';
+import type { AccessTokenRecord } from '../domain/records.js';
 
 /** What a resource server learns from a valid access token (RFC 6750, RFC 7662 vocabulary). */
 export interface AccessTokenInfo {
@@ -52,6 +54,11 @@ export interface BearerOptions {
    * the server's `baseUrl` followed by the request's path.
    */
   readonly url?: string;
+  /**
+   * RFC 9728 §5.1: the URL of this resource's protected resource metadata. When set, every challenge this check sends
+   * (`Bearer` and `DPoP`) carries `resource_metadata="…"`, so a client can discover the authorization server from a 401.
+   */
+  readonly resourceMetadata?: string;
 }
 
 export interface BearerPorts extends TokenLookupPorts {
@@ -70,34 +77,58 @@ const b64token = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 const quote = (value: string): string => `"${value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?')}"`;
 
-/** RFC 6750 §3: `WWW-Authenticate: Bearer realm="…", error="…", error_description="…", scope="…"`. */
-export const bearerChallenge = (realm: string, error?: OAuthError, scope?: readonly string[]): string =>
+/** RFC 9728 §5.1: the `resource_metadata` auth-param, when the resource publishes its metadata. */
+const metadataParam = (resourceMetadata: string | undefined): readonly string[] =>
+  resourceMetadata === undefined ? [] : [`resource_metadata=${quote(resourceMetadata)}`];
+
+/**
+ * RFC 6750 §3: `WWW-Authenticate: Bearer realm="…", error="…", error_description="…", scope="…"`, with RFC 9728 §5.1
+ * `resource_metadata="…"` when given.
+ */
+export const bearerChallenge = (realm: string, error?: OAuthError, scope?: readonly string[], resourceMetadata?: string): string =>
   [
     `Bearer realm=${quote(realm)}`,
     ...(error === undefined ? [] : [`error=${quote(error.code)}`, `error_description=${quote(error.description)}`]),
     ...(scope === undefined || scope.length === 0 ? [] : [`scope=${quote(formatScope(scope))}`]),
+    ...metadataParam(resourceMetadata),
   ].join(', ');
 
-/** RFC 9449 §7.1: `WWW-Authenticate: DPoP realm="…", error="…", error_description="…", algs="ES256 …"`. */
-const dpopChallenge = (realm: string, algs: readonly string[], error: OAuthError): string =>
-  [`DPoP realm=${quote(realm)}`, `error=${quote(error.code)}`, `error_description=${quote(error.description)}`, `algs=${quote(algs.join(' '))}`].join(', ');
+/** RFC 9449 §7.1: `WWW-Authenticate: DPoP realm="…", error="…", error_description="…", algs="ES256 …"` (+ RFC 9728 §5.1). */
+const dpopChallenge = (realm: string, algs: readonly string[], error: OAuthError, resourceMetadata?: string): string =>
+  [
+    `DPoP realm=${quote(realm)}`,
+    `error=${quote(error.code)}`,
+    `error_description=${quote(error.description)}`,
+    `algs=${quote(algs.join(' '))}`,
+    ...metadataParam(resourceMetadata),
+  ].join(', ');
+
+/** Where a challenge points: the realm and the RFC 9728 metadata URL. */
+interface ChallengeTarget {
+  readonly realm: string;
+  readonly resourceMetadata?: string;
+}
 
 /**
  * A refusal of a DPoP-scheme request (or of a bound token sent as Bearer): always 401 with the DPoP challenge
  * (RFC 9449 §7.1, §9: `use_dpop_nonce` carries the `DPoP-Nonce` header too).
  */
-const dpopRejection = (realm: string, algs: readonly string[], error: OAuthError): BearerResult => ({
+const dpopRejection = (target: ChallengeTarget, algs: readonly string[], error: OAuthError): BearerResult => ({
   _tag: 'Rejected',
-  response: json(401, { error: error.code, error_description: error.description }, { ...noStore, ...(error.headers ?? {}), 'www-authenticate': dpopChallenge(realm, algs, error) }),
+  response: json(
+    401,
+    { error: error.code, error_description: error.description },
+    { ...noStore, ...(error.headers ?? {}), 'www-authenticate': dpopChallenge(target.realm, algs, error, target.resourceMetadata) },
+  ),
 });
 
 /** An RFC 6750 §3.1 error as a response: the status of its code, the challenge, a JSON body with the same fields. */
-const rejection = (realm: string, error: OAuthError, scope?: readonly string[]): BearerResult => ({
+const rejection = (target: ChallengeTarget, error: OAuthError, scope?: readonly string[]): BearerResult => ({
   _tag: 'Rejected',
   response: json(
     oauthErrorStatus[error.code],
     { error: error.code, error_description: error.description },
-    { ...noStore, 'www-authenticate': bearerChallenge(realm, error, scope) },
+    { ...noStore, 'www-authenticate': bearerChallenge(target.realm, error, scope, target.resourceMetadata) },
   ),
 });
 
@@ -178,6 +209,79 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
   ...optional('extra', r.extra),
 });
 
+/** The request a sender-constraint check judges: how the token came, the token, the URL the proof must name. */
+export interface PresentedToken {
+  readonly scheme: TokenScheme;
+  readonly token: string;
+  readonly url: string;
+  readonly now: number;
+}
+
+/**
+ * What the bearer check needs, whatever keeps the tokens: the server's own stores (`bearerCheck`) or a remote
+ * authorization server reached over introspection or JWKS (`@grantor/node`'s remote verifier).
+ */
+export interface BearerCheckPorts {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Default `realm` (the issuer). */
+  readonly realm: string;
+  /** Default base of the request URL DPoP proofs name (`baseUrl` + request path), unless `options.url` is given. */
+  readonly baseUrl: string;
+  /** RFC 9449 §7.1 `algs` of the DPoP challenge. */
+  readonly dpopAlgs: readonly string[];
+  /** The token's record: `None` for an unknown, forged or inactive-at-source token; `Left` for a fault. */
+  readonly find: (token: string) => TE.TaskEither<StoreError, O.Option<AccessTokenRecord>>;
+  /** RFC 9449 §7: the sender constraint of the found record. */
+  readonly senderConstraint: (req: HttpRequest, presented: PresentedToken, record: AccessTokenRecord) => TE.TaskEither<OAuthError, void>;
+}
+
+/**
+ * RFC 6750 bearer-token validation over any token source (see `bearerCheck` for the rules). Never rejects.
+ */
+export const checkBearer =
+  (deps: BearerCheckPorts) =>
+  async (req: HttpRequest, options: BearerOptions = {}): Promise<BearerResult> => {
+    const target: ChallengeTarget = { realm: options.realm ?? deps.realm, ...optional('resourceMetadata', options.resourceMetadata) };
+    try {
+      const extracted = extractBearerToken(req, options);
+      if (E.isLeft(extracted)) return rejection(target, extracted.left);
+      if (O.isNone(extracted.right)) {
+        return { _tag: 'Rejected', response: empty(401, { ...noStore, 'www-authenticate': bearerChallenge(target.realm, undefined, undefined, target.resourceMetadata) }) };
+      }
+      const found = await deps.find(extracted.right.value)();
+      if (E.isLeft(found)) {
+        const error = fromStoreError(found.left);
+        logError(deps.logger, 'bearer', error);
+        return { _tag: 'Rejected', response: json(oauthErrorStatus[error.code], { error: error.code, error_description: error.description }) };
+      }
+      const now = deps.clock.now();
+      if (O.isNone(found.right)) return rejection(target, invalidToken('The access token is invalid.', 'unknown token'));
+      const record = found.right.value;
+      if (!isActiveAccessToken(record, now)) {
+        return rejection(target, invalidToken('The access token is expired or revoked.', record.revokedAt === undefined ? 'expired' : 'revoked'));
+      }
+      if (options.audience !== undefined && record.audience?.includes(options.audience) !== true) {
+        return rejection(target, invalidToken('The access token is not meant for this resource.', 'audience mismatch'));
+      }
+      const presented = { scheme: schemeOf(req), token: extracted.right.value, url: options.url ?? `${deps.baseUrl}${req.path}`, now };
+      const constrained = await deps.senderConstraint(req, presented, record)();
+      if (E.isLeft(constrained)) {
+        const error = constrained.left;
+        if (error.code === 'server_error' || error.code === 'temporarily_unavailable') return rejection(target, error);
+        return dpopRejection(target, deps.dpopAlgs, error);
+      }
+      const required = options.requiredScopes ?? [];
+      if (!isSubset(required, record.scope)) {
+        return rejection(target, oauthError('insufficient_scope', 'The access token does not grant the required scope.'), required);
+      }
+      return { _tag: 'Authorized', auth: infoOf(record) };
+    } catch (cause) {
+      deps.logger.log('error', 'bearer: unexpected failure', { cause });
+      return { _tag: 'Rejected', response: json(500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }) };
+    }
+  };
+
 /**
  * `AuthorizationServer.bearer`: RFC 6750 bearer-token validation for resource servers (and userinfo).
  * - No token at all → 401 with `WWW-Authenticate: Bearer realm="…"` and no error code (§3.1).
@@ -188,52 +292,16 @@ const infoOf = (r: Parameters<typeof isActiveAccessToken>[0]): AccessTokenInfo =
  * - RFC 9449 §7: a DPoP-bound token needs `Authorization: DPoP` and a proof for this request by its key (401 with a
  *   `DPoP` challenge otherwise, also for a bound token sent as Bearer).
  * - Missing one of `requiredScopes` → 403 `insufficient_scope` with the `scope` attribute (§3.1).
+ * - With `resourceMetadata`, every challenge names the RFC 9728 metadata URL (§5.1).
  * Store faults → 503/500 JSON. Never rejects.
  */
-export const bearerCheck =
-  (deps: BearerPorts) =>
-  async (req: HttpRequest, options: BearerOptions = {}): Promise<BearerResult> => {
-    const realm = options.realm ?? deps.config.issuer;
-    try {
-      const extracted = extractBearerToken(req, options);
-      if (E.isLeft(extracted)) return rejection(realm, extracted.left);
-      if (O.isNone(extracted.right)) {
-        return { _tag: 'Rejected', response: empty(401, { ...noStore, 'www-authenticate': bearerChallenge(realm) }) };
-      }
-      const found = await findAccessToken(deps, extracted.right.value)();
-      if (E.isLeft(found)) {
-        const error = fromStoreError(found.left);
-        logError(deps.logger, 'bearer', error);
-        return { _tag: 'Rejected', response: json(oauthErrorStatus[error.code], { error: error.code, error_description: error.description }) };
-      }
-      const now = deps.clock.now();
-      if (O.isNone(found.right)) return rejection(realm, invalidToken('The access token is invalid.', 'unknown token'));
-      const record = found.right.value;
-      if (!isActiveAccessToken(record, now)) {
-        return rejection(realm, invalidToken('The access token is expired or revoked.', record.revokedAt === undefined ? 'expired' : 'revoked'));
-      }
-      if (options.audience !== undefined && record.audience?.includes(options.audience) !== true) {
-        return rejection(realm, invalidToken('The access token is not meant for this resource.', 'audience mismatch'));
-      }
-      const scheme = schemeOf(req);
-      const constrained = await checkSenderConstraint(
-        deps,
-        req,
-        { scheme, token: extracted.right.value, url: options.url ?? `${deps.config.baseUrl}${req.path}`, now },
-        record,
-      )();
-      if (E.isLeft(constrained)) {
-        const error = constrained.left;
-        if (error.code === 'server_error' || error.code === 'temporarily_unavailable') return rejection(realm, error);
-        return dpopRejection(realm, deps.config.dpop.signingAlgs, error);
-      }
-      const required = options.requiredScopes ?? [];
-      if (!isSubset(required, record.scope)) {
-        return rejection(realm, oauthError('insufficient_scope', 'The access token does not grant the required scope.'), required);
-      }
-      return { _tag: 'Authorized', auth: infoOf(record) };
-    } catch (cause) {
-      deps.logger.log('error', 'bearer: unexpected failure', { cause });
-      return { _tag: 'Rejected', response: json(500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }) };
-    }
-  };
+export const bearerCheck = (deps: BearerPorts) =>
+  checkBearer({
+    clock: deps.clock,
+    logger: deps.logger,
+    realm: deps.config.issuer,
+    baseUrl: deps.config.baseUrl,
+    dpopAlgs: deps.config.dpop.signingAlgs,
+    find: (token) => findAccessToken(deps, token),
+    senderConstraint: (req, presented, record) => checkSenderConstraint(deps, req, presented, record),
+  });

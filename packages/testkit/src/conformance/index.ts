@@ -18,3 +18,5 @@ export type { ConformanceSeed, ConformanceServer, ConformanceDeps, ConformanceSt
 export { signJws, assertionClaims, type JwsKey } from './jws.js';
 export { observeCore, observeFetch, isRfcErrorBody, comparedHeaders } from './http.js';
 export type { Observed, Probe } from './http.js';
+export { runProtectedResourceChecks, protectedResourceFixture } from './protected-resource.js';
+export type { MountedResource, ResourceMount } from './protected-resource.js';
