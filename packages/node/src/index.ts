@@ -26,3 +26,7 @@ export { nodeSigner, nodeJwsSigning } from './signer.js';
 export type { NodeSignerOptions } from './signer.js';
 export { protectedResource, bearerOptionsOf, metadataResponseFor } from './protected-resource.js';
 export type { BearerVerifier, ProtectedResource, ResourceBearerOptions } from './protected-resource.js';
+export { outboundFetcher } from './outbound-fetch.js';
+export type { HostResolver, OutboundFetch, OutboundFetchOptions, OutboundFailure, OutboundResponse, OutboundResult } from './outbound-fetch.js';
+export { httpClientMetadataDocuments } from './client-metadata-documents.js';
+export type { HttpClientMetadataDocumentsOptions } from './client-metadata-documents.js';
