@@ -33,7 +33,7 @@ export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: Refr
  * grant's resources (the audience), never another (`invalid_target`, before rotation).
  */
 /** The reuse grace window that applies to `client` (`config.refreshTokens.reuseGraceSeconds`, by client type). */
-export const reuseGraceOf = (config: ServerConfig, client: Client): number =>
+const reuseGraceOf = (config: ServerConfig, client: Client): number =>
   isPublicClient(client) ? config.refreshTokens.reuseGraceSeconds.public : config.refreshTokens.reuseGraceSeconds.confidential;
 
 /**
