@@ -1,3 +1,4 @@
+import { privateKeyJwtAlgorithms } from '../client-auth/assertion.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { RegistrationConfig, ResourceServer } from '../config/resources.js';
 import { decodeRegistration, decodeResources } from './resource-config.js';
@@ -152,6 +153,19 @@ const decodeDpop = (input: unknown): ServerConfig['dpop'] => {
   });
 };
 
+/** RFC 9101 §6.1: signed request objects only, with the algorithms `private_key_jwt` accepts (no `none`, no MAC). */
+const decodeRequestObjects = (input: unknown): ServerConfig['requestObjects'] => {
+  const r = section(input, 'requestObjects');
+  const signingAlgs = tokenList(r['signingAlgs'], ['ES256', 'PS256', 'RS256', 'EdDSA'], 'requestObjects.signingAlgs');
+  const bad = signingAlgs.find((a) => !privateKeyJwtAlgorithms.includes(a));
+  if (bad !== undefined || signingAlgs.length === 0) fail('requestObjects.signingAlgs', `a non-empty list of ${privateKeyJwtAlgorithms.join(', ')}`, bad);
+  return Object.freeze({
+    required: bool(r['required'], false, 'requestObjects.required'),
+    signingAlgs,
+    maxLifetimeSeconds: positiveInt(r['maxLifetimeSeconds'], 3600, 'requestObjects.maxLifetimeSeconds'),
+  });
+};
+
 /**
  * Decodes the host's configuration and fills the defaults. Called once, at construction: a bad value is a
  * `TypeError` naming the field (never a request-time failure). The issuer must be an absolute http(s) URL without
@@ -191,6 +205,7 @@ export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
     resources: decodeResources(input.resources),
     registration: decodeRegistration(input.registration),
     par: decodePar(input.par),
+    requestObjects: decodeRequestObjects(input.requestObjects),
     dpop: decodeDpop(input.dpop),
   });
 };

@@ -136,7 +136,7 @@ const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | und
 /**
  * RFC 6749 §4.1.1 / §4.1.2.1, after the client and redirect URI are trusted: every error here is sent back to the
  * redirect URI. Only `response_type=code` (OAuth 2.1 drops the implicit grant), only `response_mode=query`, no
- * request objects (OpenID Connect Core §6 is not supported), no repeated parameter (RFC 6749 §3.1) but `resource`
+ * nested request objects (RFC 9101 §4: the caller has already unpacked one), no repeated parameter (RFC 6749 §3.1) but `resource`
  * (RFC 8707 §2, each a registered resource, else `invalid_target`).
  */
 export const validateAuthorizeRequest = (
@@ -152,7 +152,8 @@ export const validateAuthorizeRequest = (
   const responseType = p('response_type');
   if (responseType === undefined) return E.left(invalidRequest('The response_type parameter is missing.'));
   if (responseType !== 'code') return E.left(oauthError('unsupported_response_type', 'Only response_type=code is supported.'));
-  if (p('request') !== undefined || p('request_uri') !== undefined) return E.left(invalidRequest('Request objects (request, request_uri) are not supported.'));
+  // RFC 9101 §4: by now a request object or request_uri has been replaced by its parameters; one left here is nested.
+  if (p('request') !== undefined || p('request_uri') !== undefined) return E.left(invalidRequest('request and request_uri cannot be used here.'));
   const responseMode = p('response_mode');
   if (responseMode !== undefined && responseMode !== 'query') return E.left(invalidRequest('Only response_mode=query is supported.'));
   if (!client.grantTypes.includes('authorization_code') || !client.responseTypes.includes('code') || !config.grantTypes.includes('authorization_code')) {

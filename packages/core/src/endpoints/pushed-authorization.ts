@@ -16,6 +16,7 @@ import type { PushedRequestStore } from '../ports/pushed-requests.js';
 import type { Clock, Logger, Random } from '../ports/runtime.js';
 import { parseMultiParams, resolveRedirectUri, validateAuthorizeRequest, type MultiParams } from './authorize-request.js';
 import { failWith } from './render-error.js';
+import { signedRequestObjectRequired, verifyRequestObject } from '../jar/request-object.js';
 
 /** RFC 9126 §2.2: the URN prefix of a `request_uri` this server issues. */
 const requestUriPrefix = 'urn:ietf:params:oauth:request_uri:';
@@ -77,6 +78,23 @@ const validatePushed = (config: ServerConfig, client: Client, params: MultiParam
   );
 };
 
+/**
+ * RFC 9126 §3: a pushed `request` object is verified as at the authorization endpoint (RFC 9101 §6) and its
+ * parameters are the pushed request; the other form parameters only authenticate the client. A client (or server)
+ * requiring signed request objects (RFC 9101 §10.5) must push one.
+ */
+const pushedParams = (ports: PushedAuthorizationPorts, client: Client, params: MultiParams, now: number): TE.TaskEither<OAuthError, MultiParams> => {
+  const objects = params['request'];
+  if (objects === undefined) {
+    return signedRequestObjectRequired(ports.config, client)
+      ? TE.left(invalidRequest('This client must send a signed request object (RFC 9101).', `client ${client.clientId} requires JAR`))
+      : TE.right(params);
+  }
+  const [object] = objects;
+  if (objects.length !== 1 || object === undefined) return TE.left(invalidRequest('The request parameter is repeated.'));
+  return verifyRequestObject(ports.config, ports, client, object, now);
+};
+
 /** RFC 9126 §2.2: a fresh reference (256 random bits), stored as its hash with the parameters and the client. */
 const save = (ports: PushedAuthorizationPorts, client: Client, params: MultiParams, now: number): TE.TaskEither<OAuthError, string> => {
   const reference = ports.random.token(32);
@@ -110,7 +128,8 @@ const handlePush =
           TE.flatMap((form): TE.TaskEither<OAuthError, AuthenticatedClient> => authenticateClient(form)(ctx)),
         ),
       ),
-      TE.bind('stored', ({ params, client }) => TE.fromEither(validatePushed(ports.config, client.client, params))),
+      TE.bind('pushed', ({ params, client }) => pushedParams(ports, client.client, params, now)),
+      TE.bind('stored', ({ pushed, client }) => TE.fromEither(validatePushed(ports.config, client.client, pushed))),
       TE.flatMap(({ client, stored }) => save(ports, client.client, stored, now)),
     )();
     if (result._tag === 'Left') return failWith(ports.logger, 'pushed authorization', result.left);
@@ -131,6 +150,9 @@ export interface PushedRequestUsePorts {
   readonly logger: Logger;
 }
 
+/** RFC 9126 §6 `require_pushed_authorization_requests`: server-wide, or for this client. */
+export const pushedRequestRequired = (config: ServerConfig, client: Client): boolean => config.par.required || client.requirePushedAuthorizationRequests === true;
+
 const refused = (description: string, detail: string): FatalAuthorizeError => fatalAuthorizeError('invalid_request', description, detail);
 
 /**
@@ -149,14 +171,16 @@ export const usePushedRequest = (
 ): TE.TaskEither<FatalAuthorizeError | OAuthError, MultiParams> => {
   const uris = sent['request_uri'];
   if (uris === undefined) {
-    return config.par.required || client.requirePushedAuthorizationRequests === true
+    return pushedRequestRequired(config, client)
       ? TE.left(refused('This client must push its authorization requests (RFC 9126).', `client ${client.clientId} requires PAR`))
       : TE.right(sent);
   }
   const uri = uris.length === 1 ? uris[0] : undefined;
   const store = ports.pushedRequests;
-  if (store === undefined || uri === undefined || !uri.startsWith(requestUriPrefix) || sent['request'] !== undefined) {
-    return TE.left(refused('The request_uri is not supported or invalid.', 'request_uri not from this server'));
+  if (uri === undefined || sent['request'] !== undefined) return TE.left(refused('Send one request_uri, without a request object.', 'request_uri repeated or with request'));
+  if (store === undefined || !uri.startsWith(requestUriPrefix)) {
+    // RFC 9101 §7: only this server's own (RFC 9126 §2.2) request URIs are used; nothing is fetched from elsewhere.
+    return TE.left(fatalAuthorizeError('request_uri_not_supported', 'Only request_uri values from this server\'s pushed authorization endpoint are supported.', 'foreign request_uri'));
   }
   return pipe(
     store.use(ports.secrets.hash(uri.slice(requestUriPrefix.length)), now),
