@@ -46,6 +46,8 @@ export interface AuthorizationCodesTable {
   readonly redeemed_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources, space-delimited. */
   readonly resource: NullableText;
+  /** Migration `0008_dpop_jkt`: RFC 9449 §10 key binding of the code. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface AccessTokensTable {
@@ -115,6 +117,8 @@ export interface InteractionsTable {
   readonly finished_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
   readonly resource: NullableText;
+  /** Migration `0008_dpop_jkt`: RFC 9449 §10 `dpop_jkt` of the request. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface DeviceCodesTable {

@@ -27,6 +27,8 @@ export interface AuthorizeRequest {
   readonly claims?: string;
   /** RFC 8707 §2: the registered resources the request names (repeatable). */
   readonly resource?: readonly string[];
+  /** RFC 9449 §10: the DPoP key thumbprint the code is to be bound to. */
+  readonly dpopJkt?: string;
 }
 
 /**
@@ -129,6 +131,10 @@ const parsePrompt = (raw: string | undefined): E.Either<OAuthError, readonly str
   return E.right(values);
 };
 
+/** RFC 9449 §10 `dpop_jkt`: an RFC 7638 SHA-256 JWK thumbprint, base64url (43 characters). */
+const parseDpopJkt = (raw: string | undefined): E.Either<OAuthError, string | undefined> =>
+  raw === undefined || /^[A-Za-z0-9_-]{43}$/.test(raw) ? E.right(raw) : E.left(invalidRequest('The dpop_jkt parameter is not a SHA-256 JWK thumbprint.'));
+
 /** OpenID Connect Core §3.1.2.1: `max_age` is a non-negative number of seconds. */
 const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | undefined> =>
   raw === undefined ? E.right(undefined) : /^\d{1,10}$/.test(raw) ? E.right(Number(raw)) : E.left(invalidRequest('The max_age parameter is invalid.'));
@@ -166,7 +172,8 @@ export const validateAuthorizeRequest = (
     E.bind('prompt', () => parsePrompt(p('prompt'))),
     E.bind('maxAge', () => parseMaxAge(p('max_age'))),
     E.bind('resource', () => requestedResources(config, params['resource'])),
-    E.map(({ scope, pkce, prompt, maxAge, resource }) => {
+    E.bind('dpopJkt', () => parseDpopJkt(p('dpop_jkt'))),
+    E.map(({ scope, pkce, prompt, maxAge, resource, dpopJkt }) => {
       return {
         client,
         redirectUri,
@@ -180,6 +187,7 @@ export const validateAuthorizeRequest = (
         ...optional('uiLocales', p('ui_locales')),
         ...optional('claims', p('claims')),
         ...optional('resource', resource),
+        ...optional('dpopJkt', dpopJkt),
       } as AuthorizeRequest;
     }),
   );

@@ -107,6 +107,7 @@ const interactionRecord = (config: ServerConfig, id: string, now: number, r: Aut
     ...optional('uiLocales', r.uiLocales),
     ...optional('claims', r.claims),
     ...optional('resource', r.resource),
+    ...optional('dpopJkt', r.dpopJkt),
   };
 };
 

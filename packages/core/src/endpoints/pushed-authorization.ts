@@ -5,7 +5,9 @@ import { authenticateClient, type ClientAuthPorts } from '../client-auth/authent
 import type { ServerConfig } from '../config/server-config.js';
 import type { AuthenticatedClient, Client } from '../domain/client.js';
 import type { PushedRequestRecord } from '../domain/pushed-request.js';
-import { fatalAuthorizeError, invalidRequest, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
+import { fatalAuthorizeError, invalidRequest, oauthError, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
+import type { DpopBinding } from '../dpop/binding.js';
+import { dpopHeader, verifyDpopProof } from '../dpop/proof.js';
 import { fromStoreError } from '../errors/store-error.js';
 import { utf8Decode } from '../http/encoding.js';
 import { requireFormContentType, type FormParams } from '../http/form-urlencoded.js';
@@ -79,6 +81,28 @@ const validatePushed = (config: ServerConfig, client: Client, params: MultiParam
 };
 
 /**
+ * RFC 9449 §10.1: a DPoP proof sent with the push (checked first, as at the token endpoint, with the PAR endpoint's
+ * URL as `htu`) binds the code as `dpop_jkt` would.
+ */
+const pushProof = (ports: PushedAuthorizationPorts, req: HttpRequest, now: number): TE.TaskEither<OAuthError, DpopBinding | undefined> => {
+  const header = dpopHeader(req.headers);
+  if ('_tag' in header) return TE.left(header);
+  if (header.proof === undefined) return TE.right(undefined);
+  const url = `${ports.config.baseUrl}${ports.config.routes.pushedAuthorization}`;
+  return verifyDpopProof({ config: ports.config, replay: ports.replay, secrets: ports.secrets }, header.proof, { method: req.method, url, now });
+};
+
+/** RFC 9449 §10.1: with both a proof and `dpop_jkt`, they must name the same key; the proof's key becomes `dpop_jkt`. */
+const bindToProof = (params: MultiParams, proof: DpopBinding | undefined): E.Either<OAuthError, MultiParams> => {
+  if (proof === undefined) return E.right(params);
+  const sent = params['dpop_jkt'];
+  if (sent !== undefined && (sent.length !== 1 || sent[0] !== proof.jkt)) {
+    return E.left(oauthError('invalid_dpop_proof', 'The dpop_jkt does not match the DPoP proof key.', { detail: 'dpop_jkt / proof mismatch at PAR' }));
+  }
+  return E.right({ ...params, dpop_jkt: [proof.jkt] });
+};
+
+/**
  * RFC 9126 §3: a pushed `request` object is verified as at the authorization endpoint (RFC 9101 §6) and its
  * parameters are the pushed request; the other form parameters only authenticate the client. A client (or server)
  * requiring signed request objects (RFC 9101 §10.5) must push one.
@@ -122,13 +146,19 @@ const handlePush =
     const result = await pipe(
       TE.fromEither(readPushedParams(req)),
       TE.bindTo('params'),
+      TE.bind('proof', () => pushProof(ports, req, now)),
       TE.bind('client', ({ params }) =>
         pipe(
           TE.fromEither(authenticationForm(params)),
           TE.flatMap((form): TE.TaskEither<OAuthError, AuthenticatedClient> => authenticateClient(form)(ctx)),
         ),
       ),
-      TE.bind('pushed', ({ params, client }) => pushedParams(ports, client.client, params, now)),
+      TE.bind('pushed', ({ params, client, proof }) =>
+        pipe(
+          pushedParams(ports, client.client, params, now),
+          TE.flatMap((pushed) => TE.fromEither(bindToProof(pushed, proof))),
+        ),
+      ),
       TE.bind('stored', ({ pushed, client }) => TE.fromEither(validatePushed(ports.config, client.client, pushed))),
       TE.flatMap(({ client, stored }) => save(ports, client.client, stored, now)),
     )();
