@@ -1,4 +1,3 @@
-import { privateKeyJwtAlgorithms } from '../client-auth/assertion.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { RegistrationConfig, ResourceServer } from '../config/resources.js';
 import { decodeRegistration, decodeResources } from './resource-config.js';
@@ -153,12 +152,14 @@ const decodeDpop = (input: unknown): ServerConfig['dpop'] => {
   });
 };
 
-/** RFC 9101 §6.1: signed request objects only, with the algorithms `private_key_jwt` accepts (no `none`, no MAC). */
+/** RFC 9101 §6.1: signed request objects only, by asymmetric algorithms (RFC 7518 §3; never `none`, never a MAC). */
+const requestObjectAlgs: readonly string[] = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
 const decodeRequestObjects = (input: unknown): ServerConfig['requestObjects'] => {
   const r = section(input, 'requestObjects');
   const signingAlgs = tokenList(r['signingAlgs'], ['ES256', 'PS256', 'RS256', 'EdDSA'], 'requestObjects.signingAlgs');
-  const bad = signingAlgs.find((a) => !privateKeyJwtAlgorithms.includes(a));
-  if (bad !== undefined || signingAlgs.length === 0) fail('requestObjects.signingAlgs', `a non-empty list of ${privateKeyJwtAlgorithms.join(', ')}`, bad);
+  const bad = signingAlgs.find((a) => !requestObjectAlgs.includes(a));
+  if (bad !== undefined || signingAlgs.length === 0) fail('requestObjects.signingAlgs', `a non-empty list of ${requestObjectAlgs.join(', ')}`, bad);
   return Object.freeze({
     required: bool(r['required'], false, 'requestObjects.required'),
     signingAlgs,
