@@ -35,7 +35,7 @@ const invalidObject = (description: string, detail: string): OAuthError => oauth
  * repeated values, objects (`claims`) as their JSON text. `request` and `request_uri` must not appear inside
  * (§4); `client_id`, when present, must be the client's (§5). JWT claims (`iss`, `aud`, `exp`, ...) are dropped.
  */
-export const requestObjectParams = (client: Client, claims: Readonly<Record<string, unknown>>): E.Either<OAuthError, MultiParams> => {
+const requestObjectParams = (client: Client, claims: Readonly<Record<string, unknown>>): E.Either<OAuthError, MultiParams> => {
   const out: Record<string, readonly string[]> = {};
   for (const [name, value] of Object.entries(claims)) {
     if (jwtClaims.includes(name)) continue;
