@@ -65,5 +65,11 @@ export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: st
   return checked;
 };
 
+/** The browser's name for the session list of the account page. */
+export const userAgentOf = (req: HttpRequest): { readonly userAgent?: string } => {
+  const ua = req.headers['user-agent'];
+  return ua === undefined || ua === '' ? {} : { userAgent: ua.slice(0, 255) };
+};
+
 /** `Retry-After` (RFC 9110 §10.2.3) for a refused attempt. */
 export const retryAfter = (seconds: number): Readonly<Record<string, string>> => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
