@@ -107,10 +107,10 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   }
   const prefix = issuerPrefix(env.issuer);
   // The browser sessions live in the core's store, which createCore opens: the end-session hook reads them late.
-  let sessions: SessionStore | undefined;
+  const late: { sessions?: SessionStore } = {};
   const sessionsReady = (): SessionStore => {
-    if (sessions === undefined) throw new Error('sessions: the store is not open yet');
-    return sessions;
+    if (late.sessions === undefined) throw new Error('sessions: the store is not open yet');
+    return late.sessions;
   };
   // client_secret_jwt clients: the secret itself is the HMAC key (RFC 7523 §2.2), so the store keeps it recoverable.
   const clientSecretJwtKeys = new Map(seed.clients.flatMap((c) => {
@@ -134,7 +134,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     sessions: sessionPort(sessionsReady, logger),
     clientSecretJwtKeys,
   });
-  sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:', store: core.loginSessions });
+  const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:', store: core.loginSessions });
+  late.sessions = sessions;
   const users = await createUserDirectory(core.users, now);
   await seedUsers(core.users, seed.users, now(), env.seedMode);
   const people = env.people;
@@ -148,6 +149,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     logger,
     now,
     prefix,
+    account: core.admin,
     people: {
       signup: people.signup,
       mailer,
@@ -158,9 +160,8 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   // Not on the confirmation form a bare GET gets (RP-Initiated Logout §2): the session is still there then.
-  const browserSessions = sessions;
   const paged = withPages(core.server, pages, async (req, res) =>
-    res.status < 400 && (await browserSessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': browserSessions.clearCookie } } : res,
+    res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
   );
   const metrics = createMetrics();
   const administered = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
