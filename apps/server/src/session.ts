@@ -18,24 +18,10 @@ export interface Session {
   readonly interactionId?: string;
   /** SHA-256 of the id: names the session in the store and on the account page. */
   readonly handle: string;
-  /**
-   * Anonymous sessions only: a password checked, a second factor still asked (kept in this process, like the CSRF
-   * token; a sign-in that starts on one instance finishes its second step there).
-   */
-  pending?: PendingSignIn;
-}
-
-/** A sign-in waiting for its second factor. */
-export interface PendingSignIn {
-  readonly subject: string;
-  readonly authTime: number;
-  readonly interactionId?: string;
-  /** Epoch seconds after which the second step must start again. */
-  readonly expiresAt: number;
 }
 
 /** A signed-in session as the account page lists it. */
-export interface SessionInfo {
+interface SessionInfo {
   readonly handle: string;
   readonly createdAt: number;
   readonly lastSeenAt: number;
@@ -43,7 +29,7 @@ export interface SessionInfo {
   readonly amr: readonly string[];
 }
 
-export interface SignInOptions {
+interface SignInOptions {
   readonly interactionId?: string;
   readonly amr?: readonly string[];
   /** The browser's `User-Agent`, shown on the account page. */

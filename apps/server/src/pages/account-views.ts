@@ -14,7 +14,7 @@ export interface GrantedApp {
   readonly grantedAt: number;
 }
 
-export interface SessionRow {
+interface SessionRow {
   readonly handle: string;
   readonly current: boolean;
   readonly createdAt: number;
@@ -29,7 +29,7 @@ export interface AccountView {
   readonly name?: string;
   readonly email?: string;
   readonly emailVerified: boolean;
-  /** Whether the account has a password the person can change here. */
+  /** The person's remembered consents. */
   readonly apps: readonly GrantedApp[];
   readonly sessions: readonly SessionRow[];
   readonly descriptions: Readonly<Record<string, string>>;
