@@ -46,7 +46,7 @@ export interface AuthorizationCodesTable {
   readonly redeemed_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources, space-delimited. */
   readonly resource: NullableText;
-  /** Migration `0008_dpop_jkt`: RFC 9449 §10 key binding of the code. */
+  /** Migration `0009_dpop_jkt`: RFC 9449 §10 key binding of the code. */
   readonly dpop_jkt: NullableText;
 }
 
@@ -117,7 +117,7 @@ export interface InteractionsTable {
   readonly finished_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
   readonly resource: NullableText;
-  /** Migration `0008_dpop_jkt`: RFC 9449 §10 `dpop_jkt` of the request. */
+  /** Migration `0009_dpop_jkt`: RFC 9449 §10 `dpop_jkt` of the request. */
   readonly dpop_jkt: NullableText;
 }
 
@@ -210,6 +210,20 @@ export interface AccountTokensTable {
   readonly consumed_at: NullableEpoch;
 }
 
+/** Migration `0008_login_sessions`: signed-in browser sessions, by the SHA-256 of the session id. */
+export interface LoginSessionsTable {
+  readonly id_hash: string;
+  readonly subject: string;
+  readonly auth_time: Epoch;
+  /** RFC 8176 method references, space-delimited. */
+  readonly amr: string;
+  readonly interaction_id: NullableText;
+  readonly created_at: Epoch;
+  readonly last_seen_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly user_agent: NullableText;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -231,6 +245,7 @@ export interface GrantorDatabase {
   readonly grantor_pushed_requests: PushedRequestsTable;
   readonly grantor_users: UsersTable;
   readonly grantor_account_tokens: AccountTokensTable;
+  readonly grantor_login_sessions: LoginSessionsTable;
   readonly grantor_migrations: MigrationsTable;
 }
 
