@@ -193,6 +193,8 @@ export interface UsersTable {
   readonly origin: string;
   readonly created_at: Epoch;
   readonly last_login_at: NullableEpoch;
+  /** 0 or 1 (migration `0008_user_admin`). */
+  readonly is_admin: Int;
 }
 
 /** Migration `0007_users`: single-use account tokens (email verification, password reset), by SHA-256. */
