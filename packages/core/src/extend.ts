@@ -38,6 +38,7 @@ export type {
 } from './domain/records.js';
 export type { ClientAuthMethod, ClientSecretHash, PublicJwk } from './domain/client.js';
 export { clientSecretJwtKeyOf, decodeClientMetadata } from './codec/client-metadata.js';
+export { clientIdUrlProblem, decodeClientIdMetadataDocument, type MetadataDocumentPolicy } from './codec/client-id-metadata-document.js';
 export { fromStoreError, storeError } from './errors/store-error.js';
 
 // Pure lifecycle judgements and transitions (custom stores, fakes and model tests use them).

@@ -45,6 +45,7 @@ export type { UserClaimsSource } from './ports/identity.js';
 export type { LoginThrottle, PasswordVerifier } from './ports/password.js';
 export type { SessionPort } from './ports/sessions.js';
 export type { JwksFetcher } from './ports/jwks-fetcher.js';
+export type { ClientMetadataDocumentFetcher } from './ports/client-metadata-documents.js';
 export type { AttemptVerdict, ClientAuthThrottle } from './ports/client-auth-throttle.js';
 export type { KeyStore, Signer } from './ports/keys.js';
 export type { ClaimHooks } from './tokens/claim-hooks.js';

@@ -24,3 +24,7 @@ export { httpJwksFetcher, cacheMaxAge, parseJwkSet } from './jwks-fetcher.js';
 export type { HttpJwksFetcherOptions } from './jwks-fetcher.js';
 export { nodeSigner, nodeJwsSigning } from './signer.js';
 export type { NodeSignerOptions } from './signer.js';
+export { outboundFetcher } from './outbound-fetch.js';
+export type { HostResolver, OutboundFetch, OutboundFetchOptions, OutboundFailure, OutboundResponse, OutboundResult } from './outbound-fetch.js';
+export { httpClientMetadataDocuments } from './client-metadata-documents.js';
+export type { HttpClientMetadataDocumentsOptions } from './client-metadata-documents.js';

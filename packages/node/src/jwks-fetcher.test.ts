@@ -44,7 +44,7 @@ beforeEach(() => {
 /** A fetcher on a hand-driven clock (milliseconds). */
 const fetcherAt = (options: HttpJwksFetcherOptions = {}) => {
   let t = 1_800_000_000_000;
-  const fetcher = httpJwksFetcher({ allowHttp: true, now: () => t, ...options });
+  const fetcher = httpJwksFetcher({ allowHttp: 'loopback', now: () => t, ...options });
   return { fetcher, advance: (seconds: number) => void (t += seconds * 1000) };
 };
 const get = async (fetcher: JwksFetcher, uri: string, refresh = false) => fetcher.fetch(uri, refresh ? { refresh } : {})();
@@ -172,7 +172,8 @@ describe('httpJwksFetcher: failures are StoreError values', () => {
 
   it('https only unless allowHttp; "loopback" admits only loopback hosts; no credentials in the URI', async () => {
     routes.set('/jwks', json({ keys: [ec] }));
-    expect((await errorOf(httpJwksFetcher(), `${base}/jwks`)).detail).toMatch(/not https/);
+    expect((await errorOf(httpJwksFetcher(), `${base}/jwks`)).detail).toMatch(/not a public address/);
+    expect((await errorOf(httpJwksFetcher(), 'http://jwks.example.test/jwks')).detail).toMatch(/not https/);
     expect(await keysOf(httpJwksFetcher({ allowHttp: 'loopback' }), `${base}/jwks`)).toEqual([ec]);
     expect((await errorOf(httpJwksFetcher({ allowHttp: 'loopback' }), 'http://jwks.example.test/jwks')).detail).toMatch(/not https/);
     expect((await errorOf(httpJwksFetcher(), 'ftp://example.test/jwks')).transient).toBe(false);

@@ -70,6 +70,6 @@ describe('private_key_jwt with a registered jwks_uri (end to end)', () => {
     expect(r.status).toBe(401);
     expect(r.json?.['error']).toBe('invalid_client');
     expect(hits).toBe(before);
-    expect(server.output()).toMatch(/is not https/); // the logged detail (debug level)
+    expect(server.output()).toMatch(/is not a public address/); // the logged detail (debug level): loopback is refused before the scheme
   });
 });

@@ -40,7 +40,7 @@ const loopbackHttp = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(:\d{1,5})?([/?]
  * `https` for web and claimed-HTTPS native redirects (§7.2), `http` only on the loopback interface (§7.3), private-use
  * schemes only as a reverse domain name (§7.1: a scheme with a period), never a script or local-content scheme.
  */
-const redirectUriProblem = (uri: string): string | undefined => {
+export const redirectUriProblem = (uri: string): string | undefined => {
   if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
   if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/.test(uri) || uri.length > 2048) return 'must be an absolute URI';
   const scheme = uri.slice(0, uri.indexOf(':')).toLowerCase();

@@ -17,6 +17,8 @@ export interface DiscoveryOptions {
   readonly claimsSupported?: readonly string[];
   /** Route paths that exist: an endpoint whose route is not registered is not advertised (default: all). */
   readonly hasRoute?: (path: string) => boolean;
+  /** Client ID metadata documents are fetched for URL client ids (draft-ietf-oauth-client-id-metadata-document-02 §6). */
+  readonly clientIdMetadataDocuments?: boolean;
 }
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -42,7 +44,8 @@ const discoveryUrls = (config: ServerConfig): { readonly openid: string; readonl
  * RFC 8414 §2 / OpenID Connect Discovery §3 metadata, generated from the live configuration: every endpoint is
  * `baseUrl + route`; grant types are the enabled ones; PKCE lists `plain` only when allowed (RFC 9700 §2.1.1);
  * RFC 9207 `authorization_response_iss_parameter_supported`; the device endpoint only with the device grant; RFC 9126
- * §5 PAR metadata when its endpoint is mounted; RFC 9449 §5.1 DPoP algorithms.
+ * §5 PAR metadata when its endpoint is mounted; RFC 9449 §5.1 DPoP algorithms; `client_id_metadata_document_supported`
+ * (draft-ietf-oauth-client-id-metadata-document-02 §6) when metadata documents are fetched.
  */
 export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOptions): Readonly<Record<string, unknown>> => {
   const has = options.hasRoute ?? (() => true);
@@ -94,6 +97,7 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
+    ...(options.clientIdMetadataDocuments === true ? { client_id_metadata_document_supported: true } : {}),
   };
 };
 

@@ -19,7 +19,8 @@ import type { Signer } from '../ports/keys.js';
 import { signedTokenHooks } from '../tokens/signed-tokens.js';
 import type { AuthorizationServer } from './authorization-server.js';
 import type { AuthorizationServerPorts, BasePorts, ComposedPorts } from './ports.js';
-import { serverBearer, serverRoutes } from './routes.js';
+import { serverAuthMethods, serverBearer, serverRoutes } from './routes.js';
+import { metadataDocumentPolicy, withMetadataDocuments } from './client-lookup.js';
 import { optional } from '../domain/optional.js';
 
 const basePorts: readonly (keyof BasePorts)[] = ['clock', 'random', 'secrets', 'logger', 'clients', 'accessTokens', 'replay'];
@@ -45,9 +46,14 @@ const enabledClients = (clients: ClientStore): ClientStore => ({
 /** The signer and the token formats built once, passed explicitly to every feature (the host's `tokens` win). */
 const compose = (config: ServerConfig, ports: AuthorizationServerPorts): ComposedPorts => {
   const signer = buildSigner(config, ports);
+  const documents = ports.clientMetadataDocuments;
+  const clients =
+    documents === undefined
+      ? enabledClients(ports.clients)
+      : withMetadataDocuments(enabledClients(ports.clients), documents, metadataDocumentPolicy(config, serverAuthMethods(ports)), ports.logger);
   // RFC 9068 access tokens are ES256 unless configured: the fastest to sign; ID tokens stay RS256 for interoperability.
   const tokens = { ...signedTokenHooks(config, signer, { accessTokenAlg: 'ES256', ...ports.signing }, ports.claimHooks), ...ports.tokens };
-  return { ...ports, clients: enabledClients(ports.clients), signer, tokens };
+  return { ...ports, clients, signer, tokens };
 };
 
 /** The enabled grants: a `TypeError` for a grant type without implementation, or one whose ports are missing. */

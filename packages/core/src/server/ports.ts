@@ -16,6 +16,7 @@ import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
 import type { SessionPort } from '../ports/sessions.js';
 import type { AccessTokenStore, ClientStore, RefreshTokenStore, ReplayCache } from '../ports/stores.js';
 import type { RegisteredClientStore } from '../ports/client-registrations.js';
+import type { ClientMetadataDocumentFetcher } from '../ports/client-metadata-documents.js';
 import type { ClaimHooks } from '../tokens/claim-hooks.js';
 import type { TokenHooks } from '../tokens/issue.js';
 import type { SigningOptions } from '../tokens/signed-tokens.js';
@@ -64,6 +65,12 @@ interface SigningPorts {
   readonly tokens?: Partial<TokenHooks>;
   /** RFC 7591 / RFC 7592: deleting and listing registered clients (required when `config.registration` is not closed). */
   readonly registeredClients?: RegisteredClientStore;
+  /**
+   * Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document): with this port, a `client_id` that is
+   * an https URL the store does not know is fetched and validated on use, and discovery advertises
+   * `client_id_metadata_document_supported`. `@grantor/node`'s `httpClientMetadataDocuments()` implements it.
+   */
+  readonly clientMetadataDocuments?: ClientMetadataDocumentFetcher;
 }
 
 /** The always-on grants' ports (the token endpoint dispatches to them). */

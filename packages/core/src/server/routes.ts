@@ -50,9 +50,13 @@ const registration = (config: ServerConfig, ports: ComposedPorts, authMethods: r
   return registrationRoute({ ...ports, config, registeredClients: ports.registeredClients, authMethods });
 };
 
+/** The client authentication methods the server accepts and advertises (`ports.tokenEndpointAuthMethods`, else the defaults). */
+export const serverAuthMethods = (ports: Pick<ComposedPorts, 'tokenEndpointAuthMethods' | 'clientSecretJwtKeys'>): readonly ClientAuthMethod[] =>
+  ports.tokenEndpointAuthMethods ?? (ports.clientSecretJwtKeys === undefined ? defaultAuthMethods : [...defaultAuthMethods, 'client_secret_jwt']);
+
 export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants: readonly RegisteredGrant<ComposedPorts>[]): readonly Route[] => {
   const tokens = tokenSide(config, ports);
-  const authMethods = ports.tokenEndpointAuthMethods ?? (ports.clientSecretJwtKeys === undefined ? defaultAuthMethods : [...defaultAuthMethods, 'client_secret_jwt']);
+  const authMethods = serverAuthMethods(ports);
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
   const discovery = discoveryRoutes({ config, metadata: () => ({
@@ -60,6 +64,7 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
     introspectionSigningAlgs: [introspectionSigningAlg({ signer: ports.signer })],
     hasRoute: (path) => paths.has(path),
     tokenEndpointAuthMethods: authMethods,
+    clientIdMetadataDocuments: ports.clientMetadataDocuments !== undefined,
   }) });
   const endpoints: readonly (Route | undefined)[] = [
     tokenRoute({ ...ports, config, grants }),
