@@ -5,8 +5,8 @@ import type { Migration } from './types.js';
  * `grantor_users.is_admin`: 1 for accounts that may sign in to the admin console, 0 (every row written before this
  * migration) for the others.
  */
-export const m0008UserAdmin: Migration = {
-  id: '0008_user_admin',
+export const m0009UserAdmin: Migration = {
+  id: '0009_user_admin',
   up: async (db: Kysely<unknown>) => {
     // A re-run after a half-applied migration meets the column: PostgreSQL 42701, MySQL 1060, SQLite "duplicate column".
     await db.schema
