@@ -3,6 +3,8 @@ import { clientSecretJwtKeyOf, storeError } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
+import { createAdminSessions } from './console/auth.js';
+import { createConsole } from './console/router.js';
 import { withCors } from './http/cors.js';
 import { withTrustedProxies } from './http/proxy.js';
 import { healthPages } from './observability/health.js';
@@ -13,6 +15,7 @@ import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
 import { keyMaintenance, type KeyMaintenance } from './keys.js';
 import { createPages } from './pages/router.js';
+import { createUserAdmin } from './people/user-admin.js';
 import { claimsSourceOf, createUserDirectory, seedUsers } from './people/directory.js';
 import { createMailer } from './people/mailer.js';
 import { hibpCheck } from './people/passwords.js';
@@ -163,8 +166,22 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   const paged = withPages(core.server, pages, async (req, res) =>
     res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
   );
+  const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, now });
   const metrics = createMetrics();
-  const administered = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
+  const bootstrap = env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken };
+  const adminApi = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, users: userAdmin, logger, ...bootstrap }));
+  const adminConsole = createConsole({
+    operations: core.admin,
+    users: userAdmin,
+    directory: users,
+    throttles,
+    sessions: createAdminSessions({ secure: new URL(env.issuer).protocol === 'https:', path: `${prefix}/admin` }),
+    issuer: env.issuer,
+    prefix,
+    logger,
+    ...bootstrap,
+  });
+  const administered = withPages(adminApi, adminConsole);
   const cors = withObservability(withCors(administered, { admin: core.admin }), logger, metrics);
   const proxied = env.trustProxy === undefined ? cors : withTrustedProxies(cors, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);

@@ -46,7 +46,7 @@ export interface AuthorizationCodesTable {
   readonly redeemed_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources, space-delimited. */
   readonly resource: NullableText;
-  /** Migration `0009_dpop_jkt`: RFC 9449 §10 key binding of the code. */
+  /** Migration `0010_dpop_jkt`: RFC 9449 §10 key binding of the code. */
   readonly dpop_jkt: NullableText;
 }
 
@@ -117,7 +117,7 @@ export interface InteractionsTable {
   readonly finished_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
   readonly resource: NullableText;
-  /** Migration `0009_dpop_jkt`: RFC 9449 §10 `dpop_jkt` of the request. */
+  /** Migration `0010_dpop_jkt`: RFC 9449 §10 `dpop_jkt` of the request. */
   readonly dpop_jkt: NullableText;
 }
 
@@ -197,6 +197,8 @@ export interface UsersTable {
   readonly origin: string;
   readonly created_at: Epoch;
   readonly last_login_at: NullableEpoch;
+  /** 0 or 1 (migration `0009_user_admin`). */
+  readonly is_admin: Int;
 }
 
 /** Migration `0007_users`: single-use account tokens (email verification, password reset), by SHA-256. */

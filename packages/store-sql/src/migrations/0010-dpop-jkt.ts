@@ -11,8 +11,8 @@ const duplicateColumn = (e: unknown): boolean => {
  * `dpop_jkt` on `grantor_interactions` and `grantor_authorization_codes`: the RFC 7638 thumbprint an authorization
  * request bound its code to (RFC 9449 §10 `dpop_jkt`, or a DPoP proof at PAR); NULL for unbound requests and codes.
  */
-export const m0009DpopJkt: Migration = {
-  id: '0009_dpop_jkt',
+export const m0010DpopJkt: Migration = {
+  id: '0010_dpop_jkt',
   up: async (db: Kysely<unknown>) => {
     for (const table of ['grantor_interactions', 'grantor_authorization_codes']) {
       await db.schema
