@@ -1,8 +1,10 @@
 import { clientFromMetadata, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
-import { clientSecretJwtKeyOf } from '@grantor/core/extend';
+import { clientSecretJwtKeyOf, storeError } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
+import { createAdminSessions } from './console/auth.js';
+import { createConsole } from './console/router.js';
 import { withCors } from './http/cors.js';
 import { withTrustedProxies } from './http/proxy.js';
 import { healthPages } from './observability/health.js';
@@ -13,6 +15,7 @@ import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
 import { keyMaintenance, type KeyMaintenance } from './keys.js';
 import { createPages } from './pages/router.js';
+import { createUserAdmin } from './people/user-admin.js';
 import { claimsSourceOf, createUserDirectory, seedUsers } from './people/directory.js';
 import { createMailer } from './people/mailer.js';
 import { hibpCheck } from './people/passwords.js';
@@ -75,12 +78,15 @@ const loadSeed = async (env: ServerEnv, print: (line: string) => void, given: De
  * OpenID Connect RP-Initiated Logout 1.0: the core validated the logout request; the browser's login session (named by
  * its cookie) ends here, and `withPages` clears the cookie on the response.
  */
-const sessionPort = (sessions: SessionStore, logger: Logger): SessionPort => ({
+const sessionPort = (sessions: () => SessionStore, logger: Logger): SessionPort => ({
   endSession: (subject, clientId, context) =>
-    TE.fromIO(() => {
-      const ended = sessions.end(context.request);
-      logger.log('info', 'logout', { ended, ...(subject === undefined ? {} : { sub: subject }), ...(clientId === undefined ? {} : { client: clientId }) });
-    }),
+    TE.tryCatch(
+      async () => {
+        const ended = await sessions().end(context.request);
+        logger.log('info', 'logout', { ended, ...(subject === undefined ? {} : { sub: subject }), ...(clientId === undefined ? {} : { client: clientId }) });
+      },
+      (cause) => storeError('ending the browser session failed', { cause }),
+    ),
 });
 
 /** Loads the seed (or demo data), builds the core on the chosen store, and the pages around it. */
@@ -103,7 +109,12 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     if (typeof secret === 'string' && secret.length < minimumSecretLength) logger.log('warn', 'seeded client secret shorter than 32 characters', { client: c.client_id.slice(0, 64) });
   }
   const prefix = issuerPrefix(env.issuer);
-  const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' });
+  // The browser sessions live in the core's store, which createCore opens: the end-session hook reads them late.
+  const late: { sessions?: SessionStore } = {};
+  const sessionsReady = (): SessionStore => {
+    if (late.sessions === undefined) throw new Error('sessions: the store is not open yet');
+    return late.sessions;
+  };
   // client_secret_jwt clients: the secret itself is the HMAC key (RFC 7523 §2.2), so the store keeps it recoverable.
   const clientSecretJwtKeys = new Map(seed.clients.flatMap((c) => {
     const secret = clientSecretJwtKeyOf(c.metadata);
@@ -123,9 +134,11 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     clientAuthThrottle: clientAuthThrottle(throttles),
     logger,
     prefix,
-    sessions: sessionPort(sessions, logger),
+    sessions: sessionPort(sessionsReady, logger),
     clientSecretJwtKeys,
   });
+  const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:', store: core.loginSessions });
+  late.sessions = sessions;
   const users = await createUserDirectory(core.users, now);
   await seedUsers(core.users, seed.users, now(), env.seedMode);
   const people = env.people;
@@ -139,6 +152,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     logger,
     now,
     prefix,
+    account: core.admin,
     people: {
       signup: people.signup,
       mailer,
@@ -149,9 +163,25 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   // Not on the confirmation form a bare GET gets (RP-Initiated Logout §2): the session is still there then.
-  const paged = withPages(core.server, pages, (req, res) => (res.status < 400 && sessions.get(req) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
+  const paged = withPages(core.server, pages, async (req, res) =>
+    res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
+  );
+  const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, now });
   const metrics = createMetrics();
-  const administered = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
+  const bootstrap = env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken };
+  const adminApi = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, users: userAdmin, logger, ...bootstrap }));
+  const adminConsole = createConsole({
+    operations: core.admin,
+    users: userAdmin,
+    directory: users,
+    throttles,
+    sessions: createAdminSessions({ secure: new URL(env.issuer).protocol === 'https:', path: `${prefix}/admin` }),
+    issuer: env.issuer,
+    prefix,
+    logger,
+    ...bootstrap,
+  });
+  const administered = withPages(adminApi, adminConsole);
   const cors = withObservability(withCors(administered, { admin: core.admin }), logger, metrics);
   const proxied = env.trustProxy === undefined ? cors : withTrustedProxies(cors, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);

@@ -45,6 +45,24 @@ export const memoryUserStore = (): UserStore & { readonly size: () => number } =
         bySubject.set(subject, { ...kept, ...rest, ...(email === undefined ? {} : { email }) });
         return true;
       }),
+    list: (query) =>
+      atomically(() => {
+        const search = query.search;
+        const matching = [...bySubject.values()]
+          .filter((a) => (query.cursor === undefined || a.username > query.cursor) && (search === undefined || a.username.includes(search) || (a.email ?? '').includes(search)))
+          .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+        const items = matching.slice(0, query.limit);
+        const last = items[items.length - 1];
+        return { items, ...(matching.length > query.limit && last !== undefined ? { next: last.username } : {}) };
+      }),
+    remove: (subject) =>
+      atomically(() => {
+        const old = bySubject.get(subject);
+        if (old === undefined) return false;
+        bySubject.delete(subject);
+        byUsername.delete(old.username);
+        return true;
+      }),
     size: () => bySubject.size,
   };
 };

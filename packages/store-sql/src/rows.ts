@@ -59,6 +59,7 @@ export const codeToRow = (c: AuthorizationCodeRecord): NewRow<'grantor_authoriza
   expires_at: epoch(c.expiresAt),
   redeemed_at: c.redeemedAt === undefined ? null : epoch(c.redeemedAt),
   resource: resourceToText(c.resource),
+  dpop_jkt: c.dpopJkt ?? null,
 });
 
 export const rowToCode = (r: Row<'grantor_authorization_codes'>): AuthorizationCodeRecord => ({
@@ -76,6 +77,7 @@ export const rowToCode = (r: Row<'grantor_authorization_codes'>): AuthorizationC
   expiresAt: num(r.expires_at),
   ...optNum('redeemedAt', r.redeemed_at),
   ...textToResource(r.resource),
+  ...opt('dpopJkt', r.dpop_jkt),
 });
 
 // ---- access tokens
@@ -180,6 +182,7 @@ export const interactionToRow = (i: InteractionRecord): NewRow<'grantor_interact
   expires_at: epoch(i.expiresAt),
   finished_at: i.finishedAt === undefined ? null : epoch(i.finishedAt),
   resource: resourceToText(i.resource),
+  dpop_jkt: i.dpopJkt ?? null,
 });
 
 export const rowToInteraction = (r: Row<'grantor_interactions'>): InteractionRecord => ({
@@ -202,6 +205,7 @@ export const rowToInteraction = (r: Row<'grantor_interactions'>): InteractionRec
   expiresAt: num(r.expires_at),
   ...optNum('finishedAt', r.finished_at),
   ...textToResource(r.resource),
+  ...opt('dpopJkt', r.dpop_jkt),
 });
 
 // ---- device codes

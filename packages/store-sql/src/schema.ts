@@ -46,6 +46,8 @@ export interface AuthorizationCodesTable {
   readonly redeemed_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources, space-delimited. */
   readonly resource: NullableText;
+  /** Migration `0010_dpop_jkt`: RFC 9449 §10 key binding of the code. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface AccessTokensTable {
@@ -115,6 +117,8 @@ export interface InteractionsTable {
   readonly finished_at: NullableEpoch;
   /** Migration 0005: RFC 8707 resources of the request, space-delimited. */
   readonly resource: NullableText;
+  /** Migration `0010_dpop_jkt`: RFC 9449 §10 `dpop_jkt` of the request. */
+  readonly dpop_jkt: NullableText;
 }
 
 export interface DeviceCodesTable {
@@ -193,6 +197,8 @@ export interface UsersTable {
   readonly origin: string;
   readonly created_at: Epoch;
   readonly last_login_at: NullableEpoch;
+  /** 0 or 1 (migration `0009_user_admin`). */
+  readonly is_admin: Int;
 }
 
 /** Migration `0007_users`: single-use account tokens (email verification, password reset), by SHA-256. */
@@ -204,6 +210,20 @@ export interface AccountTokensTable {
   readonly issued_at: Epoch;
   readonly expires_at: Epoch;
   readonly consumed_at: NullableEpoch;
+}
+
+/** Migration `0008_login_sessions`: signed-in browser sessions, by the SHA-256 of the session id. */
+export interface LoginSessionsTable {
+  readonly id_hash: string;
+  readonly subject: string;
+  readonly auth_time: Epoch;
+  /** RFC 8176 method references, space-delimited. */
+  readonly amr: string;
+  readonly interaction_id: NullableText;
+  readonly created_at: Epoch;
+  readonly last_seen_at: Epoch;
+  readonly expires_at: Epoch;
+  readonly user_agent: NullableText;
 }
 
 export interface MigrationsTable {
@@ -227,6 +247,7 @@ export interface GrantorDatabase {
   readonly grantor_pushed_requests: PushedRequestsTable;
   readonly grantor_users: UsersTable;
   readonly grantor_account_tokens: AccountTokensTable;
+  readonly grantor_login_sessions: LoginSessionsTable;
   readonly grantor_migrations: MigrationsTable;
 }
 

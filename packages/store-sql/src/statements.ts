@@ -17,6 +17,7 @@ export const accessTokenColumns = {
 export const codeColumns = {
   code_hash: true, grant_id: true, client_id: true, redirect_uri: true, subject: true, scope: true, pkce_challenge: true,
   pkce_method: true, nonce: true, auth_time: true, acr: true, issued_at: true, expires_at: true, redeemed_at: true, resource: true,
+  dpop_jkt: true,
 } satisfies Columns<'grantor_authorization_codes'>;
 
 export const refreshColumns = {

@@ -5,17 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBrowser, formsOf } from '../e2e/browser.js';
+import { authorize } from '../e2e/flows.js';
 import { startServer, type Running } from '../e2e/harness.js';
 import { responseChecker, validateOpenApi } from '../test/openapi-check.js';
 
 const secret = () => randomBytes(24).toString('base64url');
 const adminToken = randomBytes(32).toString('base64url');
-const ids = { admin: `adm-${secret()}`, svc: `svc-${secret()}` };
+const ids = { admin: `adm-${secret()}`, svc: `svc-${secret()}`, web: `web-${secret()}` };
+const redirectUri = 'https://client.example.test/cb';
 const secrets = { admin: secret(), svc: secret() };
 const seed = {
   clients: [
     { client_id: ids.admin, client_secret: secrets.admin, grant_types: ['client_credentials'], response_types: [], scope: 'admin', token_endpoint_auth_method: 'client_secret_basic' },
     { client_id: ids.svc, client_secret: secrets.svc, grant_types: ['client_credentials'], response_types: [], scope: 'api:read', token_endpoint_auth_method: 'client_secret_basic' },
+    { client_id: ids.web, grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [redirectUri], scope: 'openid profile', token_endpoint_auth_method: 'none' },
   ],
   users: [],
 };
@@ -167,5 +171,48 @@ describe('admin HTTP API (/admin)', () => {
     expect(missing.status).toBe(404);
     const wrong = await fetch(`${server.issuer}/admin/keys`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken}` } });
     expect(wrong.status).toBe(405);
+  });
+
+  it('users: create with a password that signs in, search, change claims, disable (no sign-in), new password, delete', async () => {
+    const username = `ada-${secret().slice(0, 8).toLowerCase()}`;
+    const created = await call('POST', '/admin/users', { username, password: 'first-password-1', email: `${username}@Example.test`, claims: { name: 'Ada L.' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ username, email: `${username}@example.test`, email_verified: false, claims: { name: 'Ada L.' }, disabled: false, admin: false, origin: 'admin' });
+    expect(JSON.stringify(created.json)).not.toContain('argon2');
+    const subject = created.json['subject'] as string;
+    expect((await call('POST', '/admin/users', { username, password: 'another-password' })).status).toBe(400);
+    expect((await call('POST', '/admin/users', { username: `${username}-x`, password: 'short' })).json['error_description']).toMatch(/8 characters/);
+    expect((await call('POST', '/admin/users', { username: `${username}-y`, claims: { sub: 'forged' } })).status).toBe(400);
+
+    const listed = await call('GET', `/admin/users?search=${username}&limit=1`);
+    expect((listed.json['items'] as { subject: string }[]).map((u) => u.subject)).toEqual([subject]);
+    expect((await call('GET', `/admin/users/${username}`)).json['subject']).toBe(subject);
+    expect((await call('PATCH', `/admin/users/${subject}`, { claims: { name: 'Ada Lovelace' }, email_verified: true })).json).toMatchObject({ claims: { name: 'Ada Lovelace' }, email_verified: true });
+
+    const url = () =>
+      new URL(
+        `${server.issuer}/authorize?${new URLSearchParams({ response_type: 'code', client_id: ids.web, redirect_uri: redirectUri, scope: 'openid profile', state: secret(), code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`,
+      );
+    const signedIn = await authorize(server.issuer, url(), { username, password: 'first-password-1' } as never);
+    expect(signedIn.callback.searchParams.get('code')).toBeTruthy();
+
+    expect((await call('POST', `/admin/users/${subject}/disable`)).json['disabled']).toBe(true);
+    const b = createBrowser([new URL(server.issuer).origin]);
+    const login = await b.get(url().toString());
+    const form = formsOf(login).find((f) => f.inputs.some((i) => i.name === 'password'));
+    const refused = await b.submit(form!, { username, password: 'first-password-1' });
+    expect(refused.status).toBe(401);
+    expect(formsOf(refused).some((f) => f.inputs.some((i) => i.name === 'password'))).toBe(true);
+    await call('POST', `/admin/users/${subject}/enable`);
+
+    expect((await call('POST', `/admin/users/${subject}/password`, { password: 'x' })).status).toBe(400);
+    expect((await call('POST', `/admin/users/${subject}/password`, { password: 'second-password-2' })).status).toBe(200);
+    const again = await authorize(server.issuer, url(), { username, password: 'second-password-2' } as never);
+    expect(again.callback.searchParams.get('code')).toBeTruthy();
+
+    expect((await call('DELETE', `/admin/users/${subject}`)).status).toBe(204);
+    expect((await call('GET', `/admin/users/${subject}`)).status).toBe(404);
+    expect((await call('DELETE', `/admin/users/${subject}`)).status).toBe(404);
+    expect((await call('POST', '/admin/users/nobody/password', { password: 'long-enough-1' })).status).toBe(404);
   });
 });

@@ -13,8 +13,10 @@ import {
 import { signingAlgs, type SigningAlg } from '@grantor/core/extend';
 import { json } from '@grantor/core/extend';
 import type { Pages } from '../pages/router.js';
-import { adminGate, answer, badBody, badLimit, jsonBody, noContent, optionalJsonBody, pageJson, pageRequest, problem, query } from './http.js';
+import { adminGate, answer, endpoint, type Endpoint, badBody, badLimit, jsonBody, noContent, optionalJsonBody, pageJson, pageRequest, problem, query } from './http.js';
 import { openApiDocument } from './openapi.js';
+import { userEndpoints } from './users-api.js';
+import type { UserAdmin } from '../people/user-admin.js';
 
 /**
  * The admin HTTP API under `{issuer path}/admin`: JSON over the core's `adminOperations`, described by the OpenAPI
@@ -26,27 +28,12 @@ export interface AdminApiDeps {
   /** ADMIN_TOKEN: the bootstrap bearer token (absent: only admin clients' tokens). */
   readonly bootstrapToken?: string;
   readonly logger: Logger;
-}
-
-type Handler = (req: HttpRequest, params: readonly string[]) => Promise<HttpResponse>;
-interface Endpoint {
-  readonly method: string;
-  readonly pattern: RegExp;
-  /** The route in Fastify syntax (`:id` parameters). */
-  readonly path: string;
-  readonly run: Handler;
+  /** The local accounts (`/admin/users`); absent: no user endpoints. */
+  readonly users?: UserAdmin;
 }
 
 const kinds: readonly TokenKind[] = ['access_token', 'refresh_token'];
 const statuses: readonly TokenStatus[] = ['active', 'expired', 'revoked', 'rotated'];
-
-const segment = '([^/]+)';
-const endpoint = (method: string, path: string, run: Handler): Endpoint => ({
-  method,
-  path,
-  pattern: new RegExp(`^${path.replace(/:[a-z_]+/g, segment)}$`),
-  run,
-});
 
 /** A filter of one named query parameter out of the allowed values. */
 const oneOf = <A extends string>(q: URLSearchParams, name: string, allowed: readonly A[]): A | undefined | null => {
@@ -205,7 +192,7 @@ const decode = (s: string): string | undefined => {
 
 /** The admin API as pages (mounted next to Grantor's endpoints by `withPages`). */
 export const createAdminApi = (deps: AdminApiDeps): Pages => {
-  const table = endpoints(deps.operations);
+  const table = [...endpoints(deps.operations), ...(deps.users === undefined ? [] : userEndpoints(deps.users))];
   const gate = adminGate(deps.server, deps.bootstrapToken);
   const document = openApiDocument(deps.server.config.issuer);
   const find = (path: string) => table.filter((e) => e.pattern.test(path));

@@ -2,7 +2,24 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthorizationServer, HttpRequest, HttpResponse, OAuthError, Settled } from '@grantor/core';
 import { empty, json, oauthErrorStatus } from '@grantor/core/extend';
 
-/** JSON plumbing of the admin API: bodies, query parameters, answers, and who may call it. */
+/** JSON plumbing of the admin API: routes, bodies, query parameters, answers, and who may call it. */
+
+type Handler = (req: HttpRequest, params: readonly string[]) => Promise<HttpResponse>;
+export interface Endpoint {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** The route in Fastify syntax (`:id` parameters). */
+  readonly path: string;
+  readonly run: Handler;
+}
+
+const segment = '([^/]+)';
+export const endpoint = (method: string, path: string, run: Handler): Endpoint => ({
+  method,
+  path,
+  pattern: new RegExp(`^${path.replace(/:[a-z_]+/g, segment)}$`),
+  run,
+});
 
 /** RFC 9457-free, RFC 6749 §5.2-shaped error body: `{ error, error_description }`. */
 export const problem = (status: number, error: string, description: string): HttpResponse => json(status, { error, error_description: description });

@@ -110,7 +110,49 @@ const schemas: Json = {
     additionalProperties: false,
   },
   KeyList: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: ref('Key') } } },
+  User: {
+    type: 'object',
+    description: 'A local account of the reference server (never its password hash).',
+    required: ['subject', 'username', 'email_verified', 'claims', 'disabled', 'admin', 'origin', 'created_at'],
+    properties: {
+      subject: { ...str, description: 'OIDC sub.' },
+      username: str,
+      email: str,
+      email_verified: { type: 'boolean' },
+      claims: { type: 'object', additionalProperties: true, description: 'Other OIDC claims (name, given_name, …).' },
+      disabled: { type: 'boolean' },
+      admin: { type: 'boolean', description: 'May sign in to the admin console.' },
+      origin: { ...str, description: 'seed, signup or admin.' },
+      created_at: epoch,
+      last_login_at: epoch,
+    },
+    additionalProperties: false,
+  },
+  UserPage: page('User'),
+  NewUser: {
+    type: 'object',
+    required: ['username'],
+    properties: {
+      username: str,
+      password: { ...str, description: 'At least 8 characters; without one nobody can sign in until it is set.' },
+      email: str,
+      email_verified: { type: 'boolean' },
+      claims: { type: 'object', additionalProperties: true, description: 'Not sub, email or email_verified.' },
+      admin: { type: 'boolean' },
+    },
+  },
+  UserChange: {
+    type: 'object',
+    properties: {
+      email: { type: ['string', 'null'], description: 'null removes the address.' },
+      email_verified: { type: 'boolean' },
+      claims: { type: 'object', additionalProperties: true, description: 'Replaces the claims.' },
+      admin: { type: 'boolean' },
+    },
+  },
 };
+
+const userId = param('id', 'path', str, 'The subject or the username.');
 
 const clientId = param('id', 'path', str, 'client_id');
 
@@ -120,7 +162,7 @@ export const openApiDocument = (issuer: string): Json => ({
     title: 'Grantor admin API',
     version: '1.0.0',
     description:
-      'Operate a Grantor authorization server: clients, tokens, consents and signing keys. Authenticate with `Authorization: Bearer <ADMIN_TOKEN>` or an access token of a client_credentials client with the `admin` scope.',
+      'Operate a Grantor authorization server: clients, tokens, consents, signing keys and local users. Authenticate with `Authorization: Bearer <ADMIN_TOKEN>` or an access token of a client_credentials client with the `admin` scope.',
   },
   servers: [{ url: issuer }],
   security: [{ bearer: [] }],
@@ -179,6 +221,26 @@ export const openApiDocument = (issuer: string): Json => ({
     '/admin/consents/revoke': {
       post: op('revokeConsents', 'Forget consents of a client and/or subject', { '200': reply('How many.', ref('Revoked')) }, { requestBody: body(ref('Owner')) }),
     },
+    '/admin/users': {
+      get: op('listUsers', 'List local accounts by username', { '200': reply('A page of users.', ref('UserPage')) }, {
+        parameters: [...paging, param('search', 'query', str, 'Substring of the username or email address.')],
+      }),
+      post: op('createUser', 'Create a local account', { '201': reply('The account.', ref('User')) }, { requestBody: body(ref('NewUser')) }),
+    },
+    '/admin/users/{id}': {
+      parameters: [userId],
+      get: op('getUser', 'One account', { '200': reply('The account.', ref('User')), ...notFound }),
+      patch: op('updateUser', 'Change email, claims or the admin flag', { '200': reply('The account.', ref('User')), ...notFound }, { requestBody: body(ref('UserChange')) }),
+      delete: op('deleteUser', 'Delete an account with its tokens and consents', { '204': reply('Deleted.'), ...notFound }),
+    },
+    '/admin/users/{id}/password': {
+      parameters: [userId],
+      post: op('setUserPassword', 'Set the password (argon2id at rest)', { '200': reply('The account.', ref('User')), ...notFound }, {
+        requestBody: body({ type: 'object', required: ['password'], properties: { password: str } }),
+      }),
+    },
+    '/admin/users/{id}/disable': { parameters: [userId], post: op('disableUser', 'Disable an account (its tokens are revoked)', { '200': reply('The account.', ref('User')), ...notFound }) },
+    '/admin/users/{id}/enable': { parameters: [userId], post: op('enableUser', 'Enable an account again', { '200': reply('The account.', ref('User')), ...notFound }) },
     '/admin/keys': { get: op('listKeys', 'The signing keys (public parts)', { '200': reply('The keys.', ref('KeyList')) }) },
     '/admin/keys/rotate': { post: op('rotateKeys', 'Rotate the signing keys (next → active → retired)', { '200': reply('The keys after rotation.', ref('KeyList')) }) },
     '/admin/keys/{kid}/retire': {
@@ -194,7 +256,7 @@ export const openApiDocument = (issuer: string): Json => ({
       BadRequest: reply('Invalid input.', ref('Error')),
       Unauthorized: reply('No or bad credentials (RFC 6750 §3).', ref('Error')),
       Forbidden: reply('The token lacks the admin scope, or belongs to an end user.', ref('Error')),
-      NotFound: reply('No such client, token or key.', ref('Error')),
+      NotFound: reply('No such client, token, key or user.', ref('Error')),
     },
     schemas,
   },

@@ -9,15 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { authorize } from '../e2e/flows.js';
 import { mainJs, repoRoot, startServer } from '../e2e/harness.js';
 import { runCli } from './main.js';
 
-const run = async (env: Record<string, string>, ...argv: string[]) => {
+const runWith = async (stdin: string, env: Record<string, string>, ...argv: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) }, { stdin: async () => stdin });
   return { code, out: out.join('\n'), err: err.join('\n') };
 };
+const run = (env: Record<string, string>, ...argv: string[]) => runWith('', env, ...argv);
 const parsed = (r: { readonly out: string }) => JSON.parse(r.out) as Record<string, unknown>;
 
 describe('grantor CLI', () => {
@@ -63,6 +65,47 @@ describe('grantor CLI', () => {
     expect((await run(env, 'token', 'list', '--status', 'weird')).code).toBe(2);
     expect((await run(env, 'client', 'frobnicate')).code).toBe(2);
     expect((await run({}, 'client', 'list', '--limit')).code).toBe(2);
+  });
+
+  it('user add|list|show|update|set-password|disable|enable|delete, --json and tables; the server signs the user in', async () => {
+    const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-cli-')) };
+    const added = await runWith('first-password-1\n', env, 'user', 'add', 'grace', '--email', 'Grace@Example.test', '--name', 'Grace H.', '--password-stdin', '--json');
+    expect(added.code).toBe(0);
+    const u = parsed(added);
+    expect(u).toMatchObject({ username: 'grace', email: 'grace@example.test', claims: { name: 'Grace H.' }, admin: false, disabled: false, origin: 'admin' });
+    expect(added.out).not.toContain('argon2');
+    expect((await run(env, 'user', 'add', 'grace', '--password', 'another-password')).err).toContain('taken');
+    expect((await run(env, 'user', 'add', 'weak', '--password', 'short')).code).toBe(1);
+    expect((await run(env, 'user', 'add', 'other', '--admin', '--password', 'long-enough-pw')).code).toBe(0);
+
+    const table = await run(env, 'user', 'list');
+    expect(table.out).toMatch(/^USERNAME\s+SUBJECT\s+EMAIL/);
+    expect(table.out.split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['grace', 'other']);
+    const page = parsed(await run(env, 'user', 'list', '--limit', '1', '--json'));
+    expect((page['items'] as { username: string }[]).map((x) => x.username)).toEqual(['grace']);
+    const next = parsed(await run(env, 'user', 'list', '--limit', '1', '--cursor', page['next_cursor'] as string, '--json'));
+    expect(next['items']).toEqual([expect.objectContaining({ username: 'other', admin: true })]);
+    expect(parsed(await run(env, 'user', 'list', '--search', 'grace@', '--json'))['items']).toEqual([expect.objectContaining({ subject: u['subject'] })]);
+
+    expect(parsed(await run(env, 'user', 'update', 'grace', '--name', 'Grace Hopper', '--json'))['claims']).toEqual({ name: 'Grace Hopper' });
+    expect((await runWith('second-password-2\n', env, 'user', 'set-password', 'grace', '--password-stdin')).out).toContain('password of grace set');
+    expect((await run(env, 'user', 'set-password', 'grace')).code).toBe(2);
+    expect(parsed(await run(env, 'user', 'disable', 'grace', '--json'))['disabled']).toBe(true);
+    expect(parsed(await run(env, 'user', 'enable', u['subject'] as string, '--json'))['disabled']).toBe(false);
+    expect((await run(env, 'user', 'show', 'nobody')).code).toBe(1);
+    expect((await run(env, 'user', 'frobnicate')).code).toBe(2);
+
+    const server = await startServer(undefined, { DATA_DIR: env.DATA_DIR });
+    try {
+      const client = parsed(await run(env, 'client', 'create', '--name', 'web', '--grant', 'authorization_code', '--redirect-uri', 'https://client.example.test/cb', '--auth-method', 'none', '--scope', 'openid', '--json'));
+      const url = new URL(`${server.issuer}/authorize?${new URLSearchParams({ response_type: 'code', client_id: client['client_id'] as string, redirect_uri: 'https://client.example.test/cb', scope: 'openid', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`);
+      const { callback } = await authorize(server.issuer, url, { username: 'grace', password: 'second-password-2' } as never);
+      expect(callback.searchParams.get('code')).toBeTruthy();
+    } finally {
+      await server.stop();
+    }
+    expect((await run(env, 'user', 'delete', 'grace')).code).toBe(0);
+    expect((await run(env, 'user', 'show', 'grace')).code).toBe(1);
   });
 
   it('the real command creates a client the server started on the same DATA_DIR accepts', async () => {

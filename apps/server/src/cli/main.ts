@@ -5,7 +5,9 @@ import { createSqlStore } from '@grantor/store-sql';
 import { createCore } from '../core-bridge.js';
 import { readEnv } from '../env.js';
 import { parseArgs } from './args.js';
+import { createUserAdmin } from '../people/user-admin.js';
 import { groups, switches, type Output } from './commands.js';
+import { runUserCommand, userSwitches, type PasswordSource } from './user-commands.js';
 
 const usage = `Usage: grantor <command> [options]   (pnpm grantor … from a checkout)
 
@@ -21,8 +23,20 @@ as the server (KEY_ENCRYPTION_SECRET too). Add --json for machine-readable outpu
   token list [--client ID] [--subject SUB] [--grant GRANT_ID] [--kind access_token|refresh_token] [--status active|expired|revoked|rotated]
   token revoke --id ID [--kind K] | --grant GRANT_ID | --client ID [--subject SUB] | --subject SUB
   keys list | keys rotate | keys retire <kid> [--unpublish]
+  user add <username> [--email E] [--name N] [--claims JSON] [--password-stdin | --password P] [--admin] [--verified]
+  user list [--search S] [--limit N] [--cursor C]
+  user show|disable|enable|delete <username or subject>
+  user update <username or subject> [--email E] [--name N] [--claims JSON] [--admin|--no-admin] [--verified]
+  user set-password <username or subject> --password-stdin | --password P
   migrate                 apply pending database migrations
   serve                   run the server (the default without a command)`;
+
+/** Standard input as text (for `--password-stdin`). */
+const readStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
 
 const quiet: Logger = { log: () => undefined };
 
@@ -44,8 +58,8 @@ const migrateCommand = async (env: Readonly<Record<string, string | undefined>>,
  * The `grantor` command, callable in-process (tests): returns the exit code (0 done, 1 the operation failed, 2 bad
  * usage). Opens the persistent store as the server does (migrating it), runs one operation, closes it.
  */
-export const runCli = async (argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Output): Promise<number> => {
-  const args = parseArgs(argv, switches);
+export const runCli = async (argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Output, input: PasswordSource = { stdin: readStdin }): Promise<number> => {
+  const args = parseArgs(argv, [...switches, ...userSwitches]);
   if (typeof args === 'string') return (io.err(`error: ${args}`), 2);
   const [group, sub, ...rest] = args.positional;
   if (group === undefined || group === 'help' || args.flags.has('help')) {
@@ -55,12 +69,16 @@ export const runCli = async (argv: readonly string[], env: Readonly<Record<strin
   try {
     if (group === 'migrate') return await migrateCommand(env, io, args.flags.has('json'));
     const command = groups[group]?.[sub ?? ''];
-    if (command === undefined) return (io.err(`error: unknown command ${[group, sub].filter(Boolean).join(' ')}\n\n${usage}`), 2);
+    if (command === undefined && group !== 'user') return (io.err(`error: unknown command ${[group, sub].filter(Boolean).join(' ')}\n\n${usage}`), 2);
     const read = readEnv(env);
     if (read.store.kind === 'memory') return (io.err('error: set DATABASE_URL or DATA_DIR (the in-memory store belongs to a running server)'), 2);
     const core = await createCore({ env: read, scopes: ['openid'], clients: [], claims: { claims: () => TE.right(O.none) }, logger: quiet, prefix: '' });
     try {
-      return await command(core.admin, { ...args, positional: rest }, io);
+      const rested = { ...args, positional: rest };
+      if (command !== undefined) return await command(core.admin, rested, io);
+      const users = createUserAdmin({ store: core.users, operations: core.admin, now: () => Date.now() / 1000 });
+      const ran = runUserCommand(sub, users, rested, io, input);
+      return ran === undefined ? (io.err(`error: unknown command user ${sub ?? ''}\n\n${usage}`), 2) : await ran;
     } finally {
       await core.close();
     }

@@ -30,6 +30,8 @@ export interface ClientMetadata {
   readonly require_pushed_authorization_requests?: boolean;
   /** RFC 9449 §5.2. */
   readonly dpop_bound_access_tokens?: boolean;
+  /** RFC 9101 §10.5. */
+  readonly require_signed_request_object?: boolean;
 }
 
 const authMethods: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
@@ -126,6 +128,7 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
     ),
     E.bind('requirePar', () => memberOr<boolean>(m, 'require_pushed_authorization_requests', false, isBoolean, 'a boolean')),
     E.bind('dpopBound', () => memberOr<boolean>(m, 'dpop_bound_access_tokens', false, isBoolean, 'a boolean')),
+    E.bind('requireJar', () => memberOr<boolean>(m, 'require_signed_request_object', false, isBoolean, 'a boolean')),
     E.flatMap((d) => {
       if (secretMethods.includes(d.method) && d.secret === undefined) return E.left(`client_secret: required for token_endpoint_auth_method ${d.method}`);
       if (d.method === 'client_secret_jwt' && d.secret === undefined) {
@@ -157,6 +160,7 @@ export const decodeClientMetadata = (input: unknown, hash: (secret: string) => s
         ...optional('allowedCorsOrigins', d.allowedCorsOrigins),
         ...(d.requirePar ? { requirePushedAuthorizationRequests: true } : {}),
         ...(d.dpopBound ? { dpopBoundAccessTokens: true } : {}),
+        ...(d.requireJar ? { requireSignedRequestObject: true } : {}),
       };
       return E.right(client);
     }),

@@ -31,6 +31,7 @@ describe('decodeServerConfig', () => {
       resources: [],
       registration: { mode: 'closed', initialAccessTokenHashes: [] },
       par: { required: false, requestUriLifetime: 60 },
+      requestObjects: { required: false, signingAlgs: ['ES256', 'PS256', 'RS256', 'EdDSA'], maxLifetimeSeconds: 3600 },
       dpop: { signingAlgs: ['ES256', 'RS256', 'PS256', 'EdDSA'], proofMaxAgeSeconds: 300, required: false, nonceRotationSeconds: 300 },
     });
   });

@@ -154,6 +154,21 @@ const decodeDpop = (input: unknown): ServerConfig['dpop'] => {
   });
 };
 
+/** RFC 9101 §6.1: signed request objects only, by asymmetric algorithms (RFC 7518 §3; never `none`, never a MAC). */
+const requestObjectAlgs: readonly string[] = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
+const decodeRequestObjects = (input: unknown): ServerConfig['requestObjects'] => {
+  const r = section(input, 'requestObjects');
+  const signingAlgs = tokenList(r['signingAlgs'], ['ES256', 'PS256', 'RS256', 'EdDSA'], 'requestObjects.signingAlgs');
+  const bad = signingAlgs.find((a) => !requestObjectAlgs.includes(a));
+  if (bad !== undefined || signingAlgs.length === 0) fail('requestObjects.signingAlgs', `a non-empty list of ${requestObjectAlgs.join(', ')}`, bad);
+  return Object.freeze({
+    required: bool(r['required'], false, 'requestObjects.required'),
+    signingAlgs,
+    maxLifetimeSeconds: positiveInt(r['maxLifetimeSeconds'], 3600, 'requestObjects.maxLifetimeSeconds'),
+  });
+};
+
 /** Defaults of the reuse grace window (RFC 9700 §4.14.2): public clients retry after lost replies; confidential ones rarely. */
 const defaultReuseGrace = { public: 10, confidential: 0 } as const;
 
@@ -209,6 +224,7 @@ export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
     resources: decodeResources(input.resources),
     registration: decodeRegistration(input.registration),
     par: decodePar(input.par),
+    requestObjects: decodeRequestObjects(input.requestObjects),
     dpop: decodeDpop(input.dpop),
   });
 };

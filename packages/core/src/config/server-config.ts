@@ -76,6 +76,15 @@ export interface ServerConfig {
     /** §2.2 `expires_in` of a `request_uri`, seconds (short-lived; default 60). */
     readonly requestUriLifetime: number;
   };
+  /** RFC 9101 request objects (`request` at the authorization and pushed authorization endpoints). */
+  readonly requestObjects: {
+    /** §10.5 `require_signed_request_object` server-wide (a client's own metadata can require it too). */
+    readonly required: boolean;
+    /** `request_object_signing_alg_values_supported`: asymmetric JWS algorithms accepted (never `none`). */
+    readonly signingAlgs: readonly string[];
+    /** How far ahead `exp` may be (and how old `nbf` may be), seconds (default 3600, FAPI 2.0 Message Signing's bound). */
+    readonly maxLifetimeSeconds: number;
+  };
   /** RFC 9449 DPoP. */
   readonly dpop: {
     /** §5.1 `dpop_signing_alg_values_supported`: asymmetric JWS algorithms accepted for proofs. */

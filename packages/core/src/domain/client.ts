@@ -42,6 +42,8 @@ export interface Client {
   readonly lifetimes?: Partial<TokenLifetimes>;
   /** RFC 9126 §6 `require_pushed_authorization_requests`: authorization requests only by `request_uri`. */
   readonly requirePushedAuthorizationRequests?: boolean;
+  /** RFC 9101 §10.5 `require_signed_request_object`: authorization requests only as a signed request object. */
+  readonly requireSignedRequestObject?: boolean;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`: the token endpoint refuses requests without a DPoP proof. */
   readonly dpopBoundAccessTokens?: boolean;
   /** Free-form extension data for token hooks. */

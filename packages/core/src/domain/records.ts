@@ -24,6 +24,8 @@ export interface AuthorizationCodeRecord {
   readonly acr?: string;
   /** RFC 8707 resources requested at the authorization endpoint: the audiences the code's tokens may have. */
   readonly resource?: readonly string[];
+  /** RFC 9449 §10: the DPoP key (RFC 7638 thumbprint) the code is bound to; redeemed only with a proof by that key. */
+  readonly dpopJkt?: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
   /** Set once, atomically, by the first redemption. */
@@ -102,6 +104,8 @@ export interface InteractionRecord {
   readonly claims?: string;
   /** RFC 8707 `resource` values of the request (registered resources). */
   readonly resource?: readonly string[];
+  /** RFC 9449 §10 `dpop_jkt`: the DPoP key the authorization code will be bound to. */
+  readonly dpopJkt?: string;
   readonly responseMode: 'query';
   /** For `device_code` interactions: the device authorization this interaction approves. */
   readonly userCodeHash?: string;

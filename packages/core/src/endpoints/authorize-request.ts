@@ -27,6 +27,8 @@ export interface AuthorizeRequest {
   readonly claims?: string;
   /** RFC 8707 §2: the registered resources the request names (repeatable). */
   readonly resource?: readonly string[];
+  /** RFC 9449 §10: the DPoP key thumbprint the code is to be bound to. */
+  readonly dpopJkt?: string;
 }
 
 /**
@@ -129,6 +131,10 @@ const parsePrompt = (raw: string | undefined): E.Either<OAuthError, readonly str
   return E.right(values);
 };
 
+/** RFC 9449 §10 `dpop_jkt`: an RFC 7638 SHA-256 JWK thumbprint, base64url (43 characters). */
+const parseDpopJkt = (raw: string | undefined): E.Either<OAuthError, string | undefined> =>
+  raw === undefined || /^[A-Za-z0-9_-]{43}$/.test(raw) ? E.right(raw) : E.left(invalidRequest('The dpop_jkt parameter is not a SHA-256 JWK thumbprint.'));
+
 /** OpenID Connect Core §3.1.2.1: `max_age` is a non-negative number of seconds. */
 const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | undefined> =>
   raw === undefined ? E.right(undefined) : /^\d{1,10}$/.test(raw) ? E.right(Number(raw)) : E.left(invalidRequest('The max_age parameter is invalid.'));
@@ -136,7 +142,7 @@ const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | und
 /**
  * RFC 6749 §4.1.1 / §4.1.2.1, after the client and redirect URI are trusted: every error here is sent back to the
  * redirect URI. Only `response_type=code` (OAuth 2.1 drops the implicit grant), only `response_mode=query`, no
- * request objects (OpenID Connect Core §6 is not supported), no repeated parameter (RFC 6749 §3.1) but `resource`
+ * nested request objects (RFC 9101 §4: the caller has already unpacked one), no repeated parameter (RFC 6749 §3.1) but `resource`
  * (RFC 8707 §2, each a registered resource, else `invalid_target`).
  */
 export const validateAuthorizeRequest = (
@@ -152,7 +158,8 @@ export const validateAuthorizeRequest = (
   const responseType = p('response_type');
   if (responseType === undefined) return E.left(invalidRequest('The response_type parameter is missing.'));
   if (responseType !== 'code') return E.left(oauthError('unsupported_response_type', 'Only response_type=code is supported.'));
-  if (p('request') !== undefined || p('request_uri') !== undefined) return E.left(invalidRequest('Request objects (request, request_uri) are not supported.'));
+  // RFC 9101 §4: by now a request object or request_uri has been replaced by its parameters; one left here is nested.
+  if (p('request') !== undefined || p('request_uri') !== undefined) return E.left(invalidRequest('request and request_uri cannot be used here.'));
   const responseMode = p('response_mode');
   if (responseMode !== undefined && responseMode !== 'query') return E.left(invalidRequest('Only response_mode=query is supported.'));
   if (!client.grantTypes.includes('authorization_code') || !client.responseTypes.includes('code') || !config.grantTypes.includes('authorization_code')) {
@@ -165,7 +172,8 @@ export const validateAuthorizeRequest = (
     E.bind('prompt', () => parsePrompt(p('prompt'))),
     E.bind('maxAge', () => parseMaxAge(p('max_age'))),
     E.bind('resource', () => requestedResources(config, params['resource'])),
-    E.map(({ scope, pkce, prompt, maxAge, resource }) => {
+    E.bind('dpopJkt', () => parseDpopJkt(p('dpop_jkt'))),
+    E.map(({ scope, pkce, prompt, maxAge, resource, dpopJkt }) => {
       return {
         client,
         redirectUri,
@@ -179,6 +187,7 @@ export const validateAuthorizeRequest = (
         ...optional('uiLocales', p('ui_locales')),
         ...optional('claims', p('claims')),
         ...optional('resource', resource),
+        ...optional('dpopJkt', dpopJkt),
       } as AuthorizeRequest;
     }),
   );

@@ -17,6 +17,7 @@ import {
   webClient,
 } from '../test/fake-ports.js';
 import { handleAuthorize } from './authorize.js';
+import { memoryReplay } from '../test/token-fakes.js';
 import { appendQuery } from './authorization-response.js';
 import { formEncode, splitUrl, utf8 } from '../test/http-helpers.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -31,6 +32,7 @@ const setup = (config: ServerConfig = testConfig({ lifetimes: { interaction: 900
     random: testRandom(),
     logger: testLogger(),
     secrets: testSecrets,
+    replay: memoryReplay(),
   };
   const get = (query: Record<string, string | string[]>) => {
     const q = formEncode(query);
@@ -149,7 +151,6 @@ describe('authorization endpoint', () => {
       ['short S256 challenge', { ...good, code_challenge: 'abc' }, 'invalid_request'],
       ['unknown method', { ...good, code_challenge_method: 'S512' }, 'invalid_request'],
       ['response_mode fragment', { ...good, response_mode: 'fragment' }, 'invalid_request'],
-      ['request object', { ...good, request: 'eyJ...' }, 'invalid_request'],
       ['repeated scope', { ...good, scope: ['openid', 'profile'] }, 'invalid_request'],
       ['prompt none with login', { ...good, prompt: 'none login' }, 'invalid_request'],
       ['unknown prompt', { ...good, prompt: 'bogus' }, 'invalid_request'],

@@ -10,9 +10,11 @@ import { redirect, type HttpResponse } from '../http/http-response.js';
 import { utf8Decode } from '../http/encoding.js';
 import { isFormContentType } from '../http/form-urlencoded.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
-import type { ClientStore, InteractionStore } from '../ports/stores.js';
+import type { ClientStore, InteractionStore, ReplayCache } from '../ports/stores.js';
+import type { JwksFetcher } from '../ports/jwks-fetcher.js';
+import { signedRequestObjectRequired, verifyRequestObject } from '../jar/request-object.js';
 import type { PushedRequestStore } from '../ports/pushed-requests.js';
-import { usePushedRequest } from './pushed-authorization.js';
+import { pushedRequestRequired, usePushedRequest } from './pushed-authorization.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import {
@@ -38,6 +40,10 @@ export interface AuthorizePorts {
   readonly secrets: SecretHasher;
   /** RFC 9126 pushed requests (`request_uri`); without it a `request_uri` is refused. */
   readonly pushedRequests?: PushedRequestStore;
+  /** RFC 9101: single use of a request object's `jti`. */
+  readonly replay: ReplayCache;
+  /** RFC 9101: the keys of clients registered with `jwks_uri` (request objects of other clients need none). */
+  readonly jwksFetcher?: JwksFetcher;
 }
 
 /** Why an authorization request did not lead to an interaction: shown as a page, or sent to the redirect URI. */
@@ -46,8 +52,11 @@ type Failure =
   | { readonly _tag: 'Redirect'; readonly error: OAuthError; readonly redirectUri: string; readonly state: string | undefined };
 
 const fatal = (error: FatalAuthorizeError): Failure => ({ _tag: 'Fatal', error });
-const fatalFromOAuth = (e: OAuthError): Failure =>
-  fatal(fatalAuthorizeError(e.code === 'temporarily_unavailable' || e.code === 'server_error' ? e.code : 'invalid_request', e.description, e.detail));
+const keptCodes: readonly FatalAuthorizeError['code'][] = ['temporarily_unavailable', 'server_error', 'invalid_request_object', 'request_uri_not_supported'];
+const fatalFromOAuth = (e: OAuthError): Failure => {
+  const kept = keptCodes.find((c) => c === e.code);
+  return fatal(fatalAuthorizeError(kept ?? 'invalid_request', e.description, e.detail));
+};
 
 /**
  * RFC 6749 §4.1.1: the request is sent with GET in the query; OpenID Connect Core §3.1.2.1 also allows POST with a
@@ -98,6 +107,7 @@ const interactionRecord = (config: ServerConfig, id: string, now: number, r: Aut
     ...optional('uiLocales', r.uiLocales),
     ...optional('claims', r.claims),
     ...optional('resource', r.resource),
+    ...optional('dpopJkt', r.dpopJkt),
   };
 };
 
@@ -119,6 +129,32 @@ const createInteraction = (config: ServerConfig, ports: AuthorizePorts, params: 
 };
 
 /**
+ * Where the request's parameters come from, once the client is known: a pushed request (`request_uri`, RFC 9126 §4),
+ * a signed request object (`request`, RFC 9101 §6.3: then ONLY its parameters count, whatever else the query
+ * carries), or the query itself. A client (or server) requiring PAR refuses the last two, one requiring signed
+ * request objects (RFC 9101 §10.5) the last (its pushed requests were checked when pushed). Failures are error pages:
+ * the redirect URI is not trusted before the request is.
+ */
+const requestParams = (
+  config: ServerConfig,
+  ports: AuthorizePorts,
+  sent: MultiParams,
+  client: Client,
+  now: number,
+): TE.TaskEither<FatalAuthorizeError | OAuthError, MultiParams> => {
+  const objects = sent['request'];
+  if (objects === undefined || sent['request_uri'] !== undefined || pushedRequestRequired(config, client)) {
+    if (objects === undefined && sent['request_uri'] === undefined && signedRequestObjectRequired(config, client)) {
+      return TE.left(fatalAuthorizeError('invalid_request', 'This client must send a signed request object (RFC 9101).', `client ${client.clientId} requires JAR`));
+    }
+    return usePushedRequest(config, ports, sent, client, now);
+  }
+  const [object] = objects;
+  if (objects.length !== 1 || object === undefined) return TE.left(fatalAuthorizeError('invalid_request', 'The request parameter is repeated.'));
+  return verifyRequestObject(config, ports, client, object, now);
+};
+
+/**
  * The authorization endpoint (RFC 6749 §4.1.1). In order: client (unknown → error page), a pushed request (RFC 9126
  * §4: `request_uri` replaces the query; required for some clients), redirect URI (exact match →
  * otherwise error page), then every other check with errors sent to the redirect URI (RFC 6749 §4.1.2.1, with `iss`
@@ -134,7 +170,7 @@ export const handleAuthorize =
       TE.bind('client', ({ sent }) => findClient(ports, sent)),
       TE.bind('params', ({ sent, client }) =>
         pipe(
-          usePushedRequest(config, ports, sent, client, ports.clock.now()),
+          requestParams(config, ports, sent, client, ports.clock.now()),
           TE.mapError((e) => (e._tag === 'OAuthError' ? fatalFromOAuth(e) : fatal(e))),
         ),
       ),

@@ -45,7 +45,7 @@ const discoveryUrls = (config: ServerConfig): { readonly openid: string; readonl
  * `baseUrl + route`; grant types are the enabled ones; PKCE lists `plain` only when allowed (RFC 9700 §2.1.1);
  * RFC 9207 `authorization_response_iss_parameter_supported`; the device endpoint only with the device grant; RFC 9126
  * §5 PAR metadata when its endpoint is mounted; RFC 9449 §5.1 DPoP algorithms; `client_id_metadata_document_supported`
- * (draft-ietf-oauth-client-id-metadata-document-02 §6) when metadata documents are fetched.
+ * (draft-ietf-oauth-client-id-metadata-document-02 §6) when metadata documents are fetched; RFC 9101 request objects.
  */
 export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOptions): Readonly<Record<string, unknown>> => {
   const has = options.hasRoute ?? (() => true);
@@ -94,8 +94,11 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     id_token_signing_alg_values_supported: ['RS256', ...options.idTokenSigningAlgs.filter((a) => a !== 'RS256')],
     claims_supported: options.claimsSupported ?? standardClaims,
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    // RFC 9101 §10.5 / OpenID Connect Discovery §3: signed request objects by value; `request_uri` only from PAR.
+    request_parameter_supported: has(r.authorization),
     request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: config.requestObjects.signingAlgs,
+    require_signed_request_object: config.requestObjects.required,
     authorization_response_iss_parameter_supported: true,
     ...(options.clientIdMetadataDocuments === true ? { client_id_metadata_document_supported: true } : {}),
   };

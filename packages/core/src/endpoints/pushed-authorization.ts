@@ -5,7 +5,9 @@ import { authenticateClient, type ClientAuthPorts } from '../client-auth/authent
 import type { ServerConfig } from '../config/server-config.js';
 import type { AuthenticatedClient, Client } from '../domain/client.js';
 import type { PushedRequestRecord } from '../domain/pushed-request.js';
-import { fatalAuthorizeError, invalidRequest, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
+import { fatalAuthorizeError, invalidRequest, oauthError, type FatalAuthorizeError, type OAuthError } from '../errors/oauth-error.js';
+import type { DpopBinding } from '../dpop/binding.js';
+import { dpopHeader, verifyDpopProof } from '../dpop/proof.js';
 import { fromStoreError } from '../errors/store-error.js';
 import { utf8Decode } from '../http/encoding.js';
 import { requireFormContentType, type FormParams } from '../http/form-urlencoded.js';
@@ -16,6 +18,7 @@ import type { PushedRequestStore } from '../ports/pushed-requests.js';
 import type { Clock, Logger, Random } from '../ports/runtime.js';
 import { parseMultiParams, resolveRedirectUri, validateAuthorizeRequest, type MultiParams } from './authorize-request.js';
 import { failWith } from './render-error.js';
+import { signedRequestObjectRequired, verifyRequestObject } from '../jar/request-object.js';
 
 /** RFC 9126 §2.2: the URN prefix of a `request_uri` this server issues. */
 const requestUriPrefix = 'urn:ietf:params:oauth:request_uri:';
@@ -77,6 +80,45 @@ const validatePushed = (config: ServerConfig, client: Client, params: MultiParam
   );
 };
 
+/**
+ * RFC 9449 §10.1: a DPoP proof sent with the push (checked first, as at the token endpoint, with the PAR endpoint's
+ * URL as `htu`) binds the code as `dpop_jkt` would.
+ */
+const pushProof = (ports: PushedAuthorizationPorts, req: HttpRequest, now: number): TE.TaskEither<OAuthError, DpopBinding | undefined> => {
+  const header = dpopHeader(req.headers);
+  if ('_tag' in header) return TE.left(header);
+  if (header.proof === undefined) return TE.right(undefined);
+  const url = `${ports.config.baseUrl}${ports.config.routes.pushedAuthorization}`;
+  return verifyDpopProof({ config: ports.config, replay: ports.replay, secrets: ports.secrets }, header.proof, { method: req.method, url, now });
+};
+
+/** RFC 9449 §10.1: with both a proof and `dpop_jkt`, they must name the same key; the proof's key becomes `dpop_jkt`. */
+const bindToProof = (params: MultiParams, proof: DpopBinding | undefined): E.Either<OAuthError, MultiParams> => {
+  if (proof === undefined) return E.right(params);
+  const sent = params['dpop_jkt'];
+  if (sent !== undefined && (sent.length !== 1 || sent[0] !== proof.jkt)) {
+    return E.left(oauthError('invalid_dpop_proof', 'The dpop_jkt does not match the DPoP proof key.', { detail: 'dpop_jkt / proof mismatch at PAR' }));
+  }
+  return E.right({ ...params, dpop_jkt: [proof.jkt] });
+};
+
+/**
+ * RFC 9126 §3: a pushed `request` object is verified as at the authorization endpoint (RFC 9101 §6) and its
+ * parameters are the pushed request; the other form parameters only authenticate the client. A client (or server)
+ * requiring signed request objects (RFC 9101 §10.5) must push one.
+ */
+const pushedParams = (ports: PushedAuthorizationPorts, client: Client, params: MultiParams, now: number): TE.TaskEither<OAuthError, MultiParams> => {
+  const objects = params['request'];
+  if (objects === undefined) {
+    return signedRequestObjectRequired(ports.config, client)
+      ? TE.left(invalidRequest('This client must send a signed request object (RFC 9101).', `client ${client.clientId} requires JAR`))
+      : TE.right(params);
+  }
+  const [object] = objects;
+  if (objects.length !== 1 || object === undefined) return TE.left(invalidRequest('The request parameter is repeated.'));
+  return verifyRequestObject(ports.config, ports, client, object, now);
+};
+
 /** RFC 9126 §2.2: a fresh reference (256 random bits), stored as its hash with the parameters and the client. */
 const save = (ports: PushedAuthorizationPorts, client: Client, params: MultiParams, now: number): TE.TaskEither<OAuthError, string> => {
   const reference = ports.random.token(32);
@@ -104,13 +146,20 @@ const handlePush =
     const result = await pipe(
       TE.fromEither(readPushedParams(req)),
       TE.bindTo('params'),
+      TE.bind('proof', () => pushProof(ports, req, now)),
       TE.bind('client', ({ params }) =>
         pipe(
           TE.fromEither(authenticationForm(params)),
           TE.flatMap((form): TE.TaskEither<OAuthError, AuthenticatedClient> => authenticateClient(form)(ctx)),
         ),
       ),
-      TE.bind('stored', ({ params, client }) => TE.fromEither(validatePushed(ports.config, client.client, params))),
+      TE.bind('pushed', ({ params, client, proof }) =>
+        pipe(
+          pushedParams(ports, client.client, params, now),
+          TE.flatMap((pushed) => TE.fromEither(bindToProof(pushed, proof))),
+        ),
+      ),
+      TE.bind('stored', ({ pushed, client }) => TE.fromEither(validatePushed(ports.config, client.client, pushed))),
       TE.flatMap(({ client, stored }) => save(ports, client.client, stored, now)),
     )();
     if (result._tag === 'Left') return failWith(ports.logger, 'pushed authorization', result.left);
@@ -131,6 +180,9 @@ export interface PushedRequestUsePorts {
   readonly logger: Logger;
 }
 
+/** RFC 9126 §6 `require_pushed_authorization_requests`: server-wide, or for this client. */
+export const pushedRequestRequired = (config: ServerConfig, client: Client): boolean => config.par.required || client.requirePushedAuthorizationRequests === true;
+
 const refused = (description: string, detail: string): FatalAuthorizeError => fatalAuthorizeError('invalid_request', description, detail);
 
 /**
@@ -149,14 +201,16 @@ export const usePushedRequest = (
 ): TE.TaskEither<FatalAuthorizeError | OAuthError, MultiParams> => {
   const uris = sent['request_uri'];
   if (uris === undefined) {
-    return config.par.required || client.requirePushedAuthorizationRequests === true
+    return pushedRequestRequired(config, client)
       ? TE.left(refused('This client must push its authorization requests (RFC 9126).', `client ${client.clientId} requires PAR`))
       : TE.right(sent);
   }
   const uri = uris.length === 1 ? uris[0] : undefined;
   const store = ports.pushedRequests;
-  if (store === undefined || uri === undefined || !uri.startsWith(requestUriPrefix) || sent['request'] !== undefined) {
-    return TE.left(refused('The request_uri is not supported or invalid.', 'request_uri not from this server'));
+  if (uri === undefined || sent['request'] !== undefined) return TE.left(refused('Send one request_uri, without a request object.', 'request_uri repeated or with request'));
+  if (store === undefined || !uri.startsWith(requestUriPrefix)) {
+    // RFC 9101 §7: only this server's own (RFC 9126 §2.2) request URIs are used; nothing is fetched from elsewhere.
+    return TE.left(fatalAuthorizeError('request_uri_not_supported', 'Only request_uri values from this server\'s pushed authorization endpoint are supported.', 'foreign request_uri'));
   }
   return pipe(
     store.use(ports.secrets.hash(uri.slice(requestUriPrefix.length)), now),

@@ -30,6 +30,7 @@ const oauthErrorCodes = [
   'consent_required',
   'interaction_required',
   'invalid_request_object',
+  'request_uri_not_supported',
   // RFC 8693 §2.2.2 / RFC 8707
   'invalid_target',
   // RFC 9449 §5, §8
@@ -82,6 +83,7 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   invalid_dpop_proof: 400,
   use_dpop_nonce: 400,
   invalid_request_object: 400,
+  request_uri_not_supported: 400,
   invalid_target: 400,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
@@ -129,7 +131,7 @@ export const serverError = (detail: string, cause?: unknown) =>
  */
 export interface FatalAuthorizeError {
   readonly _tag: 'FatalAuthorizeError';
-  readonly code: 'invalid_request' | 'invalid_client' | 'server_error' | 'temporarily_unavailable';
+  readonly code: 'invalid_request' | 'invalid_client' | 'invalid_request_object' | 'request_uri_not_supported' | 'server_error' | 'temporarily_unavailable';
   readonly description: string;
   readonly detail?: string;
 }

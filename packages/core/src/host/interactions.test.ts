@@ -20,6 +20,7 @@ import {
   webClient,
 } from '../test/fake-ports.js';
 import { createInteractionApi } from './interactions.js';
+import { memoryReplay } from '../test/token-fakes.js';
 
 const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGUSfAHcCw';
 
@@ -34,6 +35,7 @@ const setup = (redirectUri = 'https://rp.example.test/cb', extra: Record<string,
     random: testRandom(),
     secrets: testSecrets,
     logger: testLogger(),
+    replay: memoryReplay(),
   };
   const api = createInteractionApi(config, ports);
   const start = async (): Promise<string> => {

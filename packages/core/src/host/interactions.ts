@@ -140,6 +140,7 @@ const issueCode = (ports: InteractionPorts, config: ServerConfig, client: Client
     ...optional('nonce', interaction.nonce),
     ...optional('acr', result.acr),
     ...optional('resource', interaction.resource),
+    ...optional('dpopJkt', interaction.dpopJkt),
   };
   return pipe(
     ports.authorizationCodes.save(record),

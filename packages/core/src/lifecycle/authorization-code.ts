@@ -35,6 +35,8 @@ export interface CodeRedemption {
   readonly clientId: string;
   readonly redirectUri?: string | undefined;
   readonly codeVerifier?: string | undefined;
+  /** RFC 9449 §10: the thumbprint of the token request's DPoP proof key, when it carried one. */
+  readonly dpopJkt?: string | undefined;
 }
 
 /**
@@ -71,8 +73,8 @@ const notFound = () => invalidGrant('The authorization code is invalid.', 'code 
  *   once, the authorization server MUST deny the request and SHOULD revoke (when possible) all tokens previously
  *   issued based on that authorization code" (RFC 6749 §4.1.2);
  * - `Consumed` → the code must be unexpired, issued to this client, for this `redirect_uri` (simple string
- *   comparison; required whenever the record has one, and Grantor always stores it) and its PKCE verifier
- *   (RFC 7636 §4.6). Otherwise `invalid_grant`.
+ *   comparison; required whenever the record has one, and Grantor always stores it), the DPoP key it is bound to
+ *   (RFC 9449 §10: `dpop_jkt`; a proof by that key) and its PKCE verifier (RFC 7636 §4.6). Otherwise `invalid_grant`.
  */
 export const judgeCodeRedemption = (
   outcome: ConsumeOutcome<AuthorizationCodeRecord>,
@@ -91,6 +93,9 @@ export const judgeCodeRedemption = (
       if (record.clientId !== request.clientId) return E.left(reject(invalidGrant('The authorization code was issued to another client.', 'client mismatch')));
       if (record.redirectUri !== '' && request.redirectUri !== record.redirectUri) {
         return E.left(reject(invalidGrant('The redirect_uri does not match the authorization request.', 'redirect_uri mismatch')));
+      }
+      if (record.dpopJkt !== undefined && request.dpopJkt !== record.dpopJkt) {
+        return E.left(reject(invalidGrant('The authorization code is bound to another DPoP key.', request.dpopJkt === undefined ? 'dpop_jkt code without proof' : 'dpop_jkt mismatch')));
       }
       return E.bimap(
         (error: OAuthError) => reject(error),

@@ -1,6 +1,7 @@
 import type { Option } from 'fp-ts/lib/Option.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from '../errors/store-error.js';
+import type { Page, PageRequest } from './admin.js';
 import type { ConsumeOutcome } from './stores.js';
 
 /**
@@ -26,10 +27,12 @@ export interface UserAccount {
   /** Epoch seconds. */
   readonly createdAt: number;
   readonly lastLoginAt?: number;
+  /** May sign in to the admin console (absent: no). */
+  readonly admin?: boolean;
 }
 
 /** The changeable parts of an account (`update`); `email: undefined` removes the address. */
-export type UserAccountChange = Partial<Pick<UserAccount, 'emailVerified' | 'passwordHash' | 'claims' | 'disabled' | 'lastLoginAt'>> & {
+export type UserAccountChange = Partial<Pick<UserAccount, 'emailVerified' | 'passwordHash' | 'claims' | 'disabled' | 'lastLoginAt' | 'admin'>> & {
   readonly email?: string | undefined;
 };
 
@@ -46,10 +49,19 @@ export interface UserStore {
   readonly save: (account: UserAccount) => TaskEither<StoreError, void>;
   /** Changes the given fields; false when there is no such subject. */
   readonly update: (subject: string, change: UserAccountChange) => TaskEither<StoreError, boolean>;
+  /** Accounts ordered by username, `limit` after the `cursor` (the last username of the previous page). */
+  readonly list: (query: UserQuery) => TaskEither<StoreError, Page<UserAccount>>;
+  /** Deletes the account; false when there is no such subject. Its tokens and consents are the host's to revoke. */
+  readonly remove: (subject: string) => TaskEither<StoreError, boolean>;
 }
 
-/** What an account token proves when followed: control of an address, the right to set a new password, or an invitation to sign up. */
-export type AccountTokenPurpose = 'verify-email' | 'reset-password' | 'invite';
+export interface UserQuery extends PageRequest {
+  /** A substring of the username or the email address. */
+  readonly search?: string;
+}
+
+/** What an account token proves when followed: control of an address (the account's, or a new one it moves to), the right to set a new password, or an invitation to sign up. */
+export type AccountTokenPurpose = 'verify-email' | 'change-email' | 'reset-password' | 'invite';
 
 /**
  * A single-use token mailed to a person (email verification, password reset). Only its SHA-256 is stored, like every

@@ -48,6 +48,8 @@ const codeRecord = (deps: ModelDeps, hash: string, code: ModelAuthorizationCode,
 export const modelAuthorizationCodeStore = (deps: ModelDeps): AuthorizationCodeStore => ({
   save: (record) =>
     fromModel('saveAuthorizationCode', async (work) => {
+      // RFC 9449 §10: a model code has no place for a DPoP key binding; refusing is safer than an unbound code.
+      if (record.dpopJkt !== undefined) return fail(modelBroken('a model cannot keep a code bound to a DPoP key (dpop_jkt): not offered over a model'));
       const value = valueOf(work, record.codeHash, 'authorization code');
       const client = await modelClientOf(deps, work, record.clientId);
       const user = userOf(deps, work, record.subject);

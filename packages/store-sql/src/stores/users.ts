@@ -1,4 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
+import { sql, type SqlBool } from 'kysely';
 import type { AccountTokenPurpose, AccountTokenRecord, AccountTokenStore, ConsumeOutcome, UserAccount, UserStore } from '@grantor/core/extend';
 import type { SqlContext } from '../context.js';
 import { epoch } from '../rows.js';
@@ -18,7 +19,11 @@ const toRow = (a: UserAccount): NewRow<'grantor_users'> => ({
   origin: a.origin,
   created_at: epoch(a.createdAt),
   last_login_at: a.lastLoginAt === undefined ? null : epoch(a.lastLoginAt),
+  is_admin: a.admin === true ? 1 : 0,
 });
+
+/** `LIKE` pattern for a substring, with `!` escaping the pattern's own wildcards (the same in all three dialects). */
+const containing = (text: string): string => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 const fromRow = (r: Row<'grantor_users'>): UserAccount => ({
   subject: r.subject,
@@ -31,6 +36,7 @@ const fromRow = (r: Row<'grantor_users'>): UserAccount => ({
   origin: r.origin,
   createdAt: Number(r.created_at),
   ...(r.last_login_at === null ? {} : { lastLoginAt: Number(r.last_login_at) }),
+  ...(Number(r.is_admin) === 1 ? { admin: true } : {}),
 });
 
 /**
@@ -83,6 +89,7 @@ export const sqlUserStore = ({ db, dialect, run, transaction }: SqlContext): Use
         ...(change.claims === undefined ? {} : { claims: JSON.stringify(change.claims) }),
         ...(change.disabled === undefined ? {} : { disabled: change.disabled ? 1 : 0 }),
         ...(change.lastLoginAt === undefined ? {} : { last_login_at: epoch(change.lastLoginAt) }),
+        ...(change.admin === undefined ? {} : { is_admin: change.admin ? 1 : 0 }),
       };
       if (Object.keys(set).length === 0) {
         return (await db.selectFrom('grantor_users').select('subject').where('subject', '=', subject).executeTakeFirst()) !== undefined;
@@ -92,6 +99,21 @@ export const sqlUserStore = ({ db, dialect, run, transaction }: SqlContext): Use
       if (r.numUpdatedRows > 0n) return true;
       return (await db.selectFrom('grantor_users').select('subject').where('subject', '=', subject).executeTakeFirst()) !== undefined;
     }),
+  list: (q) =>
+    run('users.list', async () => {
+      let query = db.selectFrom('grantor_users').selectAll();
+      if (q.cursor !== undefined) query = query.where('username', '>', q.cursor);
+      if (q.search !== undefined) {
+        const pattern = containing(q.search);
+        query = query.where((eb) => eb.or([sql<SqlBool>`username like ${pattern} escape '!'`, sql<SqlBool>`email like ${pattern} escape '!'`]));
+      }
+      const rows = await query.orderBy('username').limit(q.limit + 1).execute();
+      const items = rows.slice(0, q.limit).map(fromRow);
+      const last = items[items.length - 1];
+      return { items, ...(rows.length > q.limit && last !== undefined ? { next: last.username } : {}) };
+    }),
+  remove: (subject) =>
+    run('users.remove', async () => (await db.deleteFrom('grantor_users').where('subject', '=', subject).executeTakeFirst()).numDeletedRows > 0n),
 });
 
 const tokenFromRow = (r: Row<'grantor_account_tokens'>): AccountTokenRecord => ({

@@ -68,6 +68,54 @@ export const userStoreContract = ({ store, concurrency }: ContractContext): void
       expect(await ok(users.update(uniqueId('nobody'), { disabled: true }))).toBe(false);
     });
 
+    it('list: by username, pages through a search with the cursor, every match exactly once', async ({ skip }) => {
+      const users = store().users;
+      if (users === undefined) return skip('this store provides no UserStore');
+      const tag = uniqueId('ls').toLowerCase();
+      const made = [3, 1, 4, 0, 2].map((i) => account({ username: `${tag}-${i}`, email: `other-${i}-${uniqueId('m').toLowerCase()}@example.test` }));
+      const byMail = account({ email: `${tag}@example.test` });
+      for (const a of [...made, byMail, account()]) await ok(users.create(a));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 10; i += 1) {
+        const page = await ok(users.list({ limit: 2, search: tag, ...(cursor === undefined ? {} : { cursor }) }));
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((a) => a.username));
+        if (page.next === undefined) break;
+        cursor = page.next;
+      }
+      expect(seen.filter((u) => u.startsWith(tag))).toEqual([0, 1, 2, 3, 4].map((i) => `${tag}-${i}`));
+      expect(new Set(seen)).toEqual(new Set([...made.map((a) => a.username), byMail.username]));
+      expect(seen).toHaveLength(6);
+      expect((await ok(users.list({ limit: 1, search: `${tag}-4` }))).items).toEqual([made[2]]);
+    });
+
+    it('remove deletes one account (its username is free again); unknown subjects report false', async ({ skip }) => {
+      const users = store().users;
+      if (users === undefined) return skip('this store provides no UserStore');
+      const a = account();
+      const b = account();
+      await ok(users.create(a));
+      await ok(users.create(b));
+      expect(await ok(users.remove(a.subject))).toBe(true);
+      expect(await ok(users.findBySubject(a.subject))).toEqual(O.none);
+      expect(await ok(users.findByUsername(a.username))).toEqual(O.none);
+      expect(await ok(users.findBySubject(b.subject))).toEqual(O.some(b));
+      expect(await ok(users.remove(a.subject))).toBe(false);
+      expect(await ok(users.create(account({ username: a.username })))).toEqual({ _tag: 'Created' });
+    });
+
+    it('the admin flag is kept and changed by update', async ({ skip }) => {
+      const users = store().users;
+      if (users === undefined) return skip('this store provides no UserStore');
+      const a = account({ admin: true });
+      await ok(users.create(a));
+      expect(await ok(users.findBySubject(a.subject))).toEqual(O.some(a));
+      expect(await ok(users.update(a.subject, { admin: false }))).toBe(true);
+      const found = await ok(users.findBySubject(a.subject));
+      expect(O.isSome(found) && found.value.admin === true).toBe(false);
+    });
+
     it('save inserts or replaces by subject, and takes the username over from another subject', async ({ skip }) => {
       const users = store().users;
       if (users === undefined) return skip('this store provides no UserStore');

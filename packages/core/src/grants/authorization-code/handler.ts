@@ -67,7 +67,7 @@ export const handleAuthorizationCode =
     return pipe(
       TE.fromEither(requestedResources(ctx.config, params.resource === undefined ? undefined : [params.resource])),
       TE.flatMap(() => pipe(ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now), TE.mapError(fromStoreError))),
-      TE.flatMap((outcome) => enforce(judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }, now, ports.secrets.hash), ports, now)),
+      TE.flatMap((outcome) => enforce(judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, dpopJkt: ctx.dpop?.jkt }, now, ports.secrets.hash), ports, now)),
       TE.flatMap((record) => issueFromCode(record, authenticated, params.resource)(ctx)),
     );
   };
