@@ -74,6 +74,8 @@ const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix' | 'reso
     input.env.registration.mode === 'token'
       ? { mode: 'token' as const, initialAccessTokenHashes: [sha256SecretHasher.hash(input.env.registration.token)] }
       : { mode: input.env.registration.mode },
+  pkce: { requiredFor: input.env.pkceRequiredFor },
+  refreshTokens: { reuseGraceSeconds: { public: input.env.refreshReuseGraceSeconds, confidential: 0 } },
   interactionUrl: `${input.prefix}/interaction/{id}`,
   scopesSupported: input.scopes,
   grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', deviceGrant],

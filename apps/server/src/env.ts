@@ -1,7 +1,8 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
  * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
- * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK, CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK.
+ * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK, PKCE_REQUIRED_FOR, REFRESH_REUSE_GRACE_SECONDS,
+ * CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK.
  */
 import { readPeopleEnv, type PeopleEnv } from './people/env.js';
 
@@ -69,6 +70,16 @@ export interface ServerEnv {
    * access token, REGISTRATION_TOKEN, sent as `Authorization: Bearer`).
    */
   readonly registration: { readonly mode: 'closed' | 'open' } | { readonly mode: 'token'; readonly token: string };
+  /**
+   * PKCE_REQUIRED_FOR: `public` (default: the acceptance interface §5 lets a confidential client redeem a code
+   * without PKCE) or `all` (OAuth 2.1 §4.1.1; the core's own default).
+   */
+  readonly pkceRequiredFor: 'public' | 'all';
+  /**
+   * REFRESH_REUSE_GRACE_SECONDS: the refresh-token reuse grace window for public clients (RFC 9700 §4.14.2), default
+   * 0 — the acceptance interface §5 refuses every replay of a rotated token. Confidential clients get none.
+   */
+  readonly refreshReuseGraceSeconds: number;
   /**
    * CLIENT_ID_METADATA_DOCUMENTS: `on` (default) — a `client_id` that is an https URL names its own metadata document,
    * fetched on use (draft-ietf-oauth-client-id-metadata-document; public https addresses only); `off` — such ids are
@@ -170,6 +181,12 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (registrationText === 'token' && (registrationToken === undefined || registrationToken.length < 16)) {
     throw new Error('REGISTRATION=token needs REGISTRATION_TOKEN (the initial access token, at least 16 characters)');
   }
+  const pkceText = (nonEmpty(env['PKCE_REQUIRED_FOR']) ?? 'public').toLowerCase();
+  if (pkceText !== 'public' && pkceText !== 'all') throw new Error(`PKCE_REQUIRED_FOR must be public or all, got ${JSON.stringify(pkceText)}`);
+  const graceText = nonEmpty(env['REFRESH_REUSE_GRACE_SECONDS']) ?? '0';
+  if (!/^\d{1,3}$/.test(graceText) || Number(graceText) > 300) {
+    throw new Error(`REFRESH_REUSE_GRACE_SECONDS must be a whole number of seconds from 0 to 300, got ${JSON.stringify(graceText)}`);
+  }
   const cimdText = (nonEmpty(env['CLIENT_ID_METADATA_DOCUMENTS']) ?? 'on').toLowerCase();
   if (!/^(on|off|1|0|true|false)$/.test(cimdText)) throw new Error(`CLIENT_ID_METADATA_DOCUMENTS must be on or off, got ${JSON.stringify(cimdText)}`);
   const loopbackText = nonEmpty(env['OUTBOUND_ALLOW_LOOPBACK']);
@@ -182,6 +199,8 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     workers,
     people: readPeopleEnv(env),
     registration,
+    pkceRequiredFor: pkceText,
+    refreshReuseGraceSeconds: Number(graceText),
     clientIdMetadataDocuments: /^(on|1|true)$/.test(cimdText),
     ...(loopbackText !== undefined && /^(1|true)$/i.test(loopbackText) ? { outboundAllowLoopback: true } : {}),
     host,

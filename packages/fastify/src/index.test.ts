@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeAuthorizationServer, fakeBearerToken, type EchoBody } from '@grantor/testkit';
-import { grantorFastify } from './index.js';
+import { grantorFastify, grantorFrameworkErrors } from './index.js';
 
 let open: FastifyInstance[] = [];
 afterEach(async () => {
@@ -36,6 +36,18 @@ const rawRequest = (base: string, method: string, path: string, headers: Record<
   });
 
 describe('grantorFastify', () => {
+  it('answers a request target Fastify cannot decode (/%zz) in RFC 6749 §5.2 shape when given grantorFrameworkErrors', async () => {
+    const app = Fastify({ frameworkErrors: grantorFrameworkErrors });
+    await app.register(grantorFastify, { server: fakeAuthorizationServer() });
+    const base = await listen(app);
+    for (const path of ['/%zz', '/%E0%A4%A', '/echo/%zz']) {
+      const res = await rawRequest(base, 'GET', path, {});
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.text)).toEqual({ error: 'invalid_request', error_description: 'The request target could not be read.' });
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+
   it('serves every server route under the mount path and leaves the rest to the host', async () => {
     const app = Fastify();
     await app.register(grantorFastify, { server: fakeAuthorizationServer('http://127.0.0.1/oauth') });

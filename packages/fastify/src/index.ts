@@ -70,6 +70,17 @@ const fastifyErrorResponse = (error: FastifyError, limit: number): HttpResponse 
   return json(status, { error: 'invalid_request', error_description: 'The request could not be read.' }, { ...noStore, connection: 'close' });
 };
 
+/**
+ * Fastify's `frameworkErrors` option (pass it to `Fastify({ frameworkErrors: grantorFrameworkErrors })`): errors
+ * Fastify raises before any route or plugin runs, such as a request target that is not valid percent-encoding
+ * (`FST_ERR_BAD_URL`, e.g. `/%zz`), answered as RFC 6749 §5.2-shaped JSON like every other Grantor error instead
+ * of Fastify's own body. A plugin cannot set this option; the application passes it when it creates Fastify.
+ */
+export const grantorFrameworkErrors = (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void sendHttpResponse(reply, json(status, { error: 'invalid_request', error_description: 'The request target could not be read.' }, { ...noStore, connection: 'close' }));
+};
+
 /** Errors Fastify raises before reading the body over the content type: the core judges the request itself. */
 const coreJudgesContentType = new Set(['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE']);
 

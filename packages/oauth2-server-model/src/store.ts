@@ -153,14 +153,21 @@ export interface ModelServerOptions extends ModelAdapterOptions {
 }
 
 /**
- * `createAuthorizationServer` over a model, wrapped: `config.grantTypes` defaults to what the model implements, and
- * refresh-token reuse has no grace period (a model cannot un-revoke a token).
+ * `createAuthorizationServer` over a model, wrapped: `config.grantTypes` defaults to what the model implements,
+ * refresh-token reuse has no grace period (a model keeps no successor to retry from), and PKCE is required from public
+ * clients only unless `pkce.requiredFor: 'all'` is given (as under `@node-oauth/oauth2-server`, where confidential
+ * clients redeem codes without it; the core's own default is every client).
  */
 export const createModelAuthorizationServer = (config: ServerConfigInput, model: OAuth2ServerModel, options: ModelServerOptions = {}): AuthorizationServer => {
   const runtime = options.runtime ?? nodeRuntime();
   const store = fromOAuth2ServerModel(model, { logger: runtime.logger, clock: runtime.clock, secrets: runtime.secrets, ...options });
   const server = createAuthorizationServer(
-    { ...config, grantTypes: config.grantTypes ?? store.grantTypes, refreshTokens: { ...config.refreshTokens, reuseGraceSeconds: 0 } },
+    {
+      ...config,
+      grantTypes: config.grantTypes ?? store.grantTypes,
+      pkce: { requiredFor: 'public', ...config.pkce },
+      refreshTokens: { ...config.refreshTokens, reuseGraceSeconds: 0 },
+    },
     { ...runtime, ...store, ...options.ports } as AuthorizationServerPorts,
   );
   return store.wrap(server);

@@ -164,4 +164,16 @@ describe('errors (end to end)', () => {
     expect(big === 'closed' || (typeof big === 'number' && big < 500)).toBe(true);
     expect((await fetch(`${server.issuer}/.well-known/openid-configuration`)).status).toBe(200);
   });
+
+  it('unknown or undecodable paths get the RFC 6749 §5.2 JSON error shape, never the framework\'s own body', async () => {
+    for (const path of ['//token', '/no-such-endpoint', '/%zz', '/%E0%A4%A', '/token%00']) {
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(`${server.issuer}${path}`, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...(method === 'POST' ? { body: 'grant_type=x' } : {}) });
+        expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${method} ${path}`).toBeLessThan(500);
+        const body = (await res.json()) as Record<string, unknown>;
+        expect(body, `${method} ${path}`).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      }
+    }
+  });
 });

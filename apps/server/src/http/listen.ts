@@ -8,7 +8,7 @@ import Koa from 'koa';
 import Fastify from 'fastify';
 import { grantorRouter } from '@grantor/express';
 import { grantorMiddleware } from '@grantor/koa';
-import { grantorFastify, sendHttpResponse } from '@grantor/fastify';
+import { grantorFastify, grantorFrameworkErrors, sendHttpResponse } from '@grantor/fastify';
 import type { Framework } from '../env.js';
 
 /** A listening server that can be stopped. */
@@ -120,6 +120,7 @@ const withFastify = async (host: AuthorizationServer, port: number, logger: Logg
   const app = Fastify({
     logger: false,
     bodyLimit,
+    frameworkErrors: grantorFrameworkErrors,
     serverFactory: (handler) => {
       server = createServer(handler);
       harden(server, logger);

@@ -23,8 +23,8 @@ describe('decodeServerConfig', () => {
       scopesSupported: ['openid', 'profile', 'email', 'offline_access'],
       grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       lifetimes: { accessToken: 3600, refreshToken: 1209600, authorizationCode: 60, idToken: 3600, deviceCode: 600, interaction: 600 },
-      pkce: { requiredFor: 'public', allowPlain: false },
-      refreshTokens: { reuseGraceSeconds: 0 },
+      pkce: { requiredFor: 'all', allowPlain: false },
+      refreshTokens: { reuseGraceSeconds: { public: 10, confidential: 0 } },
       accessTokenFormat: 'opaque',
       deviceFlow: { verificationUri: 'https://as.example.test/device', interval: 5, userCode: { length: 8, charset: 'consonants' } },
       assertions: { maxLifetimeSeconds: 300, clockSkewSeconds: 30 },
@@ -53,7 +53,8 @@ describe('decodeServerConfig', () => {
     expect(c.routes.authorization).toBe('/authorize');
     expect(c.lifetimes).toMatchObject({ accessToken: 60, refreshToken: 1209600 });
     expect(c.pkce).toEqual({ requiredFor: 'all', allowPlain: false });
-    expect(c.refreshTokens.reuseGraceSeconds).toBe(10);
+    expect(c.refreshTokens.reuseGraceSeconds).toEqual({ public: 10, confidential: 10 });
+    expect(decodeServerConfig({ issuer: 'https://a.test', refreshTokens: { reuseGraceSeconds: { confidential: 3 } } }).refreshTokens.reuseGraceSeconds).toEqual({ public: 10, confidential: 3 });
     expect(c.accessTokenFormat).toBe('jwt');
     expect(c.grantTypes).toEqual(['client_credentials']);
     expect(c.deviceFlow).toEqual({ verificationUri: 'https://as.example.test/tenant/device', interval: 5, userCode: { length: 8, charset: 'numeric' } });

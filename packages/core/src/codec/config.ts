@@ -5,7 +5,9 @@ import { decodeRegistration, decodeResources } from './resource-config.js';
 type DeepPartial<T> = { readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** What a host passes to `createAuthorizationServer`: `issuer` is required, everything else has a default. */
-export type ServerConfigInput = { readonly issuer: string } & DeepPartial<Omit<ServerConfig, 'issuer' | 'resources' | 'registration'>> & {
+export type ServerConfigInput = { readonly issuer: string } & DeepPartial<Omit<ServerConfig, 'issuer' | 'resources' | 'registration' | 'refreshTokens'>> & {
+  /** `reuseGraceSeconds`: one number for every client, or per client type (`{ public, confidential }`). */
+  readonly refreshTokens?: { readonly reuseGraceSeconds?: number | { readonly public?: number; readonly confidential?: number } };
   /** RFC 8707 resource servers; `scopes`, `clientIds` may be omitted (`scope` as a space-separated string also works). */
   readonly resources?: readonly (Pick<ResourceServer, 'identifier'> & Partial<Omit<ResourceServer, 'identifier'>> & { readonly scope?: string })[];
   readonly registration?: Partial<RegistrationConfig>;
@@ -152,6 +154,22 @@ const decodeDpop = (input: unknown): ServerConfig['dpop'] => {
   });
 };
 
+/** Defaults of the reuse grace window (RFC 9700 §4.14.2): public clients retry after lost replies; confidential ones rarely. */
+const defaultReuseGrace = { public: 10, confidential: 0 } as const;
+
+const decodeReuseGrace = (input: unknown): ServerConfig['refreshTokens']['reuseGraceSeconds'] => {
+  if (input === undefined) return defaultReuseGrace;
+  if (typeof input === 'number') {
+    const seconds = nonNegativeInt(input, 0, 'refreshTokens.reuseGraceSeconds');
+    return Object.freeze({ public: seconds, confidential: seconds });
+  }
+  const g = section(input, 'refreshTokens.reuseGraceSeconds');
+  return Object.freeze({
+    public: nonNegativeInt(g['public'], defaultReuseGrace.public, 'refreshTokens.reuseGraceSeconds.public'),
+    confidential: nonNegativeInt(g['confidential'], defaultReuseGrace.confidential, 'refreshTokens.reuseGraceSeconds.confidential'),
+  });
+};
+
 /**
  * Decodes the host's configuration and fills the defaults. Called once, at construction: a bad value is a
  * `TypeError` naming the field (never a request-time failure). The issuer must be an absolute http(s) URL without
@@ -178,10 +196,10 @@ export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
     grantTypes,
     lifetimes: decodeLifetimes(input.lifetimes),
     pkce: Object.freeze({
-      requiredFor: choice(pkce['requiredFor'], ['public', 'all'] as const, 'public', 'pkce.requiredFor'),
+      requiredFor: choice(pkce['requiredFor'], ['public', 'all'] as const, 'all', 'pkce.requiredFor'),
       allowPlain: bool(pkce['allowPlain'], false, 'pkce.allowPlain'),
     }),
-    refreshTokens: Object.freeze({ reuseGraceSeconds: nonNegativeInt(refresh['reuseGraceSeconds'], 0, 'refreshTokens.reuseGraceSeconds') }),
+    refreshTokens: Object.freeze({ reuseGraceSeconds: decodeReuseGrace(refresh['reuseGraceSeconds']) }),
     accessTokenFormat: choice(input.accessTokenFormat, ['opaque', 'jwt'] as const, 'opaque', 'accessTokenFormat'),
     deviceFlow: decodeDeviceFlow(input.deviceFlow, issuer),
     assertions: Object.freeze({

@@ -36,17 +36,24 @@ export interface ServerConfig {
   readonly grantTypes: readonly string[];
   readonly lifetimes: TokenLifetimes & { readonly interaction: number };
   readonly pkce: {
-    /** `public`: PKCE required for public clients only (OAuth 2.1 minimum); `all`: for every client. */
+    /**
+     * `all` (default, OAuth 2.1 §4.1.1, RFC 9700 §2.1.1): PKCE for every client; `public`: for public clients only
+     * (confidential clients may then rely on their authentication and `nonce` against code injection).
+     */
     readonly requiredFor: 'public' | 'all';
     /** RFC 7636 `plain` is refused unless enabled (RFC 9700 §2.1.1). */
     readonly allowPlain: boolean;
   };
   readonly refreshTokens: {
     /**
-     * Seconds during which a retry with an just-rotated token is refused with `invalid_grant` without revoking
-     * the family (a lost response or a concurrent retry); 0 disables the grace window.
+     * The reuse grace window (RFC 9700 §4.14.2), in seconds after a rotation, by client type. Within it a retry with
+     * the just-rotated token (a lost reply) proceeds from its successor while nobody has used that — fresh tokens
+     * of the same grant, once — and is otherwise refused with `invalid_grant` without revoking the family. 0 turns
+     * the window off: any second use revokes the family. Defaults: 10 s for public clients (native and browser
+     * apps on flaky networks, the MCP profile's clients), 0 for confidential clients. The input may be one number
+     * for both.
      */
-    readonly reuseGraceSeconds: number;
+    readonly reuseGraceSeconds: { readonly public: number; readonly confidential: number };
   };
   /** Default access-token format; a client's `accessTokenFormat` overrides it. */
   readonly accessTokenFormat: 'opaque' | 'jwt';

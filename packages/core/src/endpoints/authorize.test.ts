@@ -174,15 +174,16 @@ describe('authorization endpoint', () => {
       expectRedirectError(await get(good), 'unauthorized_client');
     });
 
-    it('requires PKCE from public clients, and from every client when configured', async () => {
+    it('requires PKCE from every client by default (OAuth 2.1 §4.1.1), and only from public clients when configured so', async () => {
       const { code_challenge: _c, code_challenge_method: _m, ...noPkce } = good;
-      const s = setup();
+      const byDefault = setup();
+      expectRedirectError(await byDefault.get(noPkce), 'invalid_request');
+      expect(byDefault.ports.interactions.all.size).toBe(0);
+      const s = setup(testConfig({ pkce: { requiredFor: 'public', allowPlain: false } }));
       expect((await s.get(noPkce))._tag).toBe('Redirect');
       expect(s.ports.interactions.all.size).toBe(1);
       const pub = await s.get({ ...noPkce, client_id: 'spa', redirect_uri: 'https://spa.example.test/cb' });
       expect(location(pub).params['error']).toBe('invalid_request');
-      const all = setup(testConfig({ pkce: { requiredFor: 'all', allowPlain: false } }));
-      expectRedirectError(await all.get(noPkce), 'invalid_request');
     });
 
     it('accepts plain PKCE only when enabled', async () => {

@@ -35,6 +35,33 @@ const reused = (record: RefreshTokenRecord, now: number, graceSeconds: number): 
 };
 
 /**
+ * The retry window of RFC 9700 §4.14.2 ("a lost response"): when a token rotated at most `graceSeconds` ago is
+ * presented again by its own client, the hash of its successor — the token the lost reply carried — so the request
+ * may proceed from that successor if nobody has used it yet (see {@link unusedSuccessor}). `undefined` otherwise.
+ */
+export const graceRetrySuccessor = (record: RefreshTokenRecord | undefined, clientId: string, now: number, graceSeconds: number): string | undefined =>
+  record !== undefined &&
+  record.revokedAt === undefined &&
+  record.rotatedAt !== undefined &&
+  record.successorHash !== undefined &&
+  record.clientId === clientId &&
+  graceSeconds > 0 &&
+  now - record.rotatedAt <= graceSeconds
+    ? record.successorHash
+    : undefined;
+
+/**
+ * A successor that is still active — never presented, not revoked, unexpired — stands in for its retried
+ * predecessor: the retry rotates it (one atomic `rotate`, so two retries cannot both win) and answers with fresh
+ * tokens of the same grant and scope. The predecessor is thus usable once more, and only until the lost reply's
+ * token is used; after that a retry is ordinary reuse.
+ */
+export const unusedSuccessor = (successor: RefreshTokenRecord | undefined, predecessor: RefreshTokenRecord, now: number): RefreshTokenRecord | undefined =>
+  successor !== undefined && successor.grantId === predecessor.grantId && successor.clientId === predecessor.clientId && refreshStatus(successor, now) === 'active'
+    ? successor
+    : undefined;
+
+/**
  * Judges a presented refresh token before rotation (RFC 6749 §6): it must exist, be active (else reuse handling,
  * above), belong to the requesting client ("the refresh token was issued to the authenticated client"), be
  * unexpired, and the requested scope must not exceed the originally granted scope (`invalid_scope`, RFC 6749 §6:

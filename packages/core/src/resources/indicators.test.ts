@@ -69,10 +69,11 @@ describe('resource indicators (RFC 8707)', () => {
 
   it('authorization_code: an unknown resource is refused before the code is redeemed', async () => {
     const ports = grantPorts();
-    await ports.authorizationCodes.save({ codeHash: 'h(c1)', grantId: 'g', clientId: 'web', redirectUri: 'https://rp.example.test/cb', subject: 'alice', scope: ['openid'], resource: [api], issuedAt: now, expiresAt: now + 60 })();
-    const unknown = await authorizationCodeGrant.handle({ code: 'c1', redirect_uri: 'https://rp.example.test/cb', resource: 'https://nope.example.test/' }, web)(grantContext(ports, now, config))();
+    const verifier = 'v'.repeat(43);
+    await ports.authorizationCodes.save({ codeHash: 'h(c1)', grantId: 'g', clientId: 'web', redirectUri: 'https://rp.example.test/cb', subject: 'alice', scope: ['openid'], resource: [api], issuedAt: now, expiresAt: now + 60, pkce: { challenge: ports.secrets.hash(verifier), method: 'S256' } })();
+    const unknown = await authorizationCodeGrant.handle({ code: 'c1', redirect_uri: 'https://rp.example.test/cb', resource: 'https://nope.example.test/', code_verifier: verifier }, web)(grantContext(ports, now, config))();
     expect(E.isLeft(unknown) && unknown.left.code).toBe('invalid_target');
-    const ok = await authorizationCodeGrant.handle({ code: 'c1', redirect_uri: 'https://rp.example.test/cb', resource: api }, web)(grantContext(ports, now, config))();
+    const ok = await authorizationCodeGrant.handle({ code: 'c1', redirect_uri: 'https://rp.example.test/cb', resource: api, code_verifier: verifier }, web)(grantContext(ports, now, config))();
     expect(E.isRight(ok)).toBe(true);
     expect([...ports.refreshTokens.all.values()][0]?.resource).toEqual([api]);
   });

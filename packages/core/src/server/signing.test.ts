@@ -112,12 +112,14 @@ describe('discovery and JWKS through the server', () => {
 
 describe('tokens through the server', () => {
   it('code redemption: an RS256 ID token that verifies against the JWKS, userinfo, introspection, revocation', async () => {
+    const verifier = 'v'.repeat(43);
     const { server, ports, clock } = setup();
     await ports.authorizationCodes.save({
       codeHash: testSecrets.hash('code-1'), grantId: 'grant-1', clientId: 'web', redirectUri: 'https://rp.example.test/cb', subject: 'alice',
       scope: ['openid', 'profile'], nonce: 'n-123', authTime: clock.now() - 5, issuedAt: clock.now(), expiresAt: clock.now() + 60,
+      pkce: { challenge: testSecrets.hash(verifier), method: 'S256' },
     })();
-    const tokenResponse = await server.handle(formPost('/token', { grant_type: 'authorization_code', code: 'code-1', redirect_uri: 'https://rp.example.test/cb' }));
+    const tokenResponse = await server.handle(formPost('/token', { grant_type: 'authorization_code', code: 'code-1', redirect_uri: 'https://rp.example.test/cb', code_verifier: verifier }));
     expect(tokenResponse.status).toBe(200);
     const tokens = bodyOf(tokenResponse) as { access_token: string; id_token: string; refresh_token: string };
     expect(decodeProtectedHeader(tokens.id_token).alg).toBe('RS256');

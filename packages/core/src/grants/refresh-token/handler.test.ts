@@ -60,12 +60,46 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     expect(E.isLeft(successor) && successor.left.code).toBe('invalid_grant');
   });
 
-  it('within the grace window a retry is refused without revoking', async () => {
+  it('within the grace window a retry after a lost reply gets fresh tokens once; the lost token is then spent', async () => {
+    const { ports, at } = await setup(10);
+    const lost = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now))();
+    expect(E.isRight(lost) && lost.right.refresh_token).toBe('tok1_32');
+    const retry = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now + 10))();
+    if (E.isLeft(retry)) throw new Error(retry.left.code);
+    expect(retry.right).toMatchObject({ scope: 'openid profile', refresh_token: 'tok3_32' });
+    // The lost reply's refresh token was rotated by the retry; its successor is the retry's.
+    expect(ports.refreshTokens.all.get('h(tok1_32)')).toMatchObject({ rotatedAt: now + 10, successorHash: 'h(tok3_32)' });
+    expect(ports.refreshTokens.all.get('h(tok3_32)')).toMatchObject({ grantId: 'g1', grantedScope: ['openid', 'profile'] });
+    // Once: a second retry finds the successor used and is refused, still without revoking (within the window).
+    const again = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now + 10))();
+    expect(E.isLeft(again) && again.left.code).toBe('invalid_grant');
+    expect([...ports.refreshTokens.all.values()].some((t) => t.revokedAt !== undefined)).toBe(false);
+    const next = await refreshTokenGrant.handle({ refresh_token: 'tok3_32' }, web)(at(now + 11))();
+    expect(E.isRight(next)).toBe(true);
+  });
+
+  it('after the grace window a retry is reuse: refused, and the family revoked', async () => {
     const { ports, at } = await setup(10);
     await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now))();
-    const retry = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now + 10))();
-    expect(E.isLeft(retry) && retry.left.code).toBe('invalid_grant');
-    expect([...ports.refreshTokens.all.values()].some((t) => t.revokedAt !== undefined)).toBe(false);
+    const late = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now + 11))();
+    expect(E.isLeft(late) && late.left.code).toBe('invalid_grant');
+    expect([...ports.refreshTokens.all.values()].every((t) => t.revokedAt !== undefined)).toBe(true);
+  });
+
+  it('by default the window is open for public clients (10 s) and closed for confidential ones', async () => {
+    const ports = grantPorts();
+    const spa = { client: webClient({ clientId: 'spa', tokenEndpointAuthMethod: 'none', secretHashes: [] }), method: 'none' as const };
+    await ports.refreshTokens.save({ ...first, clientId: 'spa', tokenHash: 'h(spa0)', grantId: 'g-spa' })();
+    await ports.refreshTokens.save(first)();
+    const at = (t: number) => grantContext(ports, t, testConfig({ lifetimes: { accessToken: 600, refreshToken: 86400 } }));
+    await refreshTokenGrant.handle({ refresh_token: 'spa0' }, spa)(at(now))();
+    const spaRetry = await refreshTokenGrant.handle({ refresh_token: 'spa0' }, spa)(at(now + 5))();
+    expect(E.isRight(spaRetry)).toBe(true);
+    await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now))();
+    const webRetry = await refreshTokenGrant.handle({ refresh_token: 'rt0' }, web)(at(now + 1))();
+    expect(E.isLeft(webRetry) && webRetry.left.code).toBe('invalid_grant');
+    expect([...ports.refreshTokens.all.values()].filter((t) => t.grantId === 'g1').every((t) => t.revokedAt !== undefined)).toBe(true);
+    expect([...ports.refreshTokens.all.values()].filter((t) => t.grantId === 'g-spa').some((t) => t.revokedAt !== undefined)).toBe(false);
   });
 
   it('refuses a token of another client without revoking, and unknown tokens', async () => {
