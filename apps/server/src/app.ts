@@ -1,5 +1,5 @@
 import { clientFromMetadata, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
-import { clientSecretJwtKeyOf } from '@grantor/core/extend';
+import { clientSecretJwtKeyOf, storeError } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
@@ -75,12 +75,15 @@ const loadSeed = async (env: ServerEnv, print: (line: string) => void, given: De
  * OpenID Connect RP-Initiated Logout 1.0: the core validated the logout request; the browser's login session (named by
  * its cookie) ends here, and `withPages` clears the cookie on the response.
  */
-const sessionPort = (sessions: SessionStore, logger: Logger): SessionPort => ({
+const sessionPort = (sessions: () => SessionStore, logger: Logger): SessionPort => ({
   endSession: (subject, clientId, context) =>
-    TE.fromIO(() => {
-      const ended = sessions.end(context.request);
-      logger.log('info', 'logout', { ended, ...(subject === undefined ? {} : { sub: subject }), ...(clientId === undefined ? {} : { client: clientId }) });
-    }),
+    TE.tryCatch(
+      async () => {
+        const ended = await sessions().end(context.request);
+        logger.log('info', 'logout', { ended, ...(subject === undefined ? {} : { sub: subject }), ...(clientId === undefined ? {} : { client: clientId }) });
+      },
+      (cause) => storeError('ending the browser session failed', { cause }),
+    ),
 });
 
 /** Loads the seed (or demo data), builds the core on the chosen store, and the pages around it. */
@@ -103,7 +106,12 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     if (typeof secret === 'string' && secret.length < minimumSecretLength) logger.log('warn', 'seeded client secret shorter than 32 characters', { client: c.client_id.slice(0, 64) });
   }
   const prefix = issuerPrefix(env.issuer);
-  const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:' });
+  // The browser sessions live in the core's store, which createCore opens: the end-session hook reads them late.
+  const late: { sessions?: SessionStore } = {};
+  const sessionsReady = (): SessionStore => {
+    if (late.sessions === undefined) throw new Error('sessions: the store is not open yet');
+    return late.sessions;
+  };
   // client_secret_jwt clients: the secret itself is the HMAC key (RFC 7523 §2.2), so the store keeps it recoverable.
   const clientSecretJwtKeys = new Map(seed.clients.flatMap((c) => {
     const secret = clientSecretJwtKeyOf(c.metadata);
@@ -123,9 +131,11 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     clientAuthThrottle: clientAuthThrottle(throttles),
     logger,
     prefix,
-    sessions: sessionPort(sessions, logger),
+    sessions: sessionPort(sessionsReady, logger),
     clientSecretJwtKeys,
   });
+  const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:', store: core.loginSessions });
+  late.sessions = sessions;
   const users = await createUserDirectory(core.users, now);
   await seedUsers(core.users, seed.users, now(), env.seedMode);
   const people = env.people;
@@ -139,6 +149,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     logger,
     now,
     prefix,
+    account: core.admin,
     people: {
       signup: people.signup,
       mailer,
@@ -149,7 +160,9 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   // Not on the confirmation form a bare GET gets (RP-Initiated Logout §2): the session is still there then.
-  const paged = withPages(core.server, pages, (req, res) => (res.status < 400 && sessions.get(req) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res));
+  const paged = withPages(core.server, pages, async (req, res) =>
+    res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
+  );
   const metrics = createMetrics();
   const administered = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, logger, ...(env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken }) }));
   const cors = withObservability(withCors(administered, { admin: core.admin }), logger, metrics);

@@ -1,7 +1,7 @@
 import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
-import { decodeServerConfig, type AccountTokenStore, type UserStore } from '@grantor/core/extend';
+import { decodeServerConfig, type AccountTokenStore, type LoginSessionStore, type UserStore } from '@grantor/core/extend';
 import { httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
@@ -48,6 +48,8 @@ export interface Core {
   /** Local user accounts and their single-use tokens, in the same store. */
   readonly users: UserStore;
   readonly accountTokens: AccountTokenStore;
+  /** Signed-in browser sessions of the pages, in the same store (shared by every instance on it). */
+  readonly loginSessions: LoginSessionStore;
   readonly close: () => Promise<void>;
 }
 
@@ -232,5 +234,5 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     );
   }
   const admin = adminOperations({ ...runtime, ...store, ...(server.keys === undefined ? {} : { rotation: server.keys }) });
-  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, close: store.close };
+  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, loginSessions: store.loginSessions, close: store.close };
 };

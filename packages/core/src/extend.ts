@@ -21,6 +21,7 @@ export type {
 } from './ports/stores.js';
 export type { ClientSecretJwtKeyStore } from './ports/client-secret-jwt-keys.js';
 export type { AccountTokenPurpose, AccountTokenRecord, AccountTokenStore, UserAccount, UserAccountChange, UserStore } from './ports/users.js';
+export type { LoginSessionRecord, LoginSessionStore } from './ports/login-sessions.js';
 export type { RegisteredClientStore } from './ports/client-registrations.js';
 export type { PushedRequestStore } from './ports/pushed-requests.js';
 export type { PushedRequestRecord } from './domain/pushed-request.js';

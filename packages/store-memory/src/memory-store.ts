@@ -1,10 +1,11 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { memoryAccountTokenStore, memoryUserStore } from './users.js';
+import { memoryLoginSessionStore } from './login-sessions.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
 import { accessTokenTable } from './tables/access-tokens.js';
@@ -41,6 +42,7 @@ export interface MemoryStoreStats {
   readonly pushedRequests: number;
   readonly signingKeys: number;
   readonly users: number;
+  readonly loginSessions: number;
 }
 
 /** Every store port of `@grantor/core`, in memory, plus the sweeper's timer. */
@@ -69,6 +71,8 @@ export interface MemoryStore {
   readonly users: UserStore;
   /** Single-use email verification and password reset tokens (by hash), swept when expired. */
   readonly accountTokens: AccountTokenStore;
+  /** Signed-in browser sessions of a host that signs people in itself (by id hash, bounded per user). */
+  readonly loginSessions: LoginSessionStore;
   /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
   /**
@@ -105,6 +109,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const keys = keyTable();
   const users = memoryUserStore();
   const accountTokens = memoryAccountTokenStore();
+  const loginSessions = memoryLoginSessionStore();
   const clientSecretJwtKeys = memoryClientSecretJwtKeys();
   const pushedRequests = pushedRequestTable();
   const tables: readonly Table<unknown>[] = [authorizationCodes, accessTokens, refreshTokens, interactions, deviceCodes, replay, revokedGrants, pushedRequests];
@@ -112,7 +117,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
   const sweeper: Sweeper = {
     sweep: (now) =>
       atomically(() => {
-        let removed = accountTokens.sweep(now);
+        let removed = accountTokens.sweep(now) + loginSessions.sweep(now);
         for (const table of tables) {
           if (removed >= batch) break;
           removed += table.sweep(now, batch - removed);
@@ -170,6 +175,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     admin: memoryAdminStore({ clients, accessTokens, refreshTokens, consents, authorizationCodes, interactions, deviceCodes, clientSecretJwtKeys }),
     users,
     accountTokens,
+    loginSessions,
     startSweeper,
     stats: () => ({
       clients: clients.size(),
@@ -183,6 +189,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
       pushedRequests: pushedRequests.size(),
       signingKeys: keys.size(),
       users: users.size(),
+      loginSessions: loginSessions.size(),
     }),
   };
 };

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -21,6 +21,7 @@ import { sqlReplayCache } from './stores/replay-cache.js';
 import { sqlPushedRequestStore } from './stores/pushed-requests.js';
 import { sqlSweeper } from './stores/sweeper.js';
 import { sqlAccountTokenStore, sqlUserStore } from './stores/users.js';
+import { sqlLoginSessionStore } from './stores/login-sessions.js';
 import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
@@ -80,6 +81,8 @@ export interface SqlStore {
   readonly users: UserStore;
   /** Single-use email verification and password reset tokens (`grantor_account_tokens`, by SHA-256). */
   readonly accountTokens: AccountTokenStore;
+  /** Signed-in browser sessions (`grantor_login_sessions`, by SHA-256 of the session id), bounded per user. */
+  readonly loginSessions: LoginSessionStore;
   /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
   readonly dialect: SqlDialect;
@@ -127,6 +130,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     clientSecretJwtKeys: sqlClientSecretJwtKeys(context, options.privateKeySealer ?? plainJsonSealer),
     users: sqlUserStore(context),
     accountTokens: sqlAccountTokenStore(context),
+    loginSessions: sqlLoginSessionStore(context),
     admin: sqlAdminStore(context),
     dialect,
     db,

@@ -66,6 +66,8 @@ export interface Browser {
   /** Submits a form (POST urlencoded) with overrides and an optional submit button, following redirects likewise. */
   readonly submit: (form: Form, values?: Readonly<Record<string, string>>, button?: { readonly name?: string; readonly value?: string }) => Promise<Page>;
   readonly cookies: () => readonly Cookie[];
+  /** Sets a cookie for `origin` (e.g. the same session presented to a second instance of the server). */
+  readonly setCookie: (origin: string, name: string, value: string) => void;
 }
 
 /** `stayOn`: origins whose redirects are followed (the server); a redirect elsewhere (the client) is returned as is. */
@@ -115,5 +117,10 @@ export const createBrowser = (stayOn: readonly string[]): Browser => {
       return form.method === 'post' ? request(form.action, { method: 'POST', body: params.toString() }) : request(`${form.action}?${params}`, { method: 'GET' });
     },
     cookies: () => [...jar],
+    setCookie: (origin, name, value) => {
+      const i = jar.findIndex((c) => c.name === name && c.path === '/' && c.origin === origin);
+      if (i >= 0) jar.splice(i, 1);
+      jar.push({ name, value, path: '/', origin });
+    },
   };
 };

@@ -25,6 +25,8 @@ describe('persistent store: encryption at rest, rotation, restart (end to end)',
   const redirectUri = 'http://127.0.0.1:8080/callback';
   const user = () => ({ username: 'demo', password: demo.password, sub: demo.sub, claims: {} });
   const tokens: { first?: client.TokenEndpointResponse; latest?: client.TokenEndpointResponse } = {};
+  /** The browser that signed in first: its session must survive the restart. */
+  let signedIn: ReturnType<typeof createBrowser> | undefined;
 
   beforeAll(async () => {
     port = await freePort();
@@ -51,6 +53,7 @@ describe('persistent store: encryption at rest, rotation, restart (end to end)',
   it('runs the code flow with consent on the demo client; private keys are stored encrypted, the generated secret is 0600', async () => {
     const r = await request();
     const b = createBrowser([new URL(server.issuer).origin]);
+    signedIn = b;
     let page = await b.get(r.url.toString());
     page = await signIn(b, page, user());
     expect(formsOf(page).some((f) => f.buttons.some((x) => x.name === 'decision'))).toBe(true);
@@ -115,7 +118,12 @@ describe('persistent store: encryption at rest, rotation, restart (end to end)',
     // The refresh token still works.
     const refreshed = await client.refreshTokenGrant(web, tokens.latest!.refresh_token!);
     expect(refreshed.claims()?.sub).toBe(demo.sub);
-    // The browser session is gone (sessions live in memory), the consent is not: login, then straight back.
+    // The browser session survives the restart (sessions live in the store): no login page, straight back.
+    const kept = await request();
+    const resumed = await signedIn!.get(kept.url.toString());
+    expect(formsOf(resumed).some((f) => f.inputs.some((i) => i.name === 'password'))).toBe(false);
+    expect((await client.authorizationCodeGrant(web, callbackOf(resumed), { pkceCodeVerifier: kept.verifier, expectedState: kept.state })).claims()?.sub).toBe(demo.sub);
+    // A new browser signs in; the consent is remembered: login, then straight back.
     const r = await request();
     const b = createBrowser([new URL(server.issuer).origin]);
     const login = await b.get(r.url.toString());

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as client from 'openid-client';
 import { createSqlStore } from '@grantor/store-sql';
 import { makeSeed, type SeedFixture } from './fixtures.js';
-import { authorize, discover } from './flows.js';
+import { authorize, callbackOf, discover } from './flows.js';
+import { createBrowser, formsOf } from './browser.js';
 import { startServer, type Running } from './harness.js';
 
 /**
@@ -34,12 +35,14 @@ if (problem !== undefined && !inCi) console.warn(`[server e2e] skipping PostgreS
 describe.skipIf(problem !== undefined && !inCi)('reference server on PostgreSQL via DATABASE_URL (end to end)', () => {
   let server: Running;
   let f: SeedFixture;
+  let databaseUrl: string;
   beforeAll(async () => {
     if (problem !== undefined) throw new Error(`PostgreSQL unreachable in CI: ${problem}`);
     f = await makeSeed();
     const url = new URL(baseUrl);
     url.searchParams.set('schema', schema);
-    server = await startServer(f.seed, { DATABASE_URL: url.toString() });
+    databaseUrl = url.toString();
+    server = await startServer(f.seed, { DATABASE_URL: databaseUrl });
   });
   afterAll(async () => {
     await server?.stop('SIGTERM');
@@ -67,5 +70,31 @@ describe.skipIf(problem !== undefined && !inCi)('reference server on PostgreSQL 
     const cc = await client.clientCredentialsGrant(machine, { scope: 'api:read' });
     expect(cc.refresh_token).toBeUndefined();
     expect(await client.tokenIntrospection(machine, cc.access_token)).toMatchObject({ active: true, client_id: f.machine.id, scope: 'api:read' });
+  });
+
+  it('a second instance on the same database sees the login made through the first (no login page there)', async () => {
+    const second = await startServer(f.seed, { DATABASE_URL: databaseUrl });
+    try {
+      const request = async (issuer: string) => {
+        const web = await discover(issuer, f.web.id, client.ClientSecretBasic(f.web.secret));
+        const verifier = client.randomPKCECodeVerifier();
+        const state = client.randomState();
+        const url = client.buildAuthorizationUrl(web, { redirect_uri: f.web.redirectUri, scope: 'openid api:read', state, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+        return { web, url, verifier, state };
+      };
+      const browser = createBrowser([new URL(server.issuer).origin, new URL(second.issuer).origin]);
+      await authorize(server.issuer, (await request(server.issuer)).url, f.user, { browser });
+      const cookie = browser.cookies().find((c) => c.name === 'grantor_session');
+      expect(cookie).toBeDefined();
+      // The same browser session, presented to the other instance: no login page, straight back to the client.
+      browser.setCookie(new URL(second.issuer).origin, 'grantor_session', cookie?.value ?? '');
+      const again = await request(second.issuer);
+      const page = await browser.get(again.url.toString());
+      expect(formsOf(page).some((x) => x.inputs.some((i) => i.name === 'password'))).toBe(false);
+      const tokens = await client.authorizationCodeGrant(again.web, callbackOf(page), { pkceCodeVerifier: again.verifier, expectedState: again.state });
+      expect(tokens.claims()?.sub).toBe(f.user.sub);
+    } finally {
+      await second.stop('SIGTERM');
+    }
   });
 });

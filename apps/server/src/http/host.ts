@@ -2,7 +2,7 @@ import type { AuthorizationServer, HttpRequest, HttpResponse, Route } from '@gra
 import type { Pages } from '../pages/router.js';
 
 /** How the host finishes an end-session response (e.g. adds a `Set-Cookie` that clears its session cookie). */
-export type EndSessionFinish = (req: HttpRequest, res: HttpResponse) => HttpResponse;
+export type EndSessionFinish = (req: HttpRequest, res: HttpResponse) => HttpResponse | Promise<HttpResponse>;
 
 /**
  * Grantor's endpoints and the host pages as one `AuthorizationServer`-shaped value: `matches` and `handle` cover

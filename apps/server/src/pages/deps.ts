@@ -1,9 +1,12 @@
-import type { AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
+import type { AdminOperations, AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
 import type { UserAccount } from '@grantor/core/extend';
 import type { UserDirectory } from '../people/directory.js';
 import type { PeopleDeps } from '../people/deps.js';
 import type { Session, SessionStore } from '../session.js';
 import { attempt, byAddress, type ServerThrottles } from '../throttle.js';
+
+/** What the account page needs beyond the other pages: the consents and tokens of the person (core operations). */
+export type AccountDeps = Pick<AdminOperations, 'consents' | 'tokens' | 'clients'>;
 
 /** What the pages need: the interaction and device APIs of the core, the users, sessions and throttling. */
 export interface PagesDeps {
@@ -19,6 +22,10 @@ export interface PagesDeps {
   readonly prefix: string;
   /** Sign-up, email verification and recovery (absent: the login page offers neither). */
   readonly people?: PeopleDeps;
+  /** The account page (`/account`): the person's consents and tokens (absent: no account page). */
+  readonly account?: AccountDeps;
+  /** Scope descriptions of the scope registry (seed `scopes`), shown on the consent and account pages. */
+  readonly scopeDescriptions?: Readonly<Record<string, string>>;
 }
 
 /** Adds headers (e.g. `set-cookie`) to any response. */
@@ -63,6 +70,12 @@ export const checkLogin = async (deps: PagesDeps, req: HttpRequest, username: st
   if (checked._tag === 'Wrong') return checked;
   await counted.forgive();
   return checked;
+};
+
+/** The browser's name for the session list of the account page. */
+export const userAgentOf = (req: HttpRequest): { readonly userAgent?: string } => {
+  const ua = req.headers['user-agent'];
+  return ua === undefined || ua === '' ? {} : { userAgent: ua.slice(0, 255) };
 };
 
 /** `Retry-After` (RFC 9110 §10.2.3) for a refused attempt. */

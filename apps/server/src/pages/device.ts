@@ -2,7 +2,7 @@ import type { Client, HttpRequest, HttpResponse } from '@grantor/core';
 import { readForm, queryParam } from '../forms.js';
 import { attempt, byAddress } from '../throttle.js';
 import type { Session } from '../session.js';
-import { checkLogin, isSignedIn, retryAfter, type PagesDeps } from './deps.js';
+import { checkLogin, isSignedIn, retryAfter, userAgentOf, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { consentPage, deviceDonePage, deviceEntryPage, loginPage } from './views.js';
 
@@ -17,7 +17,7 @@ const clientName = (c: Client): string => c.clientName ?? c.clientId;
 
 /** GET /device — the code entry form, pre-filled from `verification_uri_complete` (RFC 8628 §3.3.1). */
 export const deviceEntry = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const code = queryParam(req, 'user_code');
   return deviceEntryPage(
     { action: paths(deps).entry, csrf: session.csrf, ...(code === undefined ? {} : { userCode: code.slice(0, maxUserCodeLength) }) },
@@ -70,7 +70,7 @@ const showConsent = async (deps: PagesDeps, session: Session & { subject: string
 /** POST /device — checks the code, then asks to sign in, then ALWAYS shows the consent page (RFC 8628 §3.3). */
 export const deviceSubmit = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
   const form = readForm(req);
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const userCode = form['user_code'] ?? '';
   if (!deps.sessions.checkCsrf(session, form['csrf'])) {
     return deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error: 'Your session expired. Please try again.' }, 403, cookieHeader(setCookie));
@@ -84,7 +84,7 @@ export const deviceSubmit = async (req: HttpRequest, deps: PagesDeps): Promise<H
 /** POST /device/login — signs in (argon2id check), then shows the consent page for the code. */
 export const deviceLogin = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
   const form = readForm(req);
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const userCode = form['user_code'] ?? '';
   if (!deps.sessions.checkCsrf(session, form['csrf'])) {
     return deviceEntryPage({ action: paths(deps).entry, csrf: session.csrf, userCode: userCode.slice(0, maxUserCodeLength), error: 'Your session expired. Please try again.' }, 403, cookieHeader(setCookie));
@@ -106,14 +106,14 @@ export const deviceLogin = async (req: HttpRequest, deps: PagesDeps): Promise<Ht
     );
   }
   const user = check.user;
-  const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()));
+  const signed = await deps.sessions.signIn(session, user.subject, Math.floor(deps.now()), userAgentOf(req));
   return showConsent(deps, signed.session as Session & { subject: string }, userCode, found, signed.setCookie);
 };
 
 /** POST /device/consent — approve or deny the device (RFC 8628 §3.3, §3.5 `access_denied`); ends without a form. */
 export const deviceConsent = async (req: HttpRequest, deps: PagesDeps): Promise<HttpResponse> => {
   const form = readForm(req);
-  const session = deps.sessions.get(req);
+  const session = await deps.sessions.get(req);
   const userCode = form['user_code'] ?? '';
   if (!isSignedIn(session)) return deviceEntry(req, deps);
   if (!deps.sessions.checkCsrf(session, form['csrf'])) return errorPage(403, 'Request refused', 'The form was not sent from this site. Go back and try again.');

@@ -24,9 +24,12 @@ export const h = (strings: TemplateStringsArray, ...values: readonly unknown[]):
 };
 
 const style = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.45rem;box-sizing:border-box}
+h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.45rem;box-sizing:border-box;font-size:1rem}button{font-size:1rem}
 button{margin:1rem .5rem 0 0;padding:.5rem 1.2rem}.error{color:#a40000;border:1px solid #a40000;padding:.5rem}
-ul{padding-left:1.2rem}.muted{color:#666;font-size:.9rem}`;
+ul{padding-left:1.2rem}.muted{color:#595959;font-size:.9rem}h2{font-size:1.15rem;margin-top:2rem}
+.notice{border:1px solid #1d5f2a;color:#1d5f2a;padding:.5rem}.tag{font-size:.8rem;border:1px solid #595959;padding:0 .3rem;border-radius:.2rem}
+.cards{list-style:none;padding:0}.cards>li{border:1px solid #ccc;padding:.6rem;margin:.5rem 0;overflow-wrap:anywhere}
+dt{font-weight:600}dd{margin:0 0 .5rem 0;overflow-wrap:anywhere}`;
 
 /**
  * The page shell. No JavaScript; a restrictive CSP (no `form-action`: the consent form's redirect leaves the origin).

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse, InteractionDetails } from '@grantor/cor
 import { redirect } from '@grantor/core/extend';
 import { readForm } from '../forms.js';
 import type { Session } from '../session.js';
-import { asSeeOther, checkLogin, failInteraction, isSignedIn, retryAfter, withHeaders, type PagesDeps } from './deps.js';
+import { asSeeOther, checkLogin, failInteraction, isSignedIn, retryAfter, userAgentOf, withHeaders, type PagesDeps } from './deps.js';
 import { errorPage } from './html.js';
 import { loginLinks, unverifiedGate } from './people.js';
 import { consentPage, loginPage } from './views.js';
@@ -35,7 +35,7 @@ const needsLogin = async (deps: PagesDeps, d: InteractionDetails, s: Session | u
   if (!isSignedIn(s) || (await deps.users.bySubject(s.subject)) === undefined) return true;
   const i = d.interaction;
   // Signed in for this very request: neither prompt=login nor max_age asks again (no login loop with max_age=0).
-  if (s.freshLogins.has(i.id)) return false;
+  if (s.interactionId === i.id) return false;
   if (i.prompt.includes('login')) return true;
   return i.maxAge !== undefined && deps.now() - s.authTime > i.maxAge;
 };
@@ -61,7 +61,7 @@ export const interactionPage = async (req: HttpRequest, deps: PagesDeps, id: str
   const found = await deps.server.interactions.details(id);
   if (found._tag !== 'Found') return invalidInteraction();
   const d = found.details;
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   if (await needsLogin(deps, d, session)) {
     // OIDC Core §3.1.2.6: prompt=none must not show any page.
     if (d.interaction.prompt.includes('none')) return withHeaders(await failInteraction(deps, id, 'login_required'), { 'set-cookie': setCookie });
@@ -80,7 +80,7 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
   if (found._tag !== 'Found') return invalidInteraction();
   const d = found.details;
   const form = readForm(req);
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const again = (error: string, status: number, headers: Readonly<Record<string, string>> = {}) =>
     loginPage(
       { action: paths(deps, id).login, csrf: session.csrf, clientName: clientName(d), error, links: loginLinks(deps, id), ...(form['username'] === undefined ? {} : { username: form['username'] }) },
@@ -99,7 +99,7 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
   }
   if (check._tag === 'Unverified') return unverifiedGate(deps, req, check.account);
   const user = check.user;
-  const signed = deps.sessions.signIn(session, user.subject, Math.floor(deps.now()), id);
+  const signed = await deps.sessions.signIn(session, user.subject, Math.floor(deps.now()), { interactionId: id, ...userAgentOf(req) });
   deps.logger.log('info', 'login', { interaction: id, sub: user.subject });
   return redirect(paths(deps, id).page, 303, { 'set-cookie': signed.setCookie });
 };
@@ -110,7 +110,7 @@ export const interactionConsent = async (req: HttpRequest, deps: PagesDeps, id: 
   if (found._tag !== 'Found') return invalidInteraction();
   const d = found.details;
   const form = readForm(req);
-  const session = deps.sessions.get(req);
+  const session = await deps.sessions.get(req);
   if (!isSignedIn(session) || (await needsLogin(deps, d, session))) return redirect(paths(deps, id).page, 303);
   if (!deps.sessions.checkCsrf(session, form['csrf'])) return errorPage(403, 'Request refused', 'The form was not sent from this site. Go back and try again.');
   const decision = form['decision'];

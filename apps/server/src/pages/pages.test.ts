@@ -95,12 +95,13 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
     let checked = 0;
     let countingUsers: Parameters<typeof createPages>[0]['users'];
     beforeAll(async () => {
-      const store = createMemoryStore().users;
+      const memory = createMemoryStore();
+      const store = memory.users;
       await seedUsers(store, [{ username: 'alice', password: 'correct horse', claims: { sub: 'sub-alice' } }], Date.now() / 1000);
       const users = await createUserDirectory(store, () => Date.now() / 1000);
       countingUsers = { ...users, check: (u, p) => ((checked += 1), users.check(u, p)) };
       const pages = createPages({
-        server: core.server, users: countingUsers, sessions: createSessionStore({ secure: false }), throttles: serverThrottles(memoryBackend()),
+        server: core.server, users: countingUsers, sessions: createSessionStore({ secure: false, store: memory.loginSessions }), throttles: serverThrottles(memoryBackend()),
         logger: silent, now: () => Date.now() / 1000, prefix: '',
       });
       listening = await listen(framework, withPages(core.server, pages), 0, silent);

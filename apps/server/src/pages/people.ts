@@ -73,8 +73,8 @@ const unwrap = async <A>(te: () => Promise<{ readonly _tag: 'Left'; readonly lef
 const resends = new Map<string, { readonly subject: string; readonly expires: number }>();
 
 /** The login gate (OIDC sign-in refused until the address is confirmed), with a button that mails a new link. */
-export const unverifiedGate = (deps: PagesDeps, req: HttpRequest, account: UserAccount): HttpResponse => {
-  const { session, setCookie } = deps.sessions.ensure(req);
+export const unverifiedGate = async (deps: PagesDeps, req: HttpRequest, account: UserAccount): Promise<HttpResponse> => {
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const t = Date.now();
   for (const [k, v] of resends) if (v.expires < t) resends.delete(k);
   const resend = randomBytes(24).toString('base64url');
@@ -89,7 +89,7 @@ const signupForm = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> =
   const invite = queryParam(req, 'invite');
   if (deps.people.signup === 'off' || (deps.people.signup === 'invite' && invite === undefined)) return disabled();
   const interaction = interactionOf(queryParam(req, 'interaction'));
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const email = queryParam(req, 'email');
   return signupPage(
     {
@@ -113,7 +113,7 @@ const signupSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
   const form = readForm(req);
   const invite = form['invite'];
   if (deps.people.signup === 'off' || (deps.people.signup === 'invite' && invite === undefined)) return disabled();
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const interaction = interactionOf(form['interaction']);
   // Compared and stored lower-cased; written (mail, `email` claim) as the person typed it.
   const typed = (form['email'] ?? '').trim();
@@ -177,7 +177,7 @@ const signupSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
 /** POST /signup/resend — from the login gate: a new verification link to the account's address. */
 const resendSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> => {
   const form = readForm(req);
-  const session = deps.sessions.get(req);
+  const session = await deps.sessions.get(req);
   if (session === undefined || !deps.sessions.checkCsrf(session, form['csrf'])) return errorPage(403, 'Request refused', 'The form was not sent from this site. Go back and try again.');
   const entry = resends.get(form['resend'] ?? '');
   resends.delete(form['resend'] ?? '');
@@ -205,7 +205,7 @@ const verifyLink = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> =
 /** GET /forgot-password — asks for the address. */
 const forgotForm = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> => {
   const interaction = interactionOf(queryParam(req, 'interaction'));
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   return forgotPage({ action: `${deps.prefix}${peoplePaths.forgot}`, csrf: session.csrf, ...(interaction === undefined ? {} : { interaction }) }, 200, cookie(setCookie));
 };
 
@@ -215,7 +215,7 @@ const forgotForm = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> =
  */
 const forgotSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> => {
   const form = readForm(req);
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const interaction = interactionOf(form['interaction']);
   const email = normalizeEmail(form['email'] ?? '');
   if (!deps.sessions.checkCsrf(session, form['csrf'])) {
@@ -240,14 +240,14 @@ const forgotSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse>
 const resetForm = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> => {
   const token = queryParam(req, 'token') ?? '';
   const interaction = interactionOf(queryParam(req, 'interaction'));
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   return resetPage({ action: `${deps.prefix}${peoplePaths.reset}`, csrf: session.csrf, token, ...(interaction === undefined ? {} : { interaction }) }, 200, cookie(setCookie));
 };
 
 /** POST /reset-password — checks the new password, consumes the link once, stores the new argon2id hash. */
 const resetSubmit = async (req: HttpRequest, deps: Deps): Promise<HttpResponse> => {
   const form = readForm(req);
-  const { session, setCookie } = deps.sessions.ensure(req);
+  const { session, setCookie } = await deps.sessions.ensure(req);
   const token = form['token'] ?? '';
   const interaction = interactionOf(form['interaction']);
   const again = (message: string, status: number): HttpResponse =>

@@ -4,6 +4,7 @@ import { deviceConsent, deviceEntry, deviceLogin, deviceSubmit } from './device.
 import { errorPage, h, page } from './html.js';
 import { interactionConsent, interactionLogin, interactionPage } from './interaction.js';
 import { peopleRoute, peopleRoutePaths } from './people.js';
+import { accountRoute, accountRoutePaths } from './account.js';
 
 /** The host pages: login and consent for the authorization endpoint, and the RFC 8628 verification page. */
 export interface Pages {
@@ -27,7 +28,7 @@ const route = (path: string, deps: PagesDeps): Match | undefined => {
     if (m[2] === '/consent') return { methods: ['POST'], run: (req) => interactionConsent(req, deps, id) };
     return { methods: ['GET'], run: (req) => interactionPage(req, deps, id) };
   }
-  const people = peopleRoute(path, deps);
+  const people = peopleRoute(path, deps) ?? accountRoute(path, deps);
   if (people !== undefined) return people;
   switch (path) {
     case '/device':
@@ -57,6 +58,7 @@ const pagePaths: readonly (readonly [string, readonly string[]])[] = [
   ['/device/consent', ['POST']],
   ['/', ['GET', 'HEAD']],
   ...peopleRoutePaths,
+  ...accountRoutePaths,
 ];
 
 export const createPages = (deps: PagesDeps): Pages => {

@@ -1,12 +1,7 @@
 import type { HtmlResponse } from '@grantor/core/extend';
 import { h, page, type Markup } from './html.js';
+import { scopeDescription } from './scopes.js';
 
-const scopeText: Readonly<Record<string, string>> = {
-  openid: 'Sign you in with your account identifier',
-  profile: 'Your name and profile details',
-  email: 'Your email address',
-  offline_access: 'Stay signed in (keep access while you are away)',
-};
 
 export interface LoginView {
   readonly action: string;
@@ -60,7 +55,7 @@ export const consentPage = (v: ConsentView, headers: Readonly<Record<string, str
     'Authorize access',
     h`<p>Signed in as <strong>${v.username}</strong>.</p>
 <p><strong>${v.clientName}</strong> <span class="muted">(${v.clientId})</span> asks for:</p>
-<ul>${v.scope.length === 0 ? h`<li>Basic access (no specific scope)</li>` : v.scope.map((s) => h`<li><code>${s}</code>${scopeText[s] === undefined ? '' : h` — ${scopeText[s]}`}</li>`)}</ul>
+<ul>${v.scope.length === 0 ? h`<li>Basic access (no specific scope)</li>` : v.scope.map((s) => h`<li><code>${s}</code>${scopeDescription({}, s) === undefined ? '' : h` — ${scopeDescription({}, s)}`}</li>`)}</ul>
 ${v.redirectHost === undefined ? '' : h`<p>If you approve, you will be sent to <strong>${v.redirectHost}</strong>.</p>`}
 <form method="post" action="${v.action}">
 <input type="hidden" name="csrf" value="${v.csrf}">${hiddenFields(v.hidden)}

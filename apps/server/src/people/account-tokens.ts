@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AccountTokenPurpose, AccountTokenRecord, AccountTokenStore } from '@grantor/core/extend';
 
 /** How long a mailed link works, in seconds: verification a day, reset an hour (short-lived), invitations a week. */
-const tokenLifetimes: Readonly<Record<AccountTokenPurpose, number>> = { 'verify-email': 86_400, 'reset-password': 3_600, invite: 7 * 86_400 };
+const tokenLifetimes: Readonly<Record<AccountTokenPurpose, number>> = { 'verify-email': 86_400, 'change-email': 86_400, 'reset-password': 3_600, invite: 7 * 86_400 };
 
 const hashOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
 

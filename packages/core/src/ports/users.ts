@@ -48,8 +48,8 @@ export interface UserStore {
   readonly update: (subject: string, change: UserAccountChange) => TaskEither<StoreError, boolean>;
 }
 
-/** What an account token proves when followed: control of an address, the right to set a new password, or an invitation to sign up. */
-export type AccountTokenPurpose = 'verify-email' | 'reset-password' | 'invite';
+/** What an account token proves when followed: control of an address (the account's, or a new one it moves to), the right to set a new password, or an invitation to sign up. */
+export type AccountTokenPurpose = 'verify-email' | 'change-email' | 'reset-password' | 'invite';
 
 /**
  * A single-use token mailed to a person (email verification, password reset). Only its SHA-256 is stored, like every

@@ -5,9 +5,10 @@ import { m0004PushedRequests } from './0004-pushed-requests.js';
 import { m0005ResourceIndicators } from './0005-resource-indicators.js';
 import { m0006Dpop } from './0006-dpop.js';
 import { m0007Users } from './0007-users.js';
+import { m0008LoginSessions } from './0008-login-sessions.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration the package ships, in order. Append only. */
-export const migrations: readonly Migration[] = [m0001Initial, m0002ClientSecretJwt, m0003RevokedGrants, m0004PushedRequests, m0005ResourceIndicators, m0006Dpop, m0007Users];
+export const migrations: readonly Migration[] = [m0001Initial, m0002ClientSecretJwt, m0003RevokedGrants, m0004PushedRequests, m0005ResourceIndicators, m0006Dpop, m0007Users, m0008LoginSessions];

@@ -16,6 +16,7 @@ const expiring = [
   ['grantor_revoked_grants', 'grant_id', 'revoked_at'],
   ['grantor_pushed_requests', 'request_uri_hash', 'expires_at'],
   ['grantor_account_tokens', 'token_hash', 'expires_at'],
+  ['grantor_login_sessions', 'id_hash', 'expires_at'],
 ] as const;
 
 /**

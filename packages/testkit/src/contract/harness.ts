@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client, KeyStore, StoreError } from '@grantor/core';
-import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, PushedRequestStore, RefreshTokenRecord, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenRecord, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
 
 /** Every store port, under the names `@grantor/store-memory` uses. */
 export interface StorePorts {
@@ -25,6 +25,8 @@ export interface StorePorts {
   readonly users?: UserStore;
   /** Single-use account tokens (verification, reset); skipped when absent. */
   readonly accountTokens?: AccountTokenStore;
+  /** Signed-in browser sessions of a host's pages; skipped when absent. */
+  readonly loginSessions?: LoginSessionStore;
   /** RFC 7591 / RFC 7592 deletion and listing; its contract tests are skipped when a store does not provide them. */
   readonly registeredClients?: RegisteredClientStore;
   /** RFC 9126 pushed requests; its contract tests are skipped when a store does not provide them. */

@@ -12,6 +12,7 @@ import { grantRevocationContract } from './grant-revocation.js';
 import { keyStoreContract } from './keys.js';
 import { clientSecretJwtKeysContract } from './client-secret-jwt-keys.js';
 import { accountTokenContract, userStoreContract } from './users.js';
+import { loginSessionContract } from './login-sessions.js';
 import { registeredClientsContract } from './registered-clients.js';
 import { pushedRequestContract } from './pushed-requests.js';
 import { adminContract } from './admin.js';
@@ -64,6 +65,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     clientSecretJwtKeysContract(ctx);
     userStoreContract(ctx);
     accountTokenContract(ctx);
+    loginSessionContract(ctx);
     registeredClientsContract(ctx);
     pushedRequestContract(ctx);
     adminContract(ctx);
