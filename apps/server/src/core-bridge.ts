@@ -2,7 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type LoginSessionStore, type UserStore } from '@grantor/core/extend';
-import { httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
+import { httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
@@ -212,8 +212,13 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     ...runtime,
     ...store,
     signer,
-    // private_key_jwt clients registered with jwks_uri: HTTPS only; JWKS_ALLOW_HTTP=1 admits http:// on loopback hosts.
-    jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true ? { allowHttp: 'loopback' } : {}),
+    // private_key_jwt clients registered with jwks_uri: HTTPS to public addresses only; JWKS_ALLOW_HTTP=1 or
+    // OUTBOUND_ALLOW_LOOPBACK=1 admits http:// on loopback hosts (tests, local development).
+    jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true || input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' } : {}),
+    // Client ID metadata documents (CLIENT_ID_METADATA_DOCUMENTS, default on): URL client ids fetched on use.
+    ...(input.env.clientIdMetadataDocuments
+      ? { clientMetadataDocuments: httpClientMetadataDocuments(input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' } : {}) }
+      : {}),
     claims,
     // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.
     claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims === true) },

@@ -1,7 +1,8 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
  * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
- * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK, PKCE_REQUIRED_FOR, REFRESH_REUSE_GRACE_SECONDS.
+ * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK, PKCE_REQUIRED_FOR, REFRESH_REUSE_GRACE_SECONDS,
+ * CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK.
  */
 import { readPeopleEnv, type PeopleEnv } from './people/env.js';
 
@@ -79,6 +80,17 @@ export interface ServerEnv {
    * 0 — the acceptance interface §5 refuses every replay of a rotated token. Confidential clients get none.
    */
   readonly refreshReuseGraceSeconds: number;
+  /**
+   * CLIENT_ID_METADATA_DOCUMENTS: `on` (default) — a `client_id` that is an https URL names its own metadata document,
+   * fetched on use (draft-ietf-oauth-client-id-metadata-document; public https addresses only); `off` — such ids are
+   * unknown unless seeded.
+   */
+  readonly clientIdMetadataDocuments: boolean;
+  /**
+   * OUTBOUND_ALLOW_LOOPBACK=1: `jwks_uri` and client metadata documents may be plain http on loopback hosts and reach
+   * loopback addresses (tests, local development; never in production). Other private addresses stay refused.
+   */
+  readonly outboundAllowLoopback?: boolean;
 }
 
 /** Most processes WORKERS may ask for. */
@@ -175,6 +187,10 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (!/^\d{1,3}$/.test(graceText) || Number(graceText) > 300) {
     throw new Error(`REFRESH_REUSE_GRACE_SECONDS must be a whole number of seconds from 0 to 300, got ${JSON.stringify(graceText)}`);
   }
+  const cimdText = (nonEmpty(env['CLIENT_ID_METADATA_DOCUMENTS']) ?? 'on').toLowerCase();
+  if (!/^(on|off|1|0|true|false)$/.test(cimdText)) throw new Error(`CLIENT_ID_METADATA_DOCUMENTS must be on or off, got ${JSON.stringify(cimdText)}`);
+  const loopbackText = nonEmpty(env['OUTBOUND_ALLOW_LOOPBACK']);
+  if (loopbackText !== undefined && !/^(0|1|true|false)$/i.test(loopbackText)) throw new Error(`OUTBOUND_ALLOW_LOOPBACK must be 1 or 0, got ${JSON.stringify(loopbackText)}`);
   const registration: ServerEnv['registration'] =
     registrationText === 'token' ? { mode: 'token', token: registrationToken ?? '' } : { mode: registrationText };
   return {
@@ -185,6 +201,8 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     registration,
     pkceRequiredFor: pkceText,
     refreshReuseGraceSeconds: Number(graceText),
+    clientIdMetadataDocuments: /^(on|1|true)$/.test(cimdText),
+    ...(loopbackText !== undefined && /^(1|true)$/i.test(loopbackText) ? { outboundAllowLoopback: true } : {}),
     host,
     seedMode: seedModeText,
     ...(trustProxy === undefined ? {} : { trustProxy }),

@@ -78,6 +78,16 @@ describe('environment', () => {
     expect(() => readEnv({ JWKS_ALLOW_HTTP: 'yes please' })).toThrow(/JWKS_ALLOW_HTTP/);
   });
 
+  it('CLIENT_ID_METADATA_DOCUMENTS is on by default, off with off; OUTBOUND_ALLOW_LOOPBACK=1 only when asked', () => {
+    expect(readEnv({}).clientIdMetadataDocuments).toBe(true);
+    expect(readEnv({ CLIENT_ID_METADATA_DOCUMENTS: 'off' }).clientIdMetadataDocuments).toBe(false);
+    expect(readEnv({ CLIENT_ID_METADATA_DOCUMENTS: 'ON' }).clientIdMetadataDocuments).toBe(true);
+    expect(() => readEnv({ CLIENT_ID_METADATA_DOCUMENTS: 'maybe' })).toThrow(/CLIENT_ID_METADATA_DOCUMENTS/);
+    expect(readEnv({}).outboundAllowLoopback).toBeUndefined();
+    expect(readEnv({ OUTBOUND_ALLOW_LOOPBACK: '1' }).outboundAllowLoopback).toBe(true);
+    expect(() => readEnv({ OUTBOUND_ALLOW_LOOPBACK: 'all' })).toThrow(/OUTBOUND_ALLOW_LOOPBACK/);
+  });
+
   it('WORKERS: 1 by default; more than 1 only over DATABASE_URL (SQLite and memory are refused, naming WORKERS)', () => {
     expect(readEnv({}).workers).toBe(1);
     expect(readEnv({ DATABASE_URL: 'postgres://x', WORKERS: '4' }).workers).toBe(4);

@@ -12,6 +12,16 @@ const invalidInteraction = (): HttpResponse =>
 
 const clientName = (d: InteractionDetails): string => d.client.clientName ?? d.client.clientId;
 
+/** The host (or, for a private-use scheme, the scheme) the authorization response goes to, for the consent page. */
+const redirectHostOf = (redirectUri: string): { readonly redirectHost?: string } => {
+  try {
+    const url = new URL(redirectUri);
+    return { redirectHost: url.host === '' ? `${url.protocol}` : url.host };
+  } catch {
+    return {};
+  }
+};
+
 const paths = (deps: PagesDeps, id: string) => {
   const base = `${deps.prefix}/interaction/${encodeURIComponent(id)}`;
   return { page: base, login: `${base}/login`, consent: `${base}/consent` };
@@ -41,7 +51,7 @@ const showConsentOrFinish = async (deps: PagesDeps, d: InteractionDetails, s: Se
   if (i.prompt.includes('none')) return withHeaders(await failInteraction(deps, i.id, 'consent_required'), { 'set-cookie': setCookie });
   const user = await deps.users.bySubject(s.subject);
   return consentPage(
-    { action: paths(deps, i.id).consent, csrf: s.csrf, clientName: clientName(d), clientId: d.client.clientId, scope: i.scope, username: user?.username ?? s.subject },
+    { action: paths(deps, i.id).consent, csrf: s.csrf, clientName: clientName(d), clientId: d.client.clientId, scope: i.scope, username: user?.username ?? s.subject, ...redirectHostOf(i.redirectUri) },
     setCookie === undefined ? {} : { 'set-cookie': setCookie },
   );
 };

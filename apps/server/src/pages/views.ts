@@ -43,10 +43,12 @@ export interface ConsentView {
   readonly clientId: string;
   readonly scope: readonly string[];
   readonly username: string;
+  /** Where the answer goes (the redirect URI's host), so the person sees who receives it. */
+  readonly redirectHost?: string;
   readonly hidden?: Readonly<Record<string, string>>;
 }
 
-/** The consent form: the client, the requested scopes, and approve / deny buttons. */
+/** The consent form: the client, the requested scopes, where the answer goes, and approve / deny buttons. */
 export const consentPage = (v: ConsentView, headers: Readonly<Record<string, string>> = {}): HtmlResponse =>
   page(
     200,
@@ -54,6 +56,7 @@ export const consentPage = (v: ConsentView, headers: Readonly<Record<string, str
     h`<p>Signed in as <strong>${v.username}</strong>.</p>
 <p><strong>${v.clientName}</strong> <span class="muted">(${v.clientId})</span> asks for:</p>
 <ul>${v.scope.length === 0 ? h`<li>Basic access (no specific scope)</li>` : v.scope.map((s) => h`<li><code>${s}</code>${scopeDescription({}, s) === undefined ? '' : h` — ${scopeDescription({}, s)}`}</li>`)}</ul>
+${v.redirectHost === undefined ? '' : h`<p>If you approve, you will be sent to <strong>${v.redirectHost}</strong>.</p>`}
 <form method="post" action="${v.action}">
 <input type="hidden" name="csrf" value="${v.csrf}">${hiddenFields(v.hidden)}
 <button type="submit" name="decision" value="approve">Approve</button>

@@ -110,9 +110,11 @@ describe('client ID metadata documents in the client lookup', () => {
     expect(await authorize(codeRequest('https://gone.example.test/client', 'https://gone.example.test/cb'))).toMatchObject({ _tag: 'Html', status: 400 });
   });
 
-  it('a transient fetch failure is temporarily_unavailable, not an unknown client', async () => {
-    const { post } = setup({}, { transient: true });
-    expect(await post('/token', { grant_type: 'refresh_token', refresh_token: 'x', client_id: appUrl })).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
+  it('a transient fetch failure (timeout) makes the client unknown too: invalid_client, an error page, never a 5xx', async () => {
+    const { post, authorize, logger } = setup({}, { transient: true });
+    expect(await post('/token', { grant_type: 'refresh_token', refresh_token: 'x', client_id: appUrl })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await authorize(codeRequest(appUrl, 'https://app.example.test/cb'))).toMatchObject({ _tag: 'Html', status: 400 });
+    expect(logger.entries).toContainEqual(expect.objectContaining({ fields: expect.objectContaining({ reason: expect.stringMatching(/transient/) }) }));
   });
 
   it('a stored client wins over a document; ids that are not URLs never reach the port', async () => {

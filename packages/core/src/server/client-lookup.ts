@@ -21,9 +21,12 @@ export const metadataDocumentPolicy = (config: ServerConfig, authMethods: readon
  * The client lookup with client ID metadata documents (draft-ietf-oauth-client-id-metadata-document-02 §5): a client
  * the store knows is used as stored (an operator's registration wins, even for a URL id); otherwise a `client_id`
  * that is an http(s) URL is fetched through `documents` and validated by `decodeClientIdMetadataDocument`. A document
- * that cannot be fetched for good (refused address, 404, too large, not JSON) or that fails validation makes the
- * client unknown (§5.1: the authorization endpoint shows an error page and redirects nowhere), with the reason in the
- * log; a transient failure is a transient `StoreError` (`temporarily_unavailable`). The client is never saved.
+ * that cannot be fetched (refused address, timeout, network failure, an answer other than 200, too large, not JSON)
+ * or that fails validation makes the client unknown (§5.1: the authorization endpoint shows an error page and
+ * redirects nowhere; the token endpoint answers `invalid_client`), with the reason in the log. A transient failure is
+ * treated the same way on purpose: a client that cannot show its metadata cannot be trusted, and an unreachable
+ * document must not turn an unknown client into a 5xx. A fault of the store itself stays a `StoreError`. The client
+ * is never saved.
  */
 export const withMetadataDocuments = (
   clients: ClientStore,
@@ -40,7 +43,7 @@ export const withMetadataDocuments = (
         return pipe(
           documents(clientId),
           TE.map((document) => decodeClientIdMetadataDocument(clientId, document, policy)),
-          TE.orElse((e) => (e.transient ? TE.left(e) : TE.right(E.left(`the document could not be fetched: ${e.detail}`)))),
+          TE.orElse((e) => TE.right(E.left(`the document could not be fetched${e.transient ? ' (transient)' : ''}: ${e.detail}`))),
           TE.map(
             E.match(
               (reason) => {
