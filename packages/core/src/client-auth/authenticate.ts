@@ -133,6 +133,8 @@ const checkCredentials = (client: Client, presented: PresentedCredentials, ctx: 
   const used = methodOf(presented);
   const matchesRegistration = used === 'assertion' ? registered === 'private_key_jwt' || registered === 'client_secret_jwt' : used === registered;
   if (!matchesRegistration) return TE.left(failure(presented, ctx, `client ${client.clientId} is registered for ${registered}, used ${used}`));
+  // FAPI 2.0 Security Profile §5.3.2.1: confidential clients only, authenticated by private_key_jwt (no mTLS here).
+  if (config.profile === 'fapi2' && registered !== 'private_key_jwt') return TE.left(failure(presented, ctx, `profile fapi2: client ${client.clientId} uses ${registered}`));
   const done = TE.right<OAuthError, AuthenticatedClient>({ client, method: registered });
   switch (presented._tag) {
     case 'None':

@@ -1,6 +1,7 @@
 import type { ServerConfig } from '../config/server-config.js';
 import type { RegistrationConfig, ResourceServer } from '../config/resources.js';
 import { decodeRegistration, decodeResources } from './resource-config.js';
+import { applyProfile } from './profile.js';
 
 type DeepPartial<T> = { readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -190,8 +191,9 @@ const decodeReuseGrace = (input: unknown): ServerConfig['refreshTokens']['reuseG
  * `TypeError` naming the field (never a request-time failure). The issuer must be an absolute http(s) URL without
  * query or fragment (RFC 8414 §2); `baseUrl` defaults to the issuer and loses a trailing `/`.
  */
-export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
-  if (!isRecord(input)) return fail('(root)', 'an object', input);
+export const decodeServerConfig = (raw: ServerConfigInput): ServerConfig => {
+  if (!isRecord(raw)) return fail('(root)', 'an object', raw);
+  const input = applyProfile(raw) as ServerConfigInput;
   const issuer = url(input.issuer, 'issuer');
   const baseUrl = stripTrailingSlash(input.baseUrl === undefined ? issuer : url(input.baseUrl, 'baseUrl'));
   const interactionUrl = input.interactionUrl ?? '/interaction/{id}';
@@ -204,6 +206,7 @@ export const decodeServerConfig = (input: ServerConfigInput): ServerConfig => {
   const grantTypes = tokenList(input.grantTypes, defaultGrantTypes, 'grantTypes');
   return Object.freeze({
     issuer,
+    profile: input.profile === 'fapi2' ? 'fapi2' : 'default',
     baseUrl,
     routes: decodeRoutes(input.routes),
     interactionUrl,

@@ -8,6 +8,12 @@ import type { RegistrationConfig, ResourceServer } from './resources.js';
 export interface ServerConfig {
   /** RFC 8414 §2 issuer identifier, used verbatim (no trailing slash added or removed). */
   readonly issuer: string;
+  /**
+   * `fapi2`: the FAPI 2.0 Security Profile §5.3.2 as one setting (see `docs/fapi2.md`): it fixes PAR, PKCE, DPoP,
+   * code lifetime and refresh settings (a contradicting value is refused at startup) and allows only
+   * `private_key_jwt` client authentication. `default`: none of that is forced.
+   */
+  readonly profile: 'default' | 'fapi2';
   /** Absolute URL where the routes below are mounted (default: the issuer). Discovery advertises `baseUrl + path`. */
   readonly baseUrl: string;
   /** Route paths relative to `baseUrl`. */

@@ -65,6 +65,8 @@ const authenticationForm = (params: MultiParams): E.Either<OAuthError, FormParam
  */
 const validatePushed = (config: ServerConfig, client: Client, params: MultiParams): E.Either<OAuthError, MultiParams> => {
   if (params['request_uri'] !== undefined) return E.left(invalidRequest('request_uri must not be pushed (RFC 9126 §2.1).'));
+  // FAPI 2.0 Security Profile §5.3.2.2: the redirect URI is always sent, never defaulted from the registration.
+  if (config.profile === 'fapi2' && params['redirect_uri'] === undefined) return E.left(invalidRequest('The redirect_uri parameter is required.'));
   const sentId = params['client_id'];
   if (sentId !== undefined && (sentId.length !== 1 || sentId[0] !== client.clientId)) {
     return E.left(invalidRequest('The client_id does not match the authenticated client.', `pushed client_id ${sentId.join(',')} for ${client.clientId}`));

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { fapi2MaxCodeLifetime } from '../codec/profile.js';
 import * as O from 'fp-ts/lib/Option.js';
 import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -119,6 +120,12 @@ const validateResult = (interaction: InteractionRecord, result: InteractionResul
   return E.right(result);
 };
 
+/** A client's code lifetime; under `profile: 'fapi2'` never above 60 s (FAPI 2.0 Security Profile §5.3.2.1). */
+const codeLifetime = (config: ServerConfig, client: Client): number => {
+  const lifetime = client.lifetimes?.authorizationCode ?? config.lifetimes.authorizationCode;
+  return config.profile === 'fapi2' ? Math.min(lifetime, fapi2MaxCodeLifetime) : lifetime;
+};
+
 /**
  * RFC 6749 §4.1.2 / §10.10: an authorization code is a single-use, short-lived, unguessable value (256 bits) bound to
  * the client, redirect URI, PKCE challenge (RFC 7636 §4.4) and the user's authorization; only its hash is stored.
@@ -135,7 +142,7 @@ const issueCode = (ports: InteractionPorts, config: ServerConfig, client: Client
     scope: [...result.scope],
     authTime: Math.floor(result.authTime),
     issuedAt,
-    expiresAt: issuedAt + (client.lifetimes?.authorizationCode ?? config.lifetimes.authorizationCode),
+    expiresAt: issuedAt + codeLifetime(config, client),
     ...optional('pkce', interaction.pkce),
     ...optional('nonce', interaction.nonce),
     ...optional('acr', result.acr),

@@ -56,7 +56,10 @@ export const serverAuthMethods = (ports: Pick<ComposedPorts, 'tokenEndpointAuthM
 
 export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants: readonly RegisteredGrant<ComposedPorts>[]): readonly Route[] => {
   const tokens = tokenSide(config, ports);
-  const authMethods = serverAuthMethods(ports);
+  const offered = serverAuthMethods(ports);
+  // FAPI 2.0 Security Profile §5.3.2.1: only private_key_jwt is accepted, so only it is advertised.
+  const authMethods = config.profile === 'fapi2' ? offered.filter((m) => m === 'private_key_jwt') : offered;
+  if (authMethods.length === 0) throw new TypeError("createAuthorizationServer: ports.tokenEndpointAuthMethods must include private_key_jwt under profile 'fapi2'");
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
   const discovery = discoveryRoutes({ config, metadata: () => ({
