@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { httpRequest } from '../http/http-request.js';
 import type { HttpResponse } from '../http/http-response.js';
+import { base64Encode, utf8Encode } from '../http/encoding.js';
 import type { SecretHasher } from '../ports/runtime.js';
 import type { PublicJwk } from '../domain/client.js';
 import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryDeviceCodes, memoryInteractions, memoryPushedRequests, publicClient, testClock, testLogger, testRandom, webClient } from '../test/fake-ports.js';
@@ -90,7 +91,7 @@ const setup = (config: Omit<ServerConfigInput, 'issuer'> = {}) => {
 
 const request = { response_type: 'code', redirect_uri: redirectUri, scope: 'openid', state: 'st', code_challenge: toyHash(verifier), code_challenge_method: 'S256' };
 const body = (r: HttpResponse): Record<string, unknown> => (r._tag === 'Json' ? (r.body as Record<string, unknown>) : {});
-const basic = { authorization: `Basic ${Buffer.from('web:secret').toString('base64')}` };
+const basic = { authorization: `Basic ${base64Encode(utf8Encode('web:secret'))}` };
 
 /** Push, authorize, approve: the authorization response's parameters. */
 const flow = async (s: ReturnType<typeof setup>) => {
