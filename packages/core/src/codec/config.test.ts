@@ -24,6 +24,7 @@ describe('decodeServerConfig', () => {
       grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       lifetimes: { accessToken: 3600, refreshToken: 1209600, authorizationCode: 60, idToken: 3600, deviceCode: 600, interaction: 600 },
       pkce: { requiredFor: 'all', allowPlain: false },
+      profile: 'default',
       refreshTokens: { reuseGraceSeconds: { public: 10, confidential: 0 } },
       accessTokenFormat: 'opaque',
       deviceFlow: { verificationUri: 'https://as.example.test/device', interval: 5, userCode: { length: 8, charset: 'consonants' } },
