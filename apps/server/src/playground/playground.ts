@@ -6,7 +6,7 @@ import { errorPage, h, page, type Markup } from '../pages/html.js';
 import type { Pages } from '../pages/router.js';
 
 /** The demo client the playground signs in with (the demo data's confidential web client) and its secret. */
-export interface PlaygroundClient {
+interface PlaygroundClient {
   readonly clientId: string;
   readonly secret: string;
   readonly scope: string;
