@@ -50,7 +50,10 @@ export interface ServerEnv {
   readonly host: string;
   /** TRUST_PROXY: which peers' `X-Forwarded-For` names the client address (hop count, or addresses/CIDRs); absent: none. */
   readonly trustProxy?: TrustProxy;
-  /** SEED_MODE: `missing` (default) adds seed clients not yet stored and leaves stored ones as an operator left them; `overwrite` re-saves every seed client at start. */
+  /**
+   * SEED_MODE: `missing` (default with SEED) adds seed clients not yet stored and leaves stored ones as an operator left
+   * them; `overwrite` (default for the demo data) re-saves every seed client at start.
+   */
   readonly seedMode: 'missing' | 'overwrite';
   /** ADMIN_TOKEN: a bootstrap bearer token for the admin API (at least 32 characters); absent: admin clients only. */
   readonly adminToken?: string;
@@ -154,7 +157,9 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   const host = nonEmpty(env['HOST']) ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new Error(`HOST must be an IP address or host name, got ${JSON.stringify(host)}`);
   const trustProxy = parseTrustProxy(nonEmpty(env['TRUST_PROXY']));
-  const seedModeText = (nonEmpty(env['SEED_MODE']) ?? 'missing').toLowerCase();
+  // The demo data (no SEED) is the server's own and follows ISSUER/PORT (its redirect URIs name the issuer), so it is
+  // re-saved at every start unless SEED_MODE says otherwise; an operator's seed file defaults to `missing`.
+  const seedModeText = (nonEmpty(env['SEED_MODE']) ?? (seedPath === undefined ? 'overwrite' : 'missing')).toLowerCase();
   if (seedModeText !== 'missing' && seedModeText !== 'overwrite') throw new Error(`SEED_MODE must be missing or overwrite, got ${JSON.stringify(seedModeText)}`);
   const adminToken = nonEmpty(env['ADMIN_TOKEN']);
   if (adminToken !== undefined && (adminToken.length < 32 || !/^[\x21-\x7e]+$/.test(adminToken))) {
