@@ -182,7 +182,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     users: userAdmin,
     directory: users,
     throttles,
-    sessions: createAdminSessions({ secure: new URL(env.issuer).protocol === 'https:', path: `${prefix}/admin` }),
+    sessions: createAdminSessions({ secure: new URL(env.issuer).protocol === 'https:', path: `${prefix}/admin`, store: core.loginSessions, ...bootstrap }),
     issuer: env.issuer,
     prefix,
     logger,
