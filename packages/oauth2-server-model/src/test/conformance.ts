@@ -13,7 +13,7 @@ import { createModelAuthorizationServer } from '../store.js';
  * The conformance checks an oauth2-server model has no functions for (device codes, client keys, token exchange,
  * pushed requests) or no place for (a DPoP key binding: DPoP is off over a model, see `createModelAuthorizationServer`).
  */
-export const modelSkips: readonly ConformanceCheck[] = ['device', 'private_key_jwt', 'client_secret_jwt', 'jwt_bearer', 'token_exchange', 'par', 'dpop'];
+export const modelSkips: readonly ConformanceCheck[] = ['device', 'private_key_jwt', 'client_secret_jwt', 'jwt_bearer', 'token_exchange', 'par', 'dpop', 'jar'];
 
 const claims: UserClaimsSource = {
   claims: (subject) => async () => ({ _tag: 'Right', right: { _tag: 'Some', value: { sub: subject } } }),

@@ -33,8 +33,14 @@ export interface ConformanceSeed {
 
 /** Clients and a user for the device, JWT bearer, token exchange and password grants and the JWT client auth methods. */
 export interface GrantsSeed {
-  /** `private_key_jwt` (ES256, inline `jwks`); client_credentials and the JWT bearer grant with the same key. */
-  readonly jwtClient: { readonly clientId: string; readonly kid: string; readonly privateJwk: EcPrivateJwk };
+  /** `private_key_jwt` (ES256, inline `jwks`); client_credentials, the JWT bearer grant and request objects (RFC 9101) with the same key. */
+  readonly jwtClient: {
+    readonly clientId: string;
+    readonly kid: string;
+    readonly privateJwk: EcPrivateJwk;
+    /** Two registered redirect URIs: request objects (RFC 9101) name the first, query parameters try the second. */
+    readonly redirectUris: readonly [string, string];
+  };
   /** `client_secret_jwt` (HS256 with the secret, kept by the store's `clientSecretJwtKeys`); client_credentials. */
   readonly hmacClient: { readonly clientId: string; readonly secret: string };
   /** `client_secret_basic`; client_credentials and token exchange (RFC 8693). */
@@ -58,6 +64,7 @@ export const conformanceSeed: ConformanceSeed = Object.freeze({
     jwtClient: {
       clientId: 'conformance-jwt',
       kid: 'conformance-es256',
+      redirectUris: ['https://jwt.example/cb', 'https://jwt.example/other'] as const,
       // A test-only key (never use it anywhere else).
       privateJwk: {
         kty: 'EC' as const,
@@ -118,10 +125,10 @@ export const conformanceClients = (hash: (secret: string) => string, seed: Confo
   {
     clientId: seed.grants.jwtClient.clientId,
     secretHashes: [],
-    redirectUris: [],
+    redirectUris: [...seed.grants.jwtClient.redirectUris],
     postLogoutRedirectUris: [],
-    grantTypes: ['client_credentials', jwtBearerGrantType],
-    responseTypes: [],
+    grantTypes: ['client_credentials', jwtBearerGrantType, 'authorization_code'],
+    responseTypes: ['code'],
     scope: ['read', 'write'],
     tokenEndpointAuthMethod: 'private_key_jwt',
     jwks: { keys: [publicJwk(seed)] },

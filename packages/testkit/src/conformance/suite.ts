@@ -10,12 +10,13 @@ import { jwtBearerGrantChecks } from './jwt-bearer-grant.js';
 import { tokenExchangeChecks } from './token-exchange.js';
 import { passwordGrantChecks } from './password-grant.js';
 import { senderConstraintChecks } from './sender-constraints.js';
+import { requestObjectChecks } from './request-objects.js';
 
 /**
  * Checks a server may leave out when it does not offer the feature (e.g. a server over a store that has no device
  * codes or client keys). Everything else always runs.
  */
-export type ConformanceCheck = 'par' | 'dpop' | 'device' | 'private_key_jwt' | 'client_secret_jwt' | 'jwt_bearer' | 'token_exchange' | 'password' | 'generated';
+export type ConformanceCheck = 'par' | 'dpop' | 'jar' | 'device' | 'private_key_jwt' | 'client_secret_jwt' | 'jwt_bearer' | 'token_exchange' | 'password' | 'generated';
 
 export interface ConformanceOptions {
   /** Checks to skip (reported as skipped, never silently passed). Default: none. */
@@ -303,6 +304,7 @@ export const runHttpConformance = (name: string, mount: Mount, makeServer: () =>
     describe.skipIf(skipped.has('token_exchange'))('token exchange', () => tokenExchangeChecks(() => ctx));
     describe.skipIf(skipped.has('password'))('password grant', () => passwordGrantChecks(() => ctx));
     describe.skipIf(skipped.has('par') || skipped.has('dpop'))('pushed requests and DPoP', () => senderConstraintChecks(() => ctx));
+    describe.skipIf(skipped.has('jar') || skipped.has('par') || skipped.has('private_key_jwt'))('request objects', () => requestObjectChecks(() => ctx));
 
     if (!skipped.has('generated')) generatedRequests(() => ctx, options.generatedRuns ?? 2000);
   });
