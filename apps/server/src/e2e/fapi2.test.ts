@@ -28,7 +28,7 @@ describe('PROFILE=fapi2 (end to end)', () => {
     key = pair.privateKey;
     const fapiClient = {
       client_id: clientId, client_name: 'FAPI RP', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'], scope: 'openid profile', token_endpoint_auth_method: 'private_key_jwt',
+      response_types: ['code'], scope: 'openid profile offline_access', token_endpoint_auth_method: 'private_key_jwt',
       jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' }] },
     };
     server = await startServer({ ...f.seed, clients: [...f.seed.clients, fapiClient] }, { PROFILE: 'fapi2' });
@@ -77,7 +77,7 @@ describe('PROFILE=fapi2 (end to end)', () => {
         as,
         c,
         auth,
-        { response_type: 'code', redirect_uri: redirectUri, scope: 'openid profile', state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' },
+        { response_type: 'code', redirect_uri: redirectUri, scope: 'openid profile offline_access', state, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' },
         { DPoP, ...insecure },
       ),
     );
@@ -98,6 +98,13 @@ describe('PROFILE=fapi2 (end to end)', () => {
     expect(info.sub).toBe(f.user.sub);
     const asBearer = await fetch(as.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(asBearer.status).toBe(401);
+    // §5.3.2.1 (9): the refresh token is not rotated — the same one works twice, and no new one is issued
+    const auth2 = oauth.PrivateKeyJwt({ key, kid });
+    for (let i = 0; i < 2; i++) {
+      const refreshed = await oauth.processRefreshTokenResponse(as, c, await oauth.refreshTokenGrantRequest(as, c, auth2, tokens.refresh_token!, { DPoP, ...insecure }));
+      expect(refreshed.token_type).toBe('dpop');
+      expect(refreshed.refresh_token).toBeUndefined();
+    }
   });
 
   it('a client_secret_basic client cannot obtain tokens under the profile', async () => {

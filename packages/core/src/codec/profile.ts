@@ -22,8 +22,9 @@ export const fapi2MaxCodeLifetime = 60;
 
 /**
  * The configuration input with the profile applied (§5.3.2.1, §5.3.2.2): PAR required, PKCE for every client
- * without `plain`, DPoP-bound access tokens required, code lifetime at most 60 s, no refresh-token reuse grace, no
- * password grant. Without a profile (or `default`) the input is returned as it is; another value is refused.
+ * without `plain`, DPoP-bound access tokens required, code lifetime at most 60 s, no password grant, and no
+ * refresh-token reuse grace (confidential clients' refresh tokens are not rotated under the profile, §5.3.2.1 (9),
+ * see the refresh grant). Without a profile (or `default`) the input is returned as it is; another value is refused.
  */
 export const applyProfile = (input: Input): Input => {
   const profile = input['profile'];
@@ -44,7 +45,7 @@ export const applyProfile = (input: Input): Input => {
   }
   const grace = refresh['reuseGraceSeconds'];
   const graces = isRecord(grace) ? [grace['public'], grace['confidential']] : [grace];
-  if (graces.some((g) => g !== undefined && g !== 0)) contradiction('refreshTokens.reuseGraceSeconds', '0', '§5.3.2.1 (no reuse of a refresh token)', grace);
+  if (graces.some((g) => g !== undefined && g !== 0)) contradiction('refreshTokens.reuseGraceSeconds', '0', '§5.3.2.1 (9): refresh tokens are not rotated under the profile, so no reuse grace applies', grace);
   const grants = input['grantTypes'];
   if (Array.isArray(grants) && grants.includes('password')) contradiction('grantTypes', 'without password', '§5.3.2.1 (no resource owner password credentials grant)', grants);
   return {

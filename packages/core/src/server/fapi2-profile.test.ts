@@ -189,4 +189,23 @@ describe('profile fapi2: requests (FAPI 2.0 Security Profile §5.3.2)', () => {
     const issued = await s.post('/token', { ...form, code: again['code'] ?? '', ...(await s.authenticated()) }, { dpop: await proof(`${issuer}/token`) });
     expect(issued).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
   });
+
+  it('§5.3.2.1 (9): a confidential client\'s refresh token is not rotated: it keeps working, no new one is issued, the access token stays DPoP-bound', async () => {
+    const s = setup();
+    const params = await flow(s);
+    const form = { grant_type: 'authorization_code', code: params['code'] ?? '', redirect_uri: redirectUri, code_verifier: verifier };
+    const issued = await s.post('/token', { ...form, ...(await s.authenticated()) }, { dpop: await proof(`${issuer}/token`) });
+    const refreshToken = body(issued)['refresh_token'];
+    expect(typeof refreshToken).toBe('string');
+    const refresh = async () => s.post('/token', { grant_type: 'refresh_token', refresh_token: String(refreshToken), ...(await s.authenticated()) }, { dpop: await proof(`${issuer}/token`) });
+    const first = await refresh();
+    const second = await refresh();
+    for (const r of [first, second]) {
+      expect(r).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+      expect(body(r)['refresh_token']).toBeUndefined();
+    }
+    expect(body(first)['access_token']).not.toBe(body(second)['access_token']);
+    // still sender-constrained: without a proof nothing is issued
+    expect(await s.post('/token', { grant_type: 'refresh_token', refresh_token: String(refreshToken), ...(await s.authenticated()) })).toMatchObject({ status: 400, body: { error: 'invalid_dpop_proof' } });
+  });
 });

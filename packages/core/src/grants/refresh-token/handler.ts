@@ -22,7 +22,8 @@ import { audienceFacts, audienceIssueFacts, narrowedResources } from '../../reso
 export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
 
 /**
- * RFC 6749 §6 with rotation on every use (RFC 9700 §4.14.2, OAuth 2.1 §4.3.1): the presented token must be active,
+ * RFC 6749 §6 with rotation on every use (RFC 9700 §4.14.2, OAuth 2.1 §4.3.1; not for confidential clients under
+ * `profile: 'fapi2'`, FAPI 2.0 Security Profile §5.3.2.1 (9): see `rotates`): the presented token must be active,
  * issued to the authenticated client and unexpired; the scope may only narrow (and must stay within the client's
  * registered scope). The successor is inserted by the store's one atomic `rotate`; a rotated or revoked token
  * presented again is `invalid_grant` and revokes the family's refresh and access tokens, except within the client's
@@ -52,13 +53,20 @@ const recordToJudge =
     );
   };
 
+/**
+ * FAPI 2.0 Security Profile §5.3.2.1 (9): under `profile: 'fapi2'` a confidential client's refresh token is not
+ * rotated (rotation adds nothing for confidential clients with sender-constrained access tokens, and a lost reply
+ * would strand the client); everywhere else every use rotates (RFC 9700 §4.14.2, OAuth 2.1 §4.3.1).
+ */
+const rotates = (config: ServerConfig, client: Client): boolean => config.profile !== 'fapi2' || isPublicClient(client);
+
 export const handleRefreshToken =
   (params: RefreshTokenParams, authenticated: AuthenticatedClient): ReaderTaskEither<GrantContext<RefreshTokenGrantPorts>, OAuthError, TokenResponse> =>
   (ctx) => {
     const { config, ports, now } = ctx;
     const { client } = authenticated;
     const grace = reuseGraceOf(config, client);
-    return pipe(
+    const checked = pipe(
       TE.fromEither(requestedScope(params.scope, client.scope, undefined)),
       TE.bindTo('scope'),
       TE.bind('found', () => pipe(ports.refreshTokens.find(ports.secrets.hash(params.refresh_token)), TE.mapError(fromStoreError))),
@@ -69,6 +77,27 @@ export const handleRefreshToken =
       TE.tap(({ presented }) => TE.fromEither(refreshBindingHolds(presented.record, ctx.dpop))),
       // RFC 8707 §2.2: checked before rotation, so a refused audience leaves the refresh token usable.
       TE.bind('audience', ({ presented }) => TE.fromEither(narrowedResources(config, params.resource, presented.record.resource))),
+    );
+    if (!rotates(config, client)) {
+      // Not rotated: the access token (narrowed scope and audience) comes from the presented token, which stays as it is.
+      return pipe(
+        checked,
+        TE.flatMap(({ presented, audience }) =>
+          issueTokens({
+            client,
+            grantType: 'refresh_token',
+            grantId: presented.record.grantId,
+            subject: presented.record.subject,
+            scope: presented.scope,
+            refresh: { _tag: 'None' },
+            ...audienceIssueFacts(audienceFacts(config, audience, presented.scope)),
+            ...optional('authTime', presented.record.authTime),
+          })(ctx),
+        ),
+      );
+    }
+    return pipe(
+      checked,
       TE.let('next', () => ports.random.token(32)),
       TE.let('successor', ({ presented, next }) =>
         successorOf(presented.record, { tokenHash: ports.secrets.hash(next), scope: presented.scope, now, lifetimeSeconds: lifetimeOf(config, client, 'refreshToken') }),
