@@ -80,7 +80,7 @@ const audienceOf = (aud: unknown): readonly string[] | undefined | false => {
  * resource); `iss`, when present, must be the expected issuer; `exp`, `iat`, `client_id`, `scope`, `sub`, `aud` are
  * type-checked. `null`: inactive or not an access token of this issuer; a string: a malformed answer.
  */
-export const recordOfIntrospection = (body: unknown, issuer: string, tokenHash: string, now: number): AccessTokenRecord | null | string => {
+const recordOfIntrospection = (body: unknown, issuer: string, tokenHash: string, now: number): AccessTokenRecord | null | string => {
   if (!isRecord(body)) return 'the introspection answer is not a JSON object';
   if (body['active'] !== true) return null;
   const tokenType = body['token_type'];
