@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { httpRequest } from '../http/http-request.js';
 import type { SecretHasher } from '../ports/runtime.js';
-import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryInteractions, publicClient, testClock, testLogger, testRandom } from '../test/fake-ports.js';
+import { memoryAuthorizationCodes, memoryClients, memoryConsents, memoryDeviceCodes, memoryInteractions, publicClient, testClock, testLogger, testRandom } from '../test/fake-ports.js';
 import { memoryAccessTokens, memoryRefreshTokens, memoryReplay } from '../test/token-fakes.js';
 import { formEncode, splitUrl, utf8 } from '../test/http-helpers.js';
 import { createAuthorizationServer } from './create-authorization-server.js';
@@ -44,6 +44,7 @@ const setup = () => {
     replay: memoryReplay(),
     interactions: memoryInteractions(),
     consents: memoryConsents(),
+    deviceCodes: memoryDeviceCodes(),
   };
   const server = createAuthorizationServer({ issuer: 'https://as.example.test', grantTypes: ['authorization_code', 'refresh_token'] }, ports);
   const authorize = (redirectUri: string) =>
