@@ -6,7 +6,7 @@
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
 /** Software statements (RFC 7591 §2.3): the public keys trusted to sign them and, optionally, the approved software. */
-export interface TrustedStatements {
+interface TrustedStatements {
   readonly trustedKeys: { readonly keys: readonly (Readonly<Record<string, unknown>> & { readonly kty: string })[] };
   readonly approvedSoftwareIds?: readonly string[];
 }

@@ -66,7 +66,7 @@ const approval = (policy: SoftwareStatementPolicy, claims: Readonly<Record<strin
  * statement wins, §3.1.1 "MUST take precedence"). Unsigned, malformed, untrusted or expired: `invalid_software_statement`;
  * an issuer or `software_id` the operator did not approve: `unapproved_software_statement`.
  */
-export const verifySoftwareStatement = (
+const verifySoftwareStatement = (
   policy: SoftwareStatementPolicy,
   statement: string,
   members: Readonly<Record<string, unknown>>,
