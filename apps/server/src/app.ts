@@ -168,7 +168,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   const paged = withPages(withRegistrationThrottle(core.server, throttles), pages, async (req, res) =>
     res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
   );
-  const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, now });
+  const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, sessions: core.loginSessions, now });
   const metrics = createMetrics();
   const bootstrap = env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken };
   const adminApi = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, users: userAdmin, logger, ...bootstrap }));

@@ -63,7 +63,8 @@ const parsed = (res: HttpResponse): Record<string, unknown> | undefined =>
 const pretty = (value: unknown): Markup => h`<pre style="white-space:pre-wrap;overflow-wrap:anywhere">${JSON.stringify(value, null, 2)}</pre>`;
 
 const jwtParts = (token: unknown): Markup => {
-  if (typeof token !== 'string' || token.split('.').length !== 3) return h``;
+  if (typeof token !== 'string') return h`<p class="muted">None.</p>`;
+  if (token.split('.').length !== 3) return h`<p class="muted">Opaque: only the server can read it (RFC 6749 §1.4).</p>`;
   try {
     return h`<p class="muted">A JWT. Header:</p>${pretty(decodeProtectedHeader(token))}<p class="muted">Claims:</p>${pretty(decodeJwt(token))}`;
   } catch {
