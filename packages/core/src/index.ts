@@ -37,6 +37,7 @@ export {
 export { clientAdmin, type ClientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotateSecretOptions, type RotatedSecret } from './host/client-admin.js';
 export type { Settled } from './host/settle.js';
 export { adminOperations, type AdminOperations, type AdminPorts } from './host/admin-operations.js';
+export type { PurgeRegisteredOptions, PurgeReport } from './host/registered-client-purge.js';
 export type { RegisteredClient } from './host/client-registry.js';
 export type { TokenFilter, TokenSummary } from './host/token-admin.js';
 export type { RetireOptions, SigningKeyInfo } from './host/signing-key-admin.js';

@@ -129,6 +129,8 @@ export interface DeviceCodesTable {
   readonly status: string;
   readonly subject: NullableText;
   readonly granted_scope: NullableText;
+  /** Migration 0011: RFC 8707 resources of the device authorization request, space-delimited. */
+  readonly resource: NullableText;
   readonly auth_time: NullableEpoch;
   readonly grant_id: string;
   /** `interval` is a reserved word in SQL. */
