@@ -2,7 +2,7 @@ import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type LoginSessionStore, type UserStore } from '@grantor/core/extend';
-import { httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
+import { coalescedTokenUsage, httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
@@ -211,6 +211,8 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     const saved = await store.clientSecretJwtKeys.save(clientId, secret)();
     if (saved._tag === 'Left') throw new Error(`could not save the client_secret_jwt key of ${clientId}: ${saved.left.detail}`);
   }
+  // Usage tracking: last use of access tokens, one store write per TOKEN_USAGE_FLUSH_SECONDS (not one per request).
+  const tokenUsage = coalescedTokenUsage(store.accessTokenUsage, { flushIntervalMs: input.env.tokenUsageFlushSeconds * 1000, logger: input.logger });
   const config = serverConfig(input);
   const decoded = decodeServerConfig(config);
   // The node:crypto signer (synchronous KeyObject signing) over the store's key set; rotation/reload as the default one.
@@ -237,6 +239,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims === true) },
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
     ...(input.clientAuthThrottle === undefined ? {} : { clientAuthThrottle: input.clientAuthThrottle }),
+    tokenUsage,
   });
   // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.
   const keys = await server.keys?.reload();
@@ -247,5 +250,8 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     );
   }
   const admin = adminOperations({ ...runtime, ...store, ...(server.keys === undefined ? {} : { rotation: server.keys }) });
-  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, loginSessions: store.loginSessions, close: store.close };
+  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, loginSessions: store.loginSessions, close: async () => {
+    await tokenUsage.close();
+    await store.close();
+  } };
 };

@@ -29,4 +29,6 @@ export type { BearerVerifier, ProtectedResource, ResourceBearerOptions } from '.
 export { outboundFetcher } from './outbound-fetch.js';
 export type { HostResolver, OutboundFetch, OutboundFetchOptions, OutboundFailure, OutboundResponse, OutboundResult } from './outbound-fetch.js';
 export { httpClientMetadataDocuments } from './client-metadata-documents.js';
+export { coalescedTokenUsage } from './token-usage.js';
+export type { CoalescedTokenUsage, CoalescedTokenUsageOptions } from './token-usage.js';
 export type { HttpClientMetadataDocumentsOptions } from './client-metadata-documents.js';

@@ -1,7 +1,7 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { memoryAccountTokenStore, memoryUserStore } from './users.js';
@@ -75,6 +75,8 @@ export interface MemoryStore {
   readonly loginSessions: LoginSessionStore;
   /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
+  /** Usage tracking: access tokens' `lastUsedAt`, written in batches (`coalescedTokenUsage` in `@grantor/node`). */
+  readonly accessTokenUsage: TokenUsageStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -176,6 +178,7 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     users,
     accountTokens,
     loginSessions,
+    accessTokenUsage: accessTokens.usage,
     startSweeper,
     stats: () => ({
       clients: clients.size(),

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -7,7 +7,7 @@ import { inTransaction, requireDialect, type SqlDialect } from './dialect.js';
 import { runner } from './errors.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import type { GrantorDatabase } from './schema.js';
-import { sqlAccessTokenStore } from './stores/access-tokens.js';
+import { sqlAccessTokenStore, sqlTokenUsageStore } from './stores/access-tokens.js';
 import { sqlAdminStore } from './stores/admin.js';
 import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
 import { sqlClientSecretJwtKeys } from './stores/client-secret-jwt-keys.js';
@@ -83,6 +83,8 @@ export interface SqlStore {
   readonly accountTokens: AccountTokenStore;
   /** Signed-in browser sessions (`grantor_login_sessions`, by SHA-256 of the session id), bounded per user. */
   readonly loginSessions: LoginSessionStore;
+  /** Usage tracking: access tokens' `last_used_at`, written in batches (`coalescedTokenUsage` in `@grantor/node`). */
+  readonly accessTokenUsage: TokenUsageStore;
   /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
   readonly dialect: SqlDialect;
@@ -131,6 +133,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     users: sqlUserStore(context),
     accountTokens: sqlAccountTokenStore(context),
     loginSessions: sqlLoginSessionStore(context),
+    accessTokenUsage: sqlTokenUsageStore(context),
     admin: sqlAdminStore(context),
     dialect,
     db,

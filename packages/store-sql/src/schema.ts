@@ -66,6 +66,8 @@ export interface AccessTokensTable {
   readonly revoked_at: NullableEpoch;
   /** JSON object of extra claims. */
   readonly extra: NullableText;
+  /** Last recorded use (migration 0011): `TokenUsageStore.recordUses` moves it forward. */
+  readonly last_used_at: NullableEpoch;
 }
 
 export interface RefreshTokensTable {

@@ -54,7 +54,7 @@ describe('admin HTTP API (/admin)', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer(seed, { ADMIN_TOKEN: adminToken });
+    server = await startServer(seed, { ADMIN_TOKEN: adminToken, TOKEN_USAGE_FLUSH_SECONDS: '1' });
     const doc = (await (await fetch(`${server.issuer}/admin/openapi.json`)).json()) as Parameters<typeof responseChecker>[0];
     check = responseChecker(doc);
     const t = await tokenFor(ids.admin, secrets.admin, 'admin');
@@ -138,7 +138,16 @@ describe('admin HTTP API (/admin)', () => {
           body: new URLSearchParams({ token }).toString(),
         })
       ).json()) as { active: boolean }).active;
+    const unused = (await tokenFor(ids.svc, secrets.svc, 'api:read')).body['access_token'] as string;
+    expect(unused).toBeTruthy();
+    const before = Math.floor(Date.now() / 1000);
     expect(await introspect(t)).toBe(true);
+    // Usage tracking: the use is written with the next coalesced batch (TOKEN_USAGE_FLUSH_SECONDS=1 here).
+    const used = async () => ((await call('GET', `/admin/tokens?client_id=${ids.svc}&status=active&kind=access_token`)).json['items'] as { last_used_at?: number }[]);
+    await expect.poll(async () => (await used()).filter((x) => x.last_used_at !== undefined).length, { timeout: 10_000 }).toBe(1);
+    const stamped = (await used()).find((x) => x.last_used_at !== undefined)!;
+    expect(stamped.last_used_at).toBeGreaterThanOrEqual(before);
+    expect((await used()).filter((x) => x.last_used_at === undefined).length).toBeGreaterThanOrEqual(1);
     const revoked = await call('POST', '/admin/tokens/revoke', { client_id: ids.svc });
     expect(revoked.json['revoked']).toBeGreaterThanOrEqual(1);
     expect(await introspect(t)).toBe(false);

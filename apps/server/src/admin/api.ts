@@ -132,6 +132,7 @@ const endpoints = (ops: AdminOperations): readonly Endpoint[] => [
         issued_at: t.issuedAt,
         expires_at: t.expiresAt,
         ...(t.revokedAt === undefined ? {} : { revoked_at: t.revokedAt }),
+        ...(t.lastUsedAt === undefined ? {} : { last_used_at: t.lastUsedAt }),
       }))),
     );
   }),

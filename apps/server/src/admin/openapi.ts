@@ -90,6 +90,7 @@ const schemas: Json = {
       issued_at: epoch,
       expires_at: epoch,
       revoked_at: epoch,
+      last_used_at: { ...epoch, description: 'Last recorded use (access tokens: bearer check or introspection, written every TOKEN_USAGE_FLUSH_SECONDS; refresh tokens: their rotation).' },
     },
     additionalProperties: false,
   },

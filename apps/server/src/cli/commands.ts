@@ -168,8 +168,8 @@ const tokenCommands: Readonly<Record<string, Command>> = {
       json: { items: page.items, ...(page.next === undefined ? {} : { next_cursor: page.next }) },
       text:
         table(
-          ['KIND', 'ID', 'CLIENT', 'SUBJECT', 'SCOPE', 'STATUS', 'EXPIRES'],
-          page.items.map((t) => [t.kind === 'access_token' ? 'access' : 'refresh', t.id, t.clientId, t.subject ?? '', t.scope.join(' '), t.status, time(t.expiresAt)]),
+          ['KIND', 'ID', 'CLIENT', 'SUBJECT', 'SCOPE', 'STATUS', 'EXPIRES', 'LAST USED'],
+          page.items.map((t) => [t.kind === 'access_token' ? 'access' : 'refresh', t.id, t.clientId, t.subject ?? '', t.scope.join(' '), t.status, time(t.expiresAt), t.lastUsedAt === undefined ? '-' : time(t.lastUsedAt)]),
         ) + (page.next === undefined ? '' : `\n(more: --cursor ${page.next})`),
     }));
   },

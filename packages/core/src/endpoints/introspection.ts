@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { TokenUsageSink } from '../ports/token-usage.js';
+import { reportUse } from '../tokens/usage.js';
 import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -26,6 +28,8 @@ export interface IntrospectionPorts extends TokenLookupPorts {
   /** Client authentication, exactly as at the token endpoint. */
   readonly clientAuth: ClientAuthPorts;
   readonly claimHooks?: ClaimHooks;
+  /** Usage tracking: told of every access token introspection finds active. */
+  readonly tokenUsage?: TokenUsageSink;
   /** Signs RFC 9701 JWT responses (and verifies JWT access tokens through `publicJwks`). */
   readonly signer: Pick<Signer, 'publicJwks' | 'sign' | 'algorithms'>;
   /** `alg` of RFC 9701 JWT responses (default RS256 when the signer has it, else its first algorithm). */
@@ -102,6 +106,7 @@ const describe = (deps: IntrospectionPorts, found: FoundToken, caller: Authentic
   if (found._tag === 'Refresh') return TE.right(isActiveRefreshToken(found.record, now) ? { active: true, ...common } : inactive);
   const access = found.record;
   if (!isActiveAccessToken(access, now)) return TE.right(inactive);
+  reportUse(deps, access.id, now);
   return pipe(
     runHook(deps.claimHooks?.introspection, { client: caller.client, record: access }),
     TE.map((hooked) => ({

@@ -32,6 +32,7 @@ const tokenSide = (config: ServerConfig, ports: ComposedPorts) => ({
   ...optional('refreshTokens', ports.refreshTokens),
   clientAuth: ports,
   ...optional('claimHooks', ports.claimHooks),
+  ...optional('tokenUsage', ports.tokenUsage),
 });
 
 /** RFC 6750 bearer check over the server's stores and signer (resource servers, userinfo). */
