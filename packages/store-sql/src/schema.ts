@@ -226,6 +226,25 @@ export interface LoginSessionsTable {
   readonly user_agent: NullableText;
 }
 
+/** Migration `0011_registry`: the scope registry. */
+export interface ScopesTable {
+  readonly name: string;
+  readonly description: NullableText;
+  /** 1 when a person may deselect the scope on the consent page. */
+  readonly optional: Int;
+}
+
+/** Migration `0011_registry`: the RFC 8707 resource registry. */
+export interface ResourcesTable {
+  readonly identifier: string;
+  /** Accepted scopes, space-delimited. */
+  readonly scope: string;
+  readonly access_token_format: NullableText;
+  readonly access_token_lifetime: NullableInt;
+  /** Client ids that may introspect the resource's tokens, a JSON array. */
+  readonly client_ids: string;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -248,6 +267,8 @@ export interface GrantorDatabase {
   readonly grantor_users: UsersTable;
   readonly grantor_account_tokens: AccountTokensTable;
   readonly grantor_login_sessions: LoginSessionsTable;
+  readonly grantor_scopes: ScopesTable;
+  readonly grantor_resources: ResourcesTable;
   readonly grantor_migrations: MigrationsTable;
 }
 
