@@ -15,6 +15,7 @@ import type { ServerEnv } from './env.js';
 import { withPages } from './http/host.js';
 import { keyMaintenance, type KeyMaintenance } from './keys.js';
 import { createPages } from './pages/router.js';
+import { createPlayground } from './playground/playground.js';
 import { createUserAdmin } from './people/user-admin.js';
 import { claimsSourceOf, createUserDirectory, seedUsers } from './people/directory.js';
 import { createMailer } from './people/mailer.js';
@@ -167,7 +168,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   const paged = withPages(core.server, pages, async (req, res) =>
     res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
   );
-  const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, now });
+  const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, sessions: core.loginSessions, now });
   const metrics = createMetrics();
   const bootstrap = env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken };
   const adminApi = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, users: userAdmin, logger, ...bootstrap }));
@@ -183,7 +184,22 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     ...bootstrap,
   });
   const administered = withPages(adminApi, adminConsole);
-  const cors = withObservability(withCors(administered, { admin: core.admin }), logger, metrics);
+  // With the demo data (no SEED): /demo plays the demo web client and shows what it got; the start log links to it.
+  const demoWeb = env.seedPath === undefined ? seed.clients.find((c) => c.client_id === 'demo-web') : undefined;
+  const demoSecret = demoWeb?.metadata['client_secret'];
+  const playground =
+    typeof demoSecret === 'string'
+      ? createPlayground({
+          server: core.server,
+          publicBase: `${new URL(env.issuer).origin}${prefix}`,
+          client: { clientId: 'demo-web', secret: demoSecret, scope: 'openid profile email offline_access' },
+          secure: new URL(env.issuer).protocol === 'https:',
+          logger,
+        })
+      : undefined;
+  if (playground !== undefined) print(`try it: open ${playground.startUrl} and sign in as the demo user (or start at ${env.issuer.replace(/\/+$/, '')}/demo)`);
+  const withPlayground = playground === undefined ? administered : withPages(administered, playground);
+  const cors = withObservability(withCors(withPlayground, { admin: core.admin }), logger, metrics);
   const proxied = env.trustProxy === undefined ? cors : withTrustedProxies(cors, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);
   const noKeys = async (): Promise<void> => undefined;

@@ -69,7 +69,10 @@ const idTokenClaimsHook = (claims: UserClaimsSource, byDefault: boolean): NonNul
   };
 };
 
-/** The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance interface. */
+/**
+ * The server configuration: the issuer verbatim, pages under the issuer's path, every grant of the acceptance
+ * interface; with PROFILE=fapi2 the core's FAPI 2.0 profile.
+ */
 const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix' | 'resources'>) => ({
   issuer: input.env.issuer,
   resources: (input.resources ?? []).map((r) => ({ ...r, scopes: r.scope.split(' ').filter((s) => s !== '') })),
@@ -78,8 +81,13 @@ const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix' | 'reso
     input.env.registration.mode === 'token'
       ? { mode: 'token' as const, initialAccessTokenHashes: [sha256SecretHasher.hash(input.env.registration.token)] }
       : { mode: input.env.registration.mode },
-  pkce: { requiredFor: input.env.pkceRequiredFor },
-  refreshTokens: { reuseGraceSeconds: { public: input.env.refreshReuseGraceSeconds, confidential: 0 } },
+  // PROFILE=fapi2: the core's profile fixes PKCE and the refresh reuse grace (readEnv refused contradicting values).
+  ...(input.env.profile === 'fapi2'
+    ? { profile: 'fapi2' as const }
+    : {
+        pkce: { requiredFor: input.env.pkceRequiredFor },
+        refreshTokens: { reuseGraceSeconds: { public: input.env.refreshReuseGraceSeconds, confidential: 0 } },
+      }),
   interactionUrl: `${input.prefix}/interaction/{id}`,
   scopesSupported: input.scopes,
   grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', deviceGrant],

@@ -47,8 +47,8 @@ export const loadOrCreateDemoSecrets = (dir: string): DemoSecrets => {
  * client and one user. `secrets` (client secrets, password, `sub`) are new on every call unless given.
  */
 export const demoSeed = (issuer: string, secrets: DemoSecrets = newDemoSecrets()): Seed => {
-  const origin = new URL(issuer).origin;
-  const callbacks = ['http://localhost:8080/callback', 'http://127.0.0.1:8080/callback', `${origin}/demo/callback`];
+  // The last one is the server's own playground (`/demo`), which plays `demo-web`.
+  const callbacks = ['http://localhost:8080/callback', 'http://127.0.0.1:8080/callback', `${issuer.replace(/\/+$/, '')}/demo/callback`];
   const clients: Record<string, unknown>[] = [
     {
       client_id: 'demo-web', client_secret: secrets.webSecret, client_name: 'Demo web app', redirect_uris: callbacks,

@@ -2,7 +2,7 @@
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
  * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
  * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK, PKCE_REQUIRED_FOR, REFRESH_REUSE_GRACE_SECONDS,
- * CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK.
+ * CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK, PROFILE.
  */
 import { readPeopleEnv, type PeopleEnv } from './people/env.js';
 
@@ -50,7 +50,10 @@ export interface ServerEnv {
   readonly host: string;
   /** TRUST_PROXY: which peers' `X-Forwarded-For` names the client address (hop count, or addresses/CIDRs); absent: none. */
   readonly trustProxy?: TrustProxy;
-  /** SEED_MODE: `missing` (default) adds seed clients not yet stored and leaves stored ones as an operator left them; `overwrite` re-saves every seed client at start. */
+  /**
+   * SEED_MODE: `missing` (default with SEED) adds seed clients not yet stored and leaves stored ones as an operator left
+   * them; `overwrite` (default for the demo data) re-saves every seed client at start.
+   */
   readonly seedMode: 'missing' | 'overwrite';
   /** ADMIN_TOKEN: a bootstrap bearer token for the admin API (at least 32 characters); absent: admin clients only. */
   readonly adminToken?: string;
@@ -91,6 +94,12 @@ export interface ServerEnv {
    * loopback addresses (tests, local development; never in production). Other private addresses stay refused.
    */
   readonly outboundAllowLoopback?: boolean;
+  /**
+   * PROFILE: `default`, or `fapi2` — the core's `profile: 'fapi2'` (FAPI 2.0 Security Profile §5.3.2: PAR only,
+   * PKCE S256 for every client, `private_key_jwt` only, DPoP-bound tokens, codes live at most 60 s). Under `fapi2`
+   * PKCE_REQUIRED_FOR and REFRESH_REUSE_GRACE_SECONDS are the profile's (`all`, 0); set otherwise they stop the start.
+   */
+  readonly profile: 'default' | 'fapi2';
 }
 
 /** Most processes WORKERS may ask for. */
@@ -148,7 +157,9 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   const host = nonEmpty(env['HOST']) ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new Error(`HOST must be an IP address or host name, got ${JSON.stringify(host)}`);
   const trustProxy = parseTrustProxy(nonEmpty(env['TRUST_PROXY']));
-  const seedModeText = (nonEmpty(env['SEED_MODE']) ?? 'missing').toLowerCase();
+  // The demo data (no SEED) is the server's own and follows ISSUER/PORT (its redirect URIs name the issuer), so it is
+  // re-saved at every start unless SEED_MODE says otherwise; an operator's seed file defaults to `missing`.
+  const seedModeText = (nonEmpty(env['SEED_MODE']) ?? (seedPath === undefined ? 'overwrite' : 'missing')).toLowerCase();
   if (seedModeText !== 'missing' && seedModeText !== 'overwrite') throw new Error(`SEED_MODE must be missing or overwrite, got ${JSON.stringify(seedModeText)}`);
   const adminToken = nonEmpty(env['ADMIN_TOKEN']);
   if (adminToken !== undefined && (adminToken.length < 32 || !/^[\x21-\x7e]+$/.test(adminToken))) {
@@ -181,11 +192,20 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (registrationText === 'token' && (registrationToken === undefined || registrationToken.length < 16)) {
     throw new Error('REGISTRATION=token needs REGISTRATION_TOKEN (the initial access token, at least 16 characters)');
   }
-  const pkceText = (nonEmpty(env['PKCE_REQUIRED_FOR']) ?? 'public').toLowerCase();
+  const profileText = (nonEmpty(env['PROFILE']) ?? 'default').toLowerCase();
+  if (profileText !== 'default' && profileText !== 'fapi2') throw new Error(`PROFILE must be default or fapi2, got ${JSON.stringify(profileText)}`);
+  const fapi2 = profileText === 'fapi2';
+  const pkceText = (nonEmpty(env['PKCE_REQUIRED_FOR']) ?? (fapi2 ? 'all' : 'public')).toLowerCase();
   if (pkceText !== 'public' && pkceText !== 'all') throw new Error(`PKCE_REQUIRED_FOR must be public or all, got ${JSON.stringify(pkceText)}`);
   const graceText = nonEmpty(env['REFRESH_REUSE_GRACE_SECONDS']) ?? '0';
   if (!/^\d{1,3}$/.test(graceText) || Number(graceText) > 300) {
     throw new Error(`REFRESH_REUSE_GRACE_SECONDS must be a whole number of seconds from 0 to 300, got ${JSON.stringify(graceText)}`);
+  }
+  if (fapi2 && pkceText !== 'all') {
+    throw new Error(`PKCE_REQUIRED_FOR=${pkceText} contradicts PROFILE=fapi2 (FAPI 2.0 Security Profile §5.3.2.2: PKCE for every client); unset it or set it to all`);
+  }
+  if (fapi2 && Number(graceText) !== 0) {
+    throw new Error(`REFRESH_REUSE_GRACE_SECONDS=${graceText} contradicts PROFILE=fapi2 (no reuse of a rotated refresh token); unset it or set it to 0`);
   }
   const cimdText = (nonEmpty(env['CLIENT_ID_METADATA_DOCUMENTS']) ?? 'on').toLowerCase();
   if (!/^(on|off|1|0|true|false)$/.test(cimdText)) throw new Error(`CLIENT_ID_METADATA_DOCUMENTS must be on or off, got ${JSON.stringify(cimdText)}`);
@@ -199,6 +219,7 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     workers,
     people: readPeopleEnv(env),
     registration,
+    profile: profileText,
     pkceRequiredFor: pkceText,
     refreshReuseGraceSeconds: Number(graceText),
     clientIdMetadataDocuments: /^(on|1|true)$/.test(cimdText),

@@ -98,6 +98,15 @@ describe('environment', () => {
     expect(() => readEnv({ DATABASE_URL: 'postgres://x', WORKERS: 'two' })).toThrow(/WORKERS must be/);
   });
 
+  it('PROFILE=fapi2 takes PKCE and the refresh reuse grace from the profile; a contradicting value stops the start, naming it', () => {
+    expect(readEnv({})).toMatchObject({ profile: 'default', pkceRequiredFor: 'public' });
+    expect(readEnv({ PROFILE: 'fapi2' })).toMatchObject({ profile: 'fapi2', pkceRequiredFor: 'all', refreshReuseGraceSeconds: 0 });
+    expect(readEnv({ PROFILE: 'FAPI2', PKCE_REQUIRED_FOR: 'all', REFRESH_REUSE_GRACE_SECONDS: '0' }).profile).toBe('fapi2');
+    expect(() => readEnv({ PROFILE: 'fapi2', PKCE_REQUIRED_FOR: 'public' })).toThrow(/PKCE_REQUIRED_FOR=public contradicts PROFILE=fapi2/);
+    expect(() => readEnv({ PROFILE: 'fapi2', REFRESH_REUSE_GRACE_SECONDS: '10' })).toThrow(/REFRESH_REUSE_GRACE_SECONDS=10 contradicts PROFILE=fapi2/);
+    expect(() => readEnv({ PROFILE: 'fapi1' })).toThrow(/PROFILE must be default or fapi2/);
+  });
+
   it('a seed client may register jwks_uri instead of jwks for private_key_jwt', () => {
     const seed = parseSeed({ clients: [{ client_id: 'r', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://r.example.test/jwks.json' }] });
     expect(clientFromMetadata(seed.clients[0]!)).toMatchObject({ clientId: 'r', tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://r.example.test/jwks.json' });

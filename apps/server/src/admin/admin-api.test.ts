@@ -241,6 +241,10 @@ describe('admin HTTP API (/admin)', () => {
     expect(refused.status).toBe(401);
     expect(formsOf(refused).some((f) => f.inputs.some((i) => i.name === 'password'))).toBe(true);
     await call('POST', `/admin/users/${subject}/enable`);
+    // Disabling signed the person out everywhere: enabling again does not bring the old browser session back.
+    const stale = await signedIn.browser.get(url().toString());
+    expect(stale.status, stale.body.slice(0, 300)).toBe(200);
+    expect(formsOf(stale).some((f) => f.inputs.some((i) => i.name === 'password'))).toBe(true);
 
     expect((await call('POST', `/admin/users/${subject}/password`, { password: 'x' })).status).toBe(400);
     expect((await call('POST', `/admin/users/${subject}/password`, { password: 'second-password-2' })).status).toBe(200);

@@ -82,7 +82,7 @@ export const runCli = async (argv: readonly string[], env: Readonly<Record<strin
     try {
       const rested = { ...args, positional: rest };
       if (command !== undefined) return await command(core.admin, rested, io);
-      const users = createUserAdmin({ store: core.users, operations: core.admin, now: () => Date.now() / 1000 });
+      const users = createUserAdmin({ store: core.users, operations: core.admin, sessions: core.loginSessions, now: () => Date.now() / 1000 });
       const ran = runUserCommand(sub, users, rested, io, input);
       return ran === undefined ? (io.err(`error: unknown command user ${sub ?? ''}\n\n${usage}`), 2) : await ran;
     } finally {

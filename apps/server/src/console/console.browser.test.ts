@@ -2,10 +2,10 @@
  * The admin console in a real browser (Debian's chromium driven by playwright-core) against the running reference
  * server: sign-in with the bootstrap token and as an admin account (keyboard only), every section's main action and
  * its effect at the protocol endpoints, CSRF refusals, and the 390 px layout (no sideways scrolling). Screenshots go
- * to `apps/server/test-artifacts/` (not committed). Skipped, saying so, when /usr/bin/chromium is absent.
+ * to `apps/server/test-artifacts/` (not committed; with UPDATE_SCREENSHOTS=1 also to `docs/screenshots/`). Skipped, saying so, when /usr/bin/chromium is absent.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,9 @@ const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) console.warn(`console browser test skipped: ${chromiumPath} is not installed (apt-get install -y chromium)`);
 
 const artifacts = path.resolve(import.meta.dirname, '../../test-artifacts');
+const docs = path.resolve(import.meta.dirname, '../../docs/screenshots');
+/** The screenshots the server README shows. */
+const documented = ['console-clients-desktop', 'console-tokens-desktop', 'console-users-390'];
 const adminToken = randomBytes(32).toString('base64url');
 const svc = { id: 'svc-seeded', secret: randomBytes(24).toString('base64url') };
 const seed = {
@@ -38,8 +41,13 @@ describe.skipIf(!hasChromium)('admin console in a browser', () => {
       })
     ).status;
 
+  /** With UPDATE_SCREENSHOTS=1 a copy goes to docs/screenshots/, which the server README shows. */
   const shot = async (page: Page, name: string) => {
     await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+    if (process.env['UPDATE_SCREENSHOTS'] === '1' && documented.includes(name)) {
+      mkdirSync(docs, { recursive: true });
+      copyFileSync(path.join(artifacts, `${name}.png`), path.join(docs, `${name}.png`));
+    }
   };
 
   /** The page is no wider than its viewport (nothing scrolls sideways). */

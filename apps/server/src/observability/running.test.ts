@@ -15,7 +15,9 @@ const base = { PORT: '0', ISSUER: 'http://127.0.0.1:1' };
 
 describe('settings', () => {
   it('HOST defaults to 127.0.0.1; TRUST_PROXY takes hops or CIDRs; SEED_MODE missing|overwrite; bad values name the variable', () => {
-    expect(readEnv(base)).toMatchObject({ host: '127.0.0.1', seedMode: 'missing' });
+    expect(readEnv(base)).toMatchObject({ host: '127.0.0.1', seedMode: 'overwrite' }); // the demo data follows ISSUER
+    expect(readEnv({ ...base, SEED: '/tmp/seed.json' })).toMatchObject({ seedMode: 'missing' });
+    expect(readEnv({ ...base, SEED_MODE: 'missing' })).toMatchObject({ seedMode: 'missing' });
     expect(readEnv(base).trustProxy).toBeUndefined();
     expect(readEnv({ ...base, HOST: '0.0.0.0', TRUST_PROXY: '2', SEED_MODE: 'overwrite' })).toMatchObject({ host: '0.0.0.0', trustProxy: { hops: 2 }, seedMode: 'overwrite' });
     expect(readEnv({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual({ cidrs: ['10.0.0.0/8', '127.0.0.1'] });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as O from 'fp-ts/lib/Option.js';
 import type { AdminOperations, Page } from '@grantor/core';
-import type { UserAccount, UserAccountChange, UserStore } from '@grantor/core/extend';
+import type { LoginSessionStore, UserAccount, UserAccountChange, UserStore } from '@grantor/core/extend';
 import { normalizeEmail } from './directory.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 
@@ -53,7 +53,7 @@ export interface UserAdmin {
   /** `{ email?, email_verified?, claims?, admin? }`: `claims` replaces the claims; `email: null` removes the address. */
   readonly update: (id: string, input: Readonly<Record<string, unknown>>) => Promise<UserResult<UserView>>;
   readonly setPassword: (id: string, password: unknown) => Promise<UserResult<UserView>>;
-  /** Disabling also revokes the account's tokens: a disabled person keeps no access. */
+  /** Disabling also revokes the account's tokens and ends its browser sessions: a disabled person keeps no access. */
   readonly setDisabled: (id: string, disabled: boolean) => Promise<UserResult<UserView>>;
   /** Deletes the account with its tokens and consents. */
   readonly remove: (id: string) => Promise<UserResult<void>>;
@@ -85,7 +85,13 @@ const checkEmail = (email: unknown, nullable: boolean): string | undefined => {
 
 const checkBoolean = (name: string, value: unknown): string | undefined => (value === undefined || typeof value === 'boolean' ? undefined : `${name} must be true or false.`);
 
-export const createUserAdmin = (deps: { readonly store: UserStore; readonly operations: Pick<AdminOperations, 'tokens' | 'consents'>; readonly now: () => number }): UserAdmin => {
+export const createUserAdmin = (deps: {
+  readonly store: UserStore;
+  readonly operations: Pick<AdminOperations, 'tokens' | 'consents'>;
+  /** The signed-in browser sessions: disabling or deleting a person signs them out everywhere. */
+  readonly sessions: Pick<LoginSessionStore, 'removeBySubject'>;
+  readonly now: () => number;
+}): UserAdmin => {
   const { store } = deps;
   const find = async (id: string): Promise<UserAccount | undefined> => {
     const bySubject = await unwrap(store.findBySubject(id));
@@ -103,9 +109,11 @@ export const createUserAdmin = (deps: { readonly store: UserStore; readonly oper
     if (!(await unwrap(store.update(a.subject, patch)))) return missing;
     return reread(a.subject);
   };
+  /** A disabled or deleted person keeps no access: every token revoked, every browser session ended. */
   const revokeEverything = async (subject: string): Promise<void> => {
     const tokens = await deps.operations.tokens.revokeOf({ subject });
     if (tokens._tag === 'Failed') throw new Error(`revoking the tokens of ${subject}: ${tokens.error.description}`);
+    await unwrap(deps.sessions.removeBySubject(subject));
   };
   return {
     list: async (query) => {
