@@ -1,7 +1,7 @@
 import { clientMetadataView, type Client, type OwnerFilter, type TokenKind, type TokenStatus } from '@grantor/core';
 import { signingAlgs, type SigningAlg } from '@grantor/core/extend';
 import { many, one, table, type Args } from './args.js';
-import { json, report, usageError, type Command } from './report.js';
+import { report, usageError, type Command } from './report.js';
 import { resourceCommands, scopeCommands } from './registry-commands.js';
 
 /** The `grantor` sub-commands over the operator's operations: each prints a table (people) or JSON (`--json`). */

@@ -10,7 +10,7 @@ export interface Output {
 
 export type Command = (ops: AdminOperations, args: Args, io: Output) => Promise<number>;
 
-export const json = (args: Args): boolean => args.flags.has('json');
+const json = (args: Args): boolean => args.flags.has('json');
 
 /** Prints a settled result: `Done` through `show`, `Failed` as `error: …` on stderr (exit code 1). */
 export const report = <A>(r: Settled<A>, args: Args, io: Output, show: (value: A) => { readonly json: unknown; readonly text: string }): number => {
