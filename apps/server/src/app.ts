@@ -1,6 +1,7 @@
 import { clientFromMetadata, type AdminOperations, type AuthorizationServer, type Client, type Logger, type SessionPort } from '@grantor/core';
 import { clientSecretJwtKeyOf, storeError } from '@grantor/core/extend';
 import { sha256SecretHasher } from '@grantor/node';
+import type { Tracer } from '@opentelemetry/api';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { createAdminApi } from './admin/api.js';
 import { createAdminSessions } from './console/auth.js';
@@ -9,6 +10,8 @@ import { withCors } from './http/cors.js';
 import { withTrustedProxies } from './http/proxy.js';
 import { healthPages } from './observability/health.js';
 import { createMetrics, metricsPage, withObservability } from './observability/requests.js';
+import { endpointResolver } from './observability/outcome.js';
+import { withTracing } from './observability/tracing.js';
 import { createCore } from './core-bridge.js';
 import { demoSecretsFile, demoSeed, describeSeed, loadOrCreateDemoSecrets, type DemoSecrets } from './demo-seed.js';
 import type { ServerEnv } from './env.js';
@@ -64,6 +67,8 @@ export interface AppOptions {
   readonly demoSecrets?: DemoSecrets;
   /** Set in a worker: its number, sent as `x-grantor-worker` on every response (which process answered). */
   readonly worker?: number;
+  /** OpenTelemetry (TRACING): a span per request and per store call. */
+  readonly tracer?: Tracer;
 }
 
 const loadSeed = async (env: ServerEnv, print: (line: string) => void, given: DemoSecrets | undefined): Promise<Seed> => {
@@ -138,6 +143,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     prefix,
     sessions: sessionPort(sessionsReady, logger),
     clientSecretJwtKeys,
+    ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
   });
   const sessions = createSessionStore({ secure: new URL(env.issuer).protocol === 'https:', store: core.loginSessions });
   late.sessions = sessions;
@@ -177,7 +183,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     users: userAdmin,
     directory: users,
     throttles,
-    sessions: createAdminSessions({ secure: new URL(env.issuer).protocol === 'https:', path: `${prefix}/admin` }),
+    sessions: createAdminSessions({ secure: new URL(env.issuer).protocol === 'https:', path: `${prefix}/admin`, store: core.loginSessions, ...bootstrap }),
     issuer: env.issuer,
     prefix,
     logger,
@@ -199,8 +205,9 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
       : undefined;
   if (playground !== undefined) print(`try it: open ${playground.startUrl} and sign in as the demo user (or start at ${env.issuer.replace(/\/+$/, '')}/demo)`);
   const withPlayground = playground === undefined ? administered : withPages(administered, playground);
-  const cors = withObservability(withCors(withPlayground, { admin: core.admin }), logger, metrics);
-  const proxied = env.trustProxy === undefined ? cors : withTrustedProxies(cors, env.trustProxy);
+  const observed = withObservability(withCors(withPlayground, { admin: core.admin }), logger, metrics);
+  const traced = options.tracer === undefined ? observed : withTracing(observed, options.tracer, endpointResolver(observed));
+  const proxied = env.trustProxy === undefined ? traced : withTrustedProxies(traced, env.trustProxy);
   const host = options.worker === undefined ? proxied : withWorkerHeader(proxied, options.worker);
   const noKeys = async (): Promise<void> => undefined;
   const keys: KeyMaintenance =

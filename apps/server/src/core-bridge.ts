@@ -8,6 +8,8 @@ import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
 import { registrySeedOf, type SeedResource, type SeedScope } from './seed.js';
 import { encryptingSealer, ensureSecretFile, isPlainJwk, type KeyInfo } from './keys.js';
+import { tracedStores } from './observability/tracing.js';
+import type { Tracer } from '@opentelemetry/api';
 
 /**
  * The one place that knows how to build the core and its stores. Kept apart so the rest of the server depends only
@@ -17,6 +19,8 @@ export interface CoreInput {
   readonly env: ServerEnv;
   readonly scopes: readonly string[];
   readonly clients: readonly Client[];
+  /** OpenTelemetry: a CLIENT span around every store call. */
+  readonly tracer?: Tracer;
   /** RFC 8707 resources (acceptance interface §6C). */
   readonly resources?: readonly SeedResource[];
   /** Scope definitions of the seed file (description, optional); other known scopes get defaults. */
@@ -188,7 +192,8 @@ const openStore = async (input: CoreInput, clock: { readonly now: () => number }
 
 export const createCore = async (input: CoreInput): Promise<Core> => {
   const runtime = nodeRuntime({ logger: input.logger });
-  const store = await openStore(input, runtime.clock);
+  const opened = await openStore(input, runtime.clock);
+  const store = input.tracer === undefined ? opened : tracedStores(opened, input.tracer);
   // SEED_MODE=missing (default): a seed client already stored keeps what an operator made of it (rotated secret,
   // changed metadata, disabled); SEED_MODE=overwrite re-saves the seed's version at every start.
   const stored = new Set<string>();

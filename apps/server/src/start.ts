@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { createApp } from './app.js';
 import { runCli } from './cli/main.js';
 import { createPino, logSettings, pinoLogger } from './observability/logging.js';
+import { serverTracer, startTracing, tracingSettings } from './observability/tracing.js';
 import { runPrimary, workerEnv, workerSettings } from './cluster.js';
 import { inviteCommand } from './people/invite.js';
 import { rotateKeysCommand } from './rotate-keys.js';
@@ -36,7 +37,14 @@ const main = async (): Promise<void> => {
   const worker = workerSettings(process.env);
   const env = worker === undefined ? read : workerEnv(read, worker.index);
   // A worker prints only its listening line (the primary printed the seed and the demo data).
-  const app = await createApp(env, logger, worker === undefined ? print : () => undefined, worker === undefined ? {} : { worker: worker.index + 1, ...(worker.demoSecrets === undefined ? {} : { demoSecrets: worker.demoSecrets }) });
+  // OpenTelemetry (TRACING): each serving process starts its own SDK (or uses one registered with --import).
+  const tracing = tracingSettings(process.env);
+  const stopTracing = tracing.mode === 'otlp' ? startTracing(tracing.serviceName) : async () => undefined;
+  const traced = tracing.mode === 'off' ? {} : { tracer: serverTracer() };
+  const app = await createApp(env, logger, worker === undefined ? print : () => undefined, {
+    ...traced,
+    ...(worker === undefined ? {} : { worker: worker.index + 1, ...(worker.demoSecrets === undefined ? {} : { demoSecrets: worker.demoSecrets }) }),
+  });
   const state: { listening?: Listening } = {};
   let stopping = false;
   const stop = (signal: string): void => {
@@ -49,6 +57,7 @@ const main = async (): Promise<void> => {
       try {
         await state.listening?.close();
         await app.close();
+        await stopTracing();
       } catch (cause) {
         logger.log('warn', 'shutdown', { cause: String(cause) });
       }

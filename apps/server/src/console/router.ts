@@ -60,14 +60,14 @@ export const createConsole = (deps: ConsoleDeps): Pages => {
       return showLogin(401, 'Wrong credentials, or the account is not an admin.');
     }
     await counted.forgive();
-    const opened = deps.sessions.open(who.name, who.subject);
+    const opened = await deps.sessions.open(who.name, who.subject, req.headers['user-agent']);
     deps.logger.log('info', 'admin console: signed in', { by: who.name });
     return redirect(`${base}/clients`, 303, { 'set-cookie': opened.setCookie });
   };
 
   /** The session of a request, if its account (for a user) is still an enabled admin. */
   const current = async (req: HttpRequest): Promise<AdminSession | undefined> => {
-    const s = deps.sessions.get(req);
+    const s = await deps.sessions.get(req);
     if (s === undefined || s.subject === undefined) return s;
     const account = await deps.users.get(s.subject);
     return account._tag === 'Done' && account.value.admin && !account.value.disabled ? s : undefined;
@@ -87,7 +87,7 @@ export const createConsole = (deps: ConsoleDeps): Pages => {
       if (req.path === '/admin/console/logout' && req.method === 'POST') {
         const form = readForm(req);
         if (session !== undefined && (!sameOrigin(req, deps.issuer) || !csrfOk(session, form['csrf']))) return plainPage(403, 'Refused', failure('The form expired. Go back and try again.'));
-        const cleared = deps.sessions.close(req);
+        const cleared = await deps.sessions.close(req);
         return redirect(`${base}/login`, 303, { 'set-cookie': cleared });
       }
       const candidates = compiled.filter((r) => r.pattern.test(req.path));

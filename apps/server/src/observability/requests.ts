@@ -2,6 +2,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { AuthorizationServer, HttpRequest, HttpResponse, Logger } from '@grantor/core';
 import { text } from '@grantor/core/extend';
 import type { Pages } from '../pages/router.js';
+import { endpointResolver, outcomeOf } from './outcome.js';
 
 /**
  * One log line and one set of Prometheus samples per request: the endpoint (the route's path template, so labels stay
@@ -32,25 +33,11 @@ export const createMetrics = (): Metrics => {
   };
 };
 
-/** The outcome of a response: the `error` of a JSON error body or of an error redirect, `ok` for success. */
-const outcomeOf = (res: HttpResponse): string => {
-  if (res._tag === 'Json' && typeof res.body === 'object' && res.body !== null && typeof (res.body as { error?: unknown }).error === 'string') {
-    return (res.body as { error: string }).error.slice(0, 40);
-  }
-  if (res._tag === 'Redirect') {
-    const q = res.location.indexOf('?');
-    const error = q < 0 ? null : new URLSearchParams(res.location.slice(q + 1)).get('error');
-    if (error !== null) return error.slice(0, 40);
-  }
-  return res.status < 400 ? 'ok' : 'error';
-};
-
 const methods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** The server with the request log and the metrics around every request. */
 export const withObservability = (server: AuthorizationServer, logger: Logger, metrics: Metrics): AuthorizationServer => {
-  const templates = server.routes.map((r) => ({ path: r.path, pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}$`) }));
-  const endpointOf = (path: string): string => templates.find((t) => t.pattern.test(path))?.path ?? 'unmatched';
+  const endpointOf = endpointResolver(server);
   const observe = (inner: (req: HttpRequest) => Promise<HttpResponse>) => async (req: HttpRequest): Promise<HttpResponse> => {
     const started = process.hrtime.bigint();
     const res = await inner(req);

@@ -76,7 +76,7 @@ const body = (r: HttpResponse): Record<string, unknown> => (r._tag === 'Json' ? 
 const tokenUrl = `${issuer}/token`;
 
 describe('DPoP at the token endpoint (RFC 9449 §5)', () => {
-  it('a valid proof binds the access token: token_type DPoP, cnf.jkt in introspection; without a proof: Bearer, no cnf', async () => {
+  it('a valid proof binds the access token: token_type DPoP, cnf.jkt and token_type DPoP in introspection; without a proof: Bearer, no cnf', async () => {
     const { token, server } = setup();
     const h = await holder();
     const bound = await token({ grant_type: 'client_credentials', scope: 'api:read' }, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl }) });
@@ -85,8 +85,11 @@ describe('DPoP at the token endpoint (RFC 9449 §5)', () => {
     expect(plain).toMatchObject({ status: 200, body: { token_type: 'Bearer' } });
     const introspect = (t: unknown) =>
       server.handle(httpRequest({ method: 'POST', path: '/introspect', headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic('web') }, body: utf8(formEncode({ token: String(t) })) }));
-    expect(body(await introspect(body(bound)['access_token']))).toMatchObject({ active: true, cnf: { jkt: h.jkt } });
-    expect(body(await introspect(body(plain)['access_token']))['cnf']).toBeUndefined();
+    // RFC 9449 §6.2 (cnf.jkt in the introspection response), RFC 7662 §2.2 (token_type)
+    expect(body(await introspect(body(bound)['access_token']))).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: h.jkt } });
+    const plainInfo = body(await introspect(body(plain)['access_token']));
+    expect(plainInfo).toMatchObject({ active: true, token_type: 'Bearer' });
+    expect(plainInfo['cnf']).toBeUndefined();
   });
 
   it('refuses proofs that are malformed, for another URL or method, stale, replayed, symmetric or of the wrong typ; nothing is issued', async () => {
@@ -124,11 +127,46 @@ describe('DPoP at the token endpoint (RFC 9449 §5)', () => {
     expect(first).toMatchObject({ status: 400, body: { error: 'use_dpop_nonce' } });
     const nonce = first.headers['dpop-nonce'];
     expect(typeof nonce).toBe('string');
-    expect(await token(cc, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce }) })).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+    const accepted = await token(cc, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce }) });
+    expect(accepted).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+    // §8.2: a successful response carries the current nonce (here the same window's), so no failed round trip is needed
+    expect(accepted.headers['dpop-nonce']).toBe(nonce);
     clock.advance(60);
-    expect(await token(cc, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce, iat: start + 60 }) })).toMatchObject({ status: 200 });
+    const nextWindow = await token(cc, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce, iat: start + 60 }) });
+    expect(nextWindow).toMatchObject({ status: 200 });
+    const rotated = nextWindow.headers['dpop-nonce'];
+    expect(typeof rotated).toBe('string');
+    expect(rotated).not.toBe(nonce);
+    // without a proof the response carries no nonce
+    expect((await token(cc, basic('web'))).headers['dpop-nonce']).toBeUndefined();
     clock.advance(60);
+    // the client that took the rotated nonce from the success keeps going after the old one expired
+    expect(await token(cc, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce: rotated, iat: start + 120 }) })).toMatchObject({ status: 200 });
     expect(await token(cc, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce, iat: start + 120 }) })).toMatchObject({ status: 400, body: { error: 'use_dpop_nonce' } });
+  });
+
+  it('server nonces (§8.2): a successful userinfo response to the DPoP scheme carries a fresh DPoP-Nonce; a Bearer one none', async () => {
+    const { server, token, clock } = setup({ dpop: { nonceSecret: 'a-long-enough-nonce-secret', nonceRotationSeconds: 60 } });
+    const h = await holder();
+    const nonce = (await token({ grant_type: 'client_credentials' }, { ...basic('web'), dpop: await proof(h, { htm: 'POST', htu: tokenUrl }) })).headers['dpop-nonce'];
+    const verifier = 'v'.repeat(50);
+    const query = formEncode({ client_id: 'spa', redirect_uri: 'https://spa.example.test/cb', response_type: 'code', scope: 'openid profile', code_challenge: toyHash(verifier), code_challenge_method: 'S256' });
+    const started = await server.handle(httpRequest({ method: 'GET', path: '/authorize', query }));
+    const id = started._tag === 'Redirect' ? started.location.replace('/interaction/', '') : '';
+    const done = await server.interactions.finish(id, { subject: 'alice', scope: ['openid', 'profile'], authTime: start });
+    const code = splitUrl(done._tag === 'Redirect' ? done.location : '').params['code'] ?? '';
+    const form = { grant_type: 'authorization_code', code, redirect_uri: 'https://spa.example.test/cb', code_verifier: verifier, client_id: 'spa' };
+    const issued = await token(form, { dpop: await proof(h, { htm: 'POST', htu: tokenUrl, nonce }) });
+    expect(issued).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+    const access = String(body(issued)['access_token']);
+    clock.advance(60);
+    const url = `${issuer}/userinfo`;
+    const ok = await server.handle(httpRequest({ method: 'GET', path: '/userinfo', headers: { authorization: `DPoP ${access}`, dpop: await proof(h, { htm: 'GET', htu: url, ath: toyHash(access), nonce, iat: start + 60 }) } }));
+    expect(ok).toMatchObject({ status: 200, body: { sub: 'alice' } });
+    expect(typeof ok.headers['dpop-nonce']).toBe('string');
+    expect(ok.headers['dpop-nonce']).not.toBe(nonce);
+    const plain = await token({ grant_type: 'client_credentials', scope: 'api:read' }, basic('web'));
+    expect(plain.headers['dpop-nonce']).toBeUndefined();
   });
 
   it('a public client refresh token is bound to the key (§5): same key works, none or another key gets no tokens', async () => {

@@ -25,3 +25,12 @@ export const acceptsNonce = (config: ServerConfig, secrets: SecretHasher, now: n
   const w = windowAt(config, now);
   return nonce === nonceOf(secrets, secret, w) || nonce === nonceOf(secrets, secret, w - 1);
 };
+
+/**
+ * §8.2 "providing a new nonce value": the `DPoP-Nonce` header of a successful response to a request that carried a
+ * proof, when nonces are on (empty otherwise), so a client rotates to the current nonce without a failed round trip.
+ */
+export const freshNonceHeader = (config: ServerConfig, secrets: SecretHasher, now: number): Readonly<Record<string, string>> => {
+  const nonce = currentNonce(config, secrets, now);
+  return nonce === undefined ? {} : { 'dpop-nonce': nonce };
+};

@@ -20,6 +20,7 @@ import { failWith } from './render-error.js';
 import { optional } from '../domain/optional.js';
 import { introspectorsOf } from '../resources/indicators.js';
 import { resourcesWhen, type RegistryPorts } from '../resources/catalog.js';
+import { boundJkt } from '../dpop/binding.js';
 
 export interface IntrospectionPorts extends TokenLookupPorts, RegistryPorts {
   readonly clock: Clock;
@@ -93,8 +94,9 @@ const mayIntrospect = (deps: IntrospectionPorts, found: FoundToken, caller: Auth
 /**
  * RFC 7662 §2.2 response for a found token: active only while usable and only to a caller `mayIntrospect` admits (an
  * other client's token is indistinguishable from an unknown one, §4). Access tokens: `scope`, `client_id`,
- * `token_type` Bearer, `exp`, `iat`, `sub`, `aud`, `iss`, `jti` (JWTs), hook claims; refresh tokens: `scope`,
- * `client_id`, `exp`, `iat`, `sub`, `iss`.
+ * `token_type` (RFC 7662 §2.2: `DPoP` for a token bound by RFC 9449 §6, whose `cnf.jkt` is shown as in RFC 9449 §6.2,
+ * else `Bearer`), `exp`, `iat`, `sub`, `aud`, `iss`, `jti` (JWTs), hook claims; refresh tokens: `scope`, `client_id`,
+ * `exp`, `iat`, `sub`, `iss`.
  */
 const describe = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<OAuthError, Readonly<Record<string, unknown>>> => {
   return pipe(
@@ -123,7 +125,7 @@ const describeFor = (deps: IntrospectionPorts, found: FoundToken, caller: Authen
       ...hooked,
       active: true,
       ...common,
-      token_type: 'Bearer',
+      token_type: boundJkt(access.extra) === undefined ? 'Bearer' : 'DPoP',
       ...optional('aud', access.audience === undefined ? undefined : access.audience.length === 1 ? access.audience[0] : access.audience),
       ...optional('jti', access.format === 'jwt' ? access.id : undefined),
     })),

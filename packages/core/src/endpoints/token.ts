@@ -6,12 +6,13 @@ import type { GrantContext, TokenResponse } from '../grants/grant.js';
 import type { RegisteredGrant } from '../grants/registry.js';
 import { readFormBody, type FormParams } from '../http/form-urlencoded.js';
 import type { HttpRequest } from '../http/http-request.js';
-import { json, type HttpResponse } from '../http/http-response.js';
+import { json, noStore, type HttpResponse } from '../http/http-response.js';
 import type { Clock, Logger } from '../ports/runtime.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { failWith } from './render-error.js';
 import { requireProof, tokenRequestProof } from '../dpop/token-endpoint.js';
+import { freshNonceHeader } from '../dpop/nonce.js';
 import { optional } from '../domain/optional.js';
 
 /** The ports the token endpoint itself uses (each grant adds its own). */
@@ -41,7 +42,8 @@ const authorizeGrant = (grant: { readonly grantType: string; readonly clients: '
  * The token endpoint (RFC 6749 §3.2): POST with an `application/x-www-form-urlencoded` body only; a DPoP proof, when
  * sent, is verified first (RFC 9449 §5) and binds the tokens issued; the `grant_type`
  * envelope first, then client authentication (§2.3), then the grant's parameters and handler. Success is 200 JSON
- * with `Cache-Control: no-store` and `Pragma: no-cache` (§5.1); errors are §5.2 JSON (`invalid_client` 401 with
+ * with `Cache-Control: no-store` and `Pragma: no-cache` (§5.1), plus a fresh `DPoP-Nonce` when the request carried a
+ * proof and server nonces are on (RFC 9449 §8.2); errors are §5.2 JSON (`invalid_client` 401 with
  * `WWW-Authenticate` when HTTP Basic was tried), store faults `server_error`/`temporarily_unavailable`, all logged
  * with their private detail through `ports.logger`. The route table adds the method check and the never-throw
  * guard.
@@ -73,7 +75,8 @@ const handleTokenRequest = <P extends TokenEndpointPorts>(config: ServerConfig, 
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const result = await respond(req);
     if (E.isLeft(result)) return failWith(ports.logger, 'token', result.left);
-    return json(200, result.right satisfies TokenResponse);
+    const headers = req.headers['dpop'] === undefined ? noStore : { ...noStore, ...freshNonceHeader(config, ports.secrets, ports.clock.now()) };
+    return json(200, result.right satisfies TokenResponse, headers);
   };
 };
 

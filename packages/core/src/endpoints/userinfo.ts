@@ -9,7 +9,8 @@ import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, noStore, type HttpResponse } from '../http/http-response.js';
 import type { UserClaimsSource } from '../ports/identity.js';
-import type { Logger } from '../ports/runtime.js';
+import type { Clock, Logger, SecretHasher } from '../ports/runtime.js';
+import { freshNonceHeader } from '../dpop/nonce.js';
 import type { Route } from '../http/route.js';
 import { bearerChallenge, type BearerOptions, type BearerResult } from './bearer.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -64,6 +65,9 @@ export const idTokenUserClaims =
 
 export interface UserinfoPorts {
   readonly config: ServerConfig;
+  /** With `secrets`: the fresh `DPoP-Nonce` of a DPoP-scheme success (RFC 9449 §8.2), when nonces are on. */
+  readonly clock?: Clock;
+  readonly secrets?: SecretHasher;
   readonly claims: UserClaimsSource;
   readonly logger: Logger;
   readonly bearer: (req: HttpRequest, options?: BearerOptions) => Promise<BearerResult>;
@@ -74,11 +78,19 @@ const invalidTokenResponse = (realm: string, description: string): HttpResponse 
   return json(oauthErrorStatus.invalid_token, { error: error.code, error_description: error.description }, { ...noStore, 'www-authenticate': bearerChallenge(realm, error) });
 };
 
+/** `no-store`, plus RFC 9449 §8.2's fresh `DPoP-Nonce` for a request with the DPoP scheme when nonces are on. */
+const successHeaders = (deps: UserinfoPorts, req: HttpRequest): Readonly<Record<string, string>> => {
+  const dpop = /^dpop\s/i.test(req.headers['authorization']?.trim() ?? '');
+  if (!dpop || deps.clock === undefined || deps.secrets === undefined) return noStore;
+  return { ...noStore, ...freshNonceHeader(deps.config, deps.secrets, deps.clock.now()) };
+};
+
 /**
  * OpenID Connect Core §5.3 UserInfo endpoint, GET and POST (§5.3.1), bearer token per RFC 6750 (header, or form
  * body on POST). The token must carry `openid` (403 `insufficient_scope` otherwise) and belong to an end user; an
  * unknown/expired/revoked token is 401 `invalid_token`, no token 401 with a bare `Bearer` challenge. Success: 200
- * JSON with `sub` and the claims of the granted scopes (§5.3.2, §5.4), not cacheable.
+ * JSON with `sub` and the claims of the granted scopes (§5.3.2, §5.4), not cacheable; to a request with the DPoP
+ * scheme it carries a fresh `DPoP-Nonce` when server nonces are on (RFC 9449 §8.2, §9).
  */
 export const userinfoRoute = (deps: UserinfoPorts): Route => ({
   path: deps.config.routes.userinfo,
@@ -92,6 +104,6 @@ export const userinfoRoute = (deps: UserinfoPorts): Route => ({
     const found = await deps.claims.claims(subject)();
     if (E.isLeft(found)) return failWith(deps.logger, 'userinfo', fromStoreError(found.left));
     if (O.isNone(found.right)) return invalidTokenResponse(realm, 'The end user of this access token no longer exists.');
-    return json(200, releasedClaims(found.right.value, scope, subject), noStore);
+    return json(200, releasedClaims(found.right.value, scope, subject), successHeaders(deps, req));
   },
 });
