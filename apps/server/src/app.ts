@@ -26,6 +26,7 @@ import { hibpCheck } from './people/passwords.js';
 import { knownScopes, loadSeedFile, type Seed } from './seed.js';
 import { createSessionStore, type SessionStore } from './session.js';
 import { clientAuthThrottle, serverThrottles, throttleBackend } from './throttle.js';
+import { withRegistrationThrottle } from './http/registration-throttle.js';
 
 export interface App {
   /** Grantor's endpoints and the pages together (what the framework mounts). */
@@ -127,7 +128,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     return secret === undefined ? [] : [[c.client_id, secret] as const];
   }));
   // Attempt limits (sign-in, user codes, client authentication), shared by every node with THROTTLE_URL.
-  const throttles = serverThrottles(await throttleBackend(env.throttleUrl), env.throttleLoopback === true);
+  const throttles = serverThrottles(await throttleBackend(env.throttleUrl), env.throttleLoopback === true, env.registration.perAddressPerHour);
   const resources = seed.resources ?? [];
   const now = (): number => Date.now() / 1000;
   const core = await createCore({
@@ -171,7 +172,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   });
   // An accepted logout (303 to the post-logout URI or the signed-out page) removes the session cookie too.
   // Not on the confirmation form a bare GET gets (RP-Initiated Logout §2): the session is still there then.
-  const paged = withPages(core.server, pages, async (req, res) =>
+  const paged = withPages(withRegistrationThrottle(core.server, throttles), pages, async (req, res) =>
     res.status < 400 && (await sessions.get(req)) === undefined ? { ...res, headers: { ...res.headers, 'set-cookie': sessions.clearCookie } } : res,
   );
   const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, sessions: core.loginSessions, now });

@@ -80,11 +80,12 @@ const idTokenClaimsHook = (claims: UserClaimsSource, byDefault: boolean): NonNul
 const serverConfig = (input: Pick<CoreInput, 'env' | 'scopes' | 'prefix' | 'resources'>) => ({
   issuer: input.env.issuer,
   resources: (input.resources ?? []).map((r) => ({ ...r, scopes: r.scope.split(' ').filter((s) => s !== '') })),
-  // RFC 7591: REGISTRATION=open|token; the initial access token is kept as its SHA-256 only.
-  registration:
-    input.env.registration.mode === 'token'
-      ? { mode: 'token' as const, initialAccessTokenHashes: [sha256SecretHasher.hash(input.env.registration.token)] }
-      : { mode: input.env.registration.mode },
+  // RFC 7591: REGISTRATION=open|token|software_statement; the initial access token is kept as its SHA-256 only.
+  registration: {
+    mode: input.env.registration.mode,
+    ...(input.env.registration.token === undefined ? {} : { initialAccessTokenHashes: [sha256SecretHasher.hash(input.env.registration.token)] }),
+    ...(input.env.registration.statements === undefined ? {} : { softwareStatements: input.env.registration.statements }),
+  },
   // PROFILE=fapi2: the core's profile fixes PKCE and the refresh reuse grace (readEnv refused contradicting values).
   ...(input.env.profile === 'fapi2'
     ? { profile: 'fapi2' as const }

@@ -1,10 +1,11 @@
 /**
  * The reference server's environment: PORT, ISSUER, SEED, FRAMEWORK, DATABASE_URL, DATA_DIR, KEY_ENCRYPTION_SECRET,
  * KEY_ROTATION_DAYS, JWKS_ALLOW_HTTP, WORKERS, LOG_LEVEL, ADMIN_TOKEN, HOST, TRUST_PROXY, SEED_MODE, REGISTRATION,
- * REGISTRATION_TOKEN, THROTTLE_URL, THROTTLE_LOOPBACK, PKCE_REQUIRED_FOR, REFRESH_REUSE_GRACE_SECONDS,
- * CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK, PROFILE.
+ * REGISTRATION_TOKEN, REGISTRATION_TRUSTED_JWKS, REGISTRATION_SOFTWARE_IDS, REGISTRATION_RATE, THROTTLE_URL, THROTTLE_LOOPBACK,
+ * PKCE_REQUIRED_FOR, REFRESH_REUSE_GRACE_SECONDS, CLIENT_ID_METADATA_DOCUMENTS, OUTBOUND_ALLOW_LOOPBACK, PROFILE.
  */
 import { readPeopleEnv, type PeopleEnv } from './people/env.js';
+import { readRegistrationEnv, type RegistrationEnv } from './registration-env.js';
 
 export type Framework = 'express' | 'koa' | 'fastify';
 
@@ -68,11 +69,8 @@ export interface ServerEnv {
   readonly throttleUrl?: string;
   /** THROTTLE_LOOPBACK=1: per-address limits apply to loopback addresses too (off: a local reverse proxy is one address). */
   readonly throttleLoopback?: boolean;
-  /**
-   * REGISTRATION: RFC 7591 dynamic client registration — `closed` (default), `open` (anyone), or `token` (an initial
-   * access token, REGISTRATION_TOKEN, sent as `Authorization: Bearer`).
-   */
-  readonly registration: { readonly mode: 'closed' | 'open' } | { readonly mode: 'token'; readonly token: string };
+  /** RFC 7591 dynamic client registration: REGISTRATION and the variables `registration-env.ts` reads. */
+  readonly registration: RegistrationEnv;
   /**
    * PKCE_REQUIRED_FOR: `public` (default: the acceptance interface §5 lets a confidential client redeem a code
    * without PKCE) or `all` (OAuth 2.1 §4.1.1; the core's own default).
@@ -184,14 +182,7 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   }
   const throttleLoopbackText = nonEmpty(env['THROTTLE_LOOPBACK']);
   if (throttleLoopbackText !== undefined && !/^(0|1|true|false)$/i.test(throttleLoopbackText)) throw new Error(`THROTTLE_LOOPBACK must be 1 or 0, got ${JSON.stringify(throttleLoopbackText)}`);
-  const registrationText = (nonEmpty(env['REGISTRATION']) ?? 'closed').toLowerCase();
-  if (registrationText !== 'closed' && registrationText !== 'open' && registrationText !== 'token') {
-    throw new Error(`REGISTRATION must be closed, open or token, got ${JSON.stringify(registrationText)}`);
-  }
-  const registrationToken = nonEmpty(env['REGISTRATION_TOKEN']);
-  if (registrationText === 'token' && (registrationToken === undefined || registrationToken.length < 16)) {
-    throw new Error('REGISTRATION=token needs REGISTRATION_TOKEN (the initial access token, at least 16 characters)');
-  }
+  const registration = readRegistrationEnv(env);
   const profileText = (nonEmpty(env['PROFILE']) ?? 'default').toLowerCase();
   if (profileText !== 'default' && profileText !== 'fapi2') throw new Error(`PROFILE must be default or fapi2, got ${JSON.stringify(profileText)}`);
   const fapi2 = profileText === 'fapi2';
@@ -211,8 +202,6 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (!/^(on|off|1|0|true|false)$/.test(cimdText)) throw new Error(`CLIENT_ID_METADATA_DOCUMENTS must be on or off, got ${JSON.stringify(cimdText)}`);
   const loopbackText = nonEmpty(env['OUTBOUND_ALLOW_LOOPBACK']);
   if (loopbackText !== undefined && !/^(0|1|true|false)$/i.test(loopbackText)) throw new Error(`OUTBOUND_ALLOW_LOOPBACK must be 1 or 0, got ${JSON.stringify(loopbackText)}`);
-  const registration: ServerEnv['registration'] =
-    registrationText === 'token' ? { mode: 'token', token: registrationToken ?? '' } : { mode: registrationText };
   return {
     port,
     issuer,

@@ -181,6 +181,8 @@ export interface ServerThrottles {
   readonly device: { readonly perSession: Limiter; readonly perAddress: Limiter };
   /** RFC 6749 §2.3.1 client authentication: per client id and per address. */
   readonly clientAuth: { readonly perClient: Limiter; readonly perAddress: Limiter };
+  /** RFC 7591 registrations per address (REGISTRATION_RATE per hour; absent when 0). */
+  readonly registration?: { readonly perAddress: Limiter };
   /** Whether per-address limits apply to loopback addresses (THROTTLE_LOOPBACK=1). */
   readonly limitLoopback: boolean;
   readonly close: () => Promise<void>;
@@ -193,8 +195,9 @@ const quarterHour = 15 * 60;
  * per-session limits carry the tight bound: 10 wrong passwords per account and address, 30 per account from anywhere,
  * 10 wrong user codes per session (against a 20^8 code space). Client secrets are high-entropy (at least 32
  * characters): 60 failures per client id per minute refuses guessing at scale without locking a client out for long.
+ * RFC 7591 registrations (every attempt, successful or not) are limited per address per hour (REGISTRATION_RATE).
  */
-export const serverThrottles = (backend: LimiterBackend, limitLoopback = false): ServerThrottles => ({
+export const serverThrottles = (backend: LimiterBackend, limitLoopback = false, registrationsPerHour = 20): ServerThrottles => ({
   backend: backend.kind,
   login: {
     perAccount: backend.limiter('login-account', { points: 30, windowSeconds: quarterHour }),
@@ -209,6 +212,7 @@ export const serverThrottles = (backend: LimiterBackend, limitLoopback = false):
     perClient: backend.limiter('client-auth-client', { points: 60, windowSeconds: 60 }),
     perAddress: backend.limiter('client-auth-address', { points: 600, windowSeconds: 60 }),
   },
+  ...(registrationsPerHour > 0 ? { registration: { perAddress: backend.limiter('registration-address', { points: registrationsPerHour, windowSeconds: 3600 }) } } : {}),
   limitLoopback,
   close: backend.close,
 });

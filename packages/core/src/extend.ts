@@ -72,6 +72,7 @@ export { findAccessToken, findPresentedToken, isActiveAccessToken, type FoundTok
 
 // The RFC 6750 bearer check over any token source (a resource server elsewhere: `@grantor/node`'s remote verifier).
 export { checkBearer, type BearerCheckPorts, type PresentedToken } from './endpoints/bearer.js';
+export { checkSenderConstraint } from './dpop/resource.js';
 
 // Scopes (RFC 6749 §3.3).
 export { formatScope, isSubset, parseScope, type Scope } from './domain/scope.js';

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { createAuthorizationServer } from '@grantor/core';
-import { nodeRuntime } from '@grantor/node';
+import { createNodeHandler, nodeRuntime, remoteVerifier } from '@grantor/node';
 import { createMemoryLoginThrottle, createMemoryStore } from '@grantor/store-memory';
-import { protectedResourceFixture, protectedResponseBody, runProtectedResourceChecks, type ResourceMount } from '@grantor/testkit';
+import { protectedResourceFixture, protectedResponseBody, runProtectedResourceChecks, runRemoteVerifierChecks, type RemoteVerifierKit, type ResourceMount } from '@grantor/testkit';
 import { bearer, protectedResourceMetadata } from './index.js';
 
 const mount: ResourceMount = async (verifier, resource) => {
@@ -25,9 +25,24 @@ const mount: ResourceMount = async (verifier, resource) => {
   };
 };
 
-runProtectedResourceChecks('koa', mount, {
+const kit: RemoteVerifierKit = {
+  remoteVerifier,
+  serve: async (server) => {
+    const listening = createServer(createNodeHandler(server));
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    return {
+      origin: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => listening.close(() => resolve()) && listening.closeAllConnections()),
+    };
+  },
+};
+
+const deps = {
   createAuthorizationServer,
   createStore: () => createMemoryStore(),
   createLoginThrottle: () => createMemoryLoginThrottle(),
   runtime: nodeRuntime({ logger: { log: () => undefined } }),
-});
+};
+
+runProtectedResourceChecks('koa', mount, deps);
+runRemoteVerifierChecks('koa', mount, deps, kit);

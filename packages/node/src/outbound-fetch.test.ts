@@ -173,6 +173,20 @@ describe('outboundFetcher: addresses are checked after resolution, and the check
     expect(failure(await outboundFetcher({ allowHttp: 'loopback', maxRedirects: 0, resolve })(`http://localhost:${port}/moved`)).reason).toBe('redirects');
     expect(failure(await outboundFetcher({ allowHttp: true, resolve })('http://unknown.example.test/doc'))).toMatchObject({ reason: 'network', transient: true });
   });
+
+  it('a POST sends its body and headers (content-length set) and never follows a redirect', async () => {
+    routes.set('/echo', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void res.writeHead(200).end(JSON.stringify({ method: req.method, type: req.headers['content-type'], length: req.headers['content-length'], body: Buffer.concat(chunks).toString() })));
+    });
+    routes.set('/post-moved', (_req, res) => void res.writeHead(307, { location: '/echo' }).end());
+    const fetch = outboundFetcher({ allowHttp: 'loopback' });
+    const init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=ä' } as const;
+    expect(JSON.parse(text(await fetch(`http://127.0.0.1:${port}/echo`, init)))).toEqual({ method: 'POST', type: 'application/x-www-form-urlencoded', length: '8', body: 'token=ä' });
+    expect(failure(await fetch(`http://127.0.0.1:${port}/post-moved`, init)).reason).toBe('redirects');
+    expect(hits).toEqual({ '/echo': 1, '/post-moved': 1 });
+  });
 });
 
 describe('httpJwksFetcher uses the outbound checks', () => {

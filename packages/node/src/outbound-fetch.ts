@@ -61,8 +61,20 @@ export interface OutboundFailure {
 
 export type OutboundResult = { readonly _tag: 'Left'; readonly left: OutboundFailure } | { readonly _tag: 'Right'; readonly right: OutboundResponse };
 
-/** One outbound GET: never throws or rejects. `accept` is the request's `Accept` header. */
-export type OutboundFetch = (url: string, init?: { readonly accept?: string }) => Promise<OutboundResult>;
+/**
+ * What one outbound request sends: `accept` is its `Accept` header; a `POST` (an RFC 7662 introspection call) carries
+ * `body` with `headers` (e.g. `content-type`, `authorization`) and never follows a redirect (the body and the
+ * credentials would go to another URL).
+ */
+export interface OutboundInit {
+  readonly accept?: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** One outbound request (GET unless `init.method` says POST): never throws or rejects. */
+export type OutboundFetch = (url: string, init?: OutboundInit) => Promise<OutboundResult>;
 
 const fail = (reason: OutboundFailure['reason'], detail: string, transient: boolean, status?: number): OutboundResult => ({
   _tag: 'Left',
@@ -149,12 +161,19 @@ export const outboundFetcher = (options: OutboundFetchOptions = {}): OutboundFet
     );
   };
 
-  const once = (url: URL, accept: string, signal: AbortSignal): Promise<IncomingMessage> =>
+  const once = (url: URL, init: OutboundInit, signal: AbortSignal): Promise<IncomingMessage> =>
     new Promise((resolveResponse, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: 'GET', headers: { accept, 'user-agent': 'grantor' }, lookup, signal, agent: false }, resolveResponse);
+      const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
+      const headers = {
+        ...init.headers,
+        accept: init.accept ?? 'application/json',
+        'user-agent': 'grantor',
+        ...(body === undefined ? {} : { 'content-length': String(body.byteLength) }),
+      };
+      const req = send(url, { method: init.method ?? 'GET', headers, lookup, signal, agent: false }, resolveResponse);
       req.on('error', reject);
-      req.end();
+      req.end(body);
     });
 
   const readBody = (response: IncomingMessage): Promise<Uint8Array | undefined> =>
@@ -181,18 +200,18 @@ export const outboundFetcher = (options: OutboundFetchOptions = {}): OutboundFet
     });
 
   return async (raw, init = {}) => {
-    const accept = init.accept ?? 'application/json';
     const first = checkUrl(raw);
     if (typeof first === 'string') return fail('refused', first, false);
     const signal = AbortSignal.timeout(timeoutMs);
     let url = first;
     try {
       for (let hop = 0; ; hop++) {
-        const response = await once(url, accept, signal);
+        const response = await once(url, init, signal);
         const status = response.statusCode ?? 0;
         const location = response.headers.location;
         if (status >= 300 && status < 400 && location !== undefined) {
           response.destroy();
+          if (init.method === 'POST') return fail('redirects', `${raw}: a POST is not redirected (to ${location.slice(0, 200)})`, false);
           if (hop >= maxRedirects) return fail('redirects', `${raw}: more than ${maxRedirects} redirects`, false);
           const next = checkUrl(new URL(location, url).href);
           if (typeof next === 'string') return fail('refused', `${raw} redirects to a refused URL: ${next}`, false);

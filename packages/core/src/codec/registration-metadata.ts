@@ -142,6 +142,12 @@ export const decodeRegistrationMetadata = (
   );
 };
 
+/** RFC 7591 §3.2.1: a software statement used at registration is returned unmodified, with what it asserted. */
+const softwareMembers = (client: Client): Readonly<Record<string, string>> =>
+  Object.fromEntries(
+    (['software_statement', 'software_id', 'software_version'] as const).flatMap((k) => (typeof client.metadata?.[k] === 'string' ? [[k, client.metadata[k] as string]] : [])),
+  );
+
 /** RFC 7591 §3.2.1 / RFC 7592 §3: the registered metadata of `client` as the JSON members the responses echo. */
 export const registeredMetadata = (client: Client): Readonly<Record<string, unknown>> => ({
   client_id: client.clientId,
@@ -154,4 +160,6 @@ export const registeredMetadata = (client: Client): Readonly<Record<string, unkn
   token_endpoint_auth_method: client.tokenEndpointAuthMethod,
   ...optional('jwks', client.jwks),
   ...optional('client_id_issued_at', client.registration?.registeredAt),
+  ...softwareMembers(client),
 });
+

@@ -1,4 +1,4 @@
-import type { RegistrationConfig, ResourceServer } from '../config/resources.js';
+import type { RegistrationConfig, ResourceServer, SoftwareStatementPolicy } from '../config/resources.js';
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
@@ -53,18 +53,39 @@ export const decodeResources = (input: unknown): readonly ResourceServer[] => {
   return Object.freeze(resources);
 };
 
+const decodeSoftwareStatements = (raw: unknown): SoftwareStatementPolicy | undefined => {
+  if (raw === undefined) return undefined;
+  const at = 'registration.softwareStatements';
+  if (!isRecord(raw)) return fail(at, 'an object');
+  const jwks = raw['trustedKeys'];
+  const keys = isRecord(jwks) ? jwks['keys'] : undefined;
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => isRecord(k) && typeof k['kty'] === 'string' && k['d'] === undefined)) {
+    return fail(`${at}.trustedKeys`, 'a JWK Set of public keys ({ keys: [...] }, at least one, no private members)');
+  }
+  return Object.freeze({
+    trustedKeys: Object.freeze({ keys: Object.freeze(keys as SoftwareStatementPolicy['trustedKeys']['keys']) }),
+    ...(raw['issuers'] === undefined ? {} : { issuers: stringList(raw['issuers'], `${at}.issuers`) }),
+    ...(raw['approvedSoftwareIds'] === undefined ? {} : { approvedSoftwareIds: stringList(raw['approvedSoftwareIds'], `${at}.approvedSoftwareIds`) }),
+  });
+};
+
+const modes: readonly string[] = ['closed', 'open', 'token', 'software_statement'];
+
 /** Decodes `config.registration` (RFC 7591 §3): closed unless configured. */
 export const decodeRegistration = (input: unknown): RegistrationConfig => {
   if (input === undefined) return Object.freeze({ mode: 'closed', initialAccessTokenHashes: Object.freeze([]) });
   if (!isRecord(input)) return fail('registration', 'an object');
   const mode = input['mode'] ?? 'closed';
-  if (mode !== 'closed' && mode !== 'open' && mode !== 'token') return fail('registration.mode', "'closed', 'open' or 'token'");
+  if (typeof mode !== 'string' || !modes.includes(mode)) return fail('registration.mode', "'closed', 'open', 'token' or 'software_statement'");
   const hashes = stringList(input['initialAccessTokenHashes'], 'registration.initialAccessTokenHashes');
   if (mode === 'token' && hashes.length === 0) fail('registration.initialAccessTokenHashes', "non-empty in 'token' mode");
+  const statements = decodeSoftwareStatements(input['softwareStatements']);
+  if (mode === 'software_statement' && statements === undefined) fail('registration.softwareStatements', "set in 'software_statement' mode (the trusted keys)");
   return Object.freeze({
-    mode,
+    mode: mode as RegistrationConfig['mode'],
     initialAccessTokenHashes: hashes,
     ...(input['allowedScopes'] === undefined ? {} : { allowedScopes: scopesOf(input['allowedScopes'], 'registration.allowedScopes') }),
     ...(input['allowedGrantTypes'] === undefined ? {} : { allowedGrantTypes: stringList(input['allowedGrantTypes'], 'registration.allowedGrantTypes') }),
+    ...(statements === undefined ? {} : { softwareStatements: statements }),
   });
 };

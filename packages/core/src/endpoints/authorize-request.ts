@@ -1,3 +1,4 @@
+import { isRegisteredRedirectUri } from '../domain/redirect-uri.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { isPublicClient, type Client } from '../domain/client.js';
@@ -66,7 +67,9 @@ export const echoState = (params: MultiParams): string | undefined => {
 /**
  * RFC 6749 §4.1.2.1 and RFC 9700 §4.11: the client and its redirect URI are verified first; until both are known,
  * every failure is shown to the user and never redirected. `redirect_uri` is compared as an exact string with the
- * registered ones (RFC 9700 §2.1); it may be omitted only when exactly one is registered (RFC 6749 §3.1.2.3).
+ * registered ones (RFC 9700 §2.1), except that a loopback IP redirect URI matches with any port (RFC 8252 §7.3,
+ * `redirectUriMatches`); it may be omitted only when exactly one is registered (RFC 6749 §3.1.2.3). The URI used is
+ * the requested one (port included): the token request must repeat it identically (RFC 6749 §4.1.3).
  */
 export const resolveRedirectUri = (client: Client, params: MultiParams): E.Either<FatalAuthorizeError, string> => {
   const requested = single(params, 'redirect_uri');
@@ -78,7 +81,7 @@ export const resolveRedirectUri = (client: Client, params: MultiParams): E.Eithe
       ? E.left(fatalAuthorizeError('invalid_request', 'The redirect_uri parameter is missing.', `client ${client.clientId} has ${client.redirectUris.length} redirect URIs`))
       : E.right(only);
   }
-  return client.redirectUris.includes(uri)
+  return isRegisteredRedirectUri(client.redirectUris, uri)
     ? E.right(uri)
     : E.left(fatalAuthorizeError('invalid_request', 'The redirect_uri is not registered for this client.', `client ${client.clientId} redirect_uri mismatch`));
 };

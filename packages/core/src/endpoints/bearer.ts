@@ -253,7 +253,9 @@ export const checkBearer =
       if (E.isLeft(found)) {
         const error = fromStoreError(found.left);
         logError(deps.logger, 'bearer', error);
-        return { _tag: 'Rejected', response: json(oauthErrorStatus[error.code], { error: error.code, error_description: error.description }) };
+        // 503 `temporarily_unavailable` (or 500 `server_error`) with the challenge: never "valid" when the token's
+        // source cannot answer, and the client learns where the resource's metadata is.
+        return rejection(target, error);
       }
       const now = deps.clock.now();
       if (O.isNone(found.right)) return rejection(target, invalidToken('The access token is invalid.', 'unknown token'));
@@ -293,7 +295,8 @@ export const checkBearer =
  *   `DPoP` challenge otherwise, also for a bound token sent as Bearer).
  * - Missing one of `requiredScopes` → 403 `insufficient_scope` with the `scope` attribute (§3.1).
  * - With `resourceMetadata`, every challenge names the RFC 9728 metadata URL (§5.1).
- * Store faults → 503/500 JSON. Never rejects.
+ * Store faults (or an unreachable remote source) → 503 `temporarily_unavailable` / 500 `server_error` JSON with the
+ * `Bearer` challenge carrying that error. Never rejects.
  */
 export const bearerCheck = (deps: BearerPorts) =>
   checkBearer({

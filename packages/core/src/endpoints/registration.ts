@@ -17,6 +17,7 @@ import type { ClientStore } from '../ports/stores.js';
 import type { RegisteredClientStore } from '../ports/client-registrations.js';
 import { decodeRegistrationMetadata, registeredMetadata, type MetadataError, type RegistrationPolicy } from '../codec/registration-metadata.js';
 import { failWith } from './render-error.js';
+import { applySoftwareStatement, type SoftwareStatementFacts } from './software-statement.js';
 
 /** The ports of the RFC 7591 registration endpoint and its RFC 7592 management. */
 export interface RegistrationPorts {
@@ -84,9 +85,14 @@ const registrationResponse = (status: number, config: ServerConfig, client: Clie
     registration_client_uri: clientUri(config, client.clientId),
   }, noStore);
 
-/** RFC 7591 §3: the initial access token of `token` mode (any token in `open` mode). */
+/** RFC 7591 §3.2.1: the software statement (and the `software_id` / `software_version` it asserted) kept with the client. */
+const withStatement = (client: Client, statement: SoftwareStatementFacts | undefined): Client =>
+  statement === undefined ? client : { ...client, metadata: { ...client.metadata, ...statement } };
+
+/** RFC 7591 §3: the initial access token of `token` mode (none needed in `open` and `software_statement` modes). */
 const admitRegistration = (ports: RegistrationPorts, req: HttpRequest): E.Either<OAuthError, void> => {
-  if (ports.config.registration.mode === 'open') return E.right(undefined);
+  const { mode } = ports.config.registration;
+  if (mode === 'open' || mode === 'software_statement') return E.right(undefined);
   const token = bearerToken(req);
   const known = token !== undefined && ports.config.registration.initialAccessTokenHashes.some((h) => ports.secrets.verify(token, h));
   return known ? E.right(undefined) : E.left(invalidToken('registration without a valid initial access token'));
@@ -104,7 +110,14 @@ const register = (ports: RegistrationPorts, req: HttpRequest): TE.TaskEither<OAu
   return pipe(
     TE.fromEither(admitRegistration(ports, req)),
     TE.flatMapEither(() => readJson(req)),
-    TE.flatMapEither((input) => pipe(decodeRegistrationMetadata(input, policyOf(ports), assigned, ports.secrets.hash), E.mapLeft(fromMetadataError))),
+    TE.flatMap((input) => applySoftwareStatement(ports.config.registration, input, now)),
+    TE.flatMapEither(({ metadata, statement }) =>
+      pipe(
+        decodeRegistrationMetadata(metadata, policyOf(ports), assigned, ports.secrets.hash),
+        E.mapLeft(fromMetadataError),
+        E.map(({ client, secret }) => ({ client: withStatement(client, statement), secret })),
+      ),
+    ),
     TE.map(({ client, secret }) => ({ client: { ...client, registration: access.registration } satisfies Client, secret })),
     TE.tap(({ client }) => pipe(ports.clients.save(client), TE.mapError(fromStoreError))),
     TE.map(({ client, secret }) => {
@@ -145,18 +158,24 @@ const authorizedClient = (ports: RegistrationPorts, req: HttpRequest): TE.TaskEi
  * new one. The registration access token is rotated: the response carries the new one, the old one stops working.
  */
 const update = (ports: RegistrationPorts, req: HttpRequest, current: Client): TE.TaskEither<OAuthError, HttpResponse> => {
-  const access = newAccessToken(ports, current.registration?.registeredAt ?? Math.floor(ports.clock.now()));
+  const now = Math.floor(ports.clock.now());
+  const access = newAccessToken(ports, current.registration?.registeredAt ?? now);
   const fresh = ports.random.token(32);
   return pipe(
     TE.fromEither(readJson(req)),
-    TE.flatMapEither((input) => {
+    TE.flatMap((input) => pipe(applySoftwareStatement(ports.config.registration, input, now), TE.map((outcome) => ({ input, ...outcome })))),
+    TE.flatMapEither(({ input, metadata, statement }) => {
       const body = typeof input === 'object' && input !== null ? (input as Readonly<Record<string, unknown>>) : {};
       if (body['client_id'] !== current.clientId) return E.left(oauthError('invalid_client_metadata', 'client_id must be the client being updated (RFC 7592 §2.2).'));
       const presented = body['client_secret'];
       if (presented !== undefined && (typeof presented !== 'string' || !current.secretHashes.some((s) => ports.secrets.verify(presented, s.hash)))) {
         return E.left(oauthError('invalid_client_metadata', 'client_secret does not match the current secret (RFC 7592 §2.2).'));
       }
-      return pipe(decodeRegistrationMetadata(input, policyOf(ports), { clientId: current.clientId, secret: fresh }, ports.secrets.hash), E.mapLeft(fromMetadataError));
+      return pipe(
+        decodeRegistrationMetadata(metadata, policyOf(ports), { clientId: current.clientId, secret: fresh }, ports.secrets.hash),
+        E.mapLeft(fromMetadataError),
+        E.map(({ client, secret }) => ({ client: withStatement(client, statement), ...(secret === undefined ? {} : { secret }) })),
+      );
     }),
     TE.map(({ client, secret }) => {
       const keep = secret !== undefined && current.secretHashes.length > 0;

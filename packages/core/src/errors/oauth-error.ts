@@ -39,6 +39,8 @@ const oauthErrorCodes = [
   // RFC 7591 §3.2.2 (dynamic client registration)
   'invalid_redirect_uri',
   'invalid_client_metadata',
+  'invalid_software_statement',
+  'unapproved_software_statement',
   // HTTP-level failures mapped to an RFC-shaped body
   'method_not_allowed',
   'not_found',
@@ -87,6 +89,8 @@ export const oauthErrorStatus: Readonly<Record<OAuthErrorCode, number>> = Object
   invalid_target: 400,
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  invalid_software_statement: 400,
+  unapproved_software_statement: 400,
   method_not_allowed: 405,
   not_found: 404,
   request_too_large: 413,

@@ -20,3 +20,5 @@ export { observeCore, observeFetch, isRfcErrorBody, comparedHeaders } from './ht
 export type { Observed, Probe } from './http.js';
 export { runProtectedResourceChecks, protectedResourceFixture } from './protected-resource.js';
 export type { MountedResource, ResourceMount } from './protected-resource.js';
+export { runRemoteVerifierChecks } from './remote-verifier.js';
+export type { RemoteVerifierKit, RemoteVerifierOptionsLike } from './remote-verifier.js';

@@ -21,7 +21,7 @@ export interface MountedResource {
  * (`protectedResource: resource`, `requiredScopes: ['read']`) answering `protectedResponseBody(auth)`, and the
  * adapter's RFC 9728 metadata handler for `resource`.
  */
-export type ResourceMount = (verifier: AuthorizationServer, resource: ProtectedResourceMetadata) => Promise<MountedResource>;
+export type ResourceMount = (verifier: Pick<AuthorizationServer, 'bearer'>, resource: ProtectedResourceMetadata) => Promise<MountedResource>;
 
 const tokenFor = async (server: AuthorizationServer, params: Readonly<Record<string, string>>): Promise<string> => {
   const client = conformanceSeed.postClient;
