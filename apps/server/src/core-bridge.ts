@@ -237,7 +237,13 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true || input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' } : {}),
     // Client ID metadata documents (CLIENT_ID_METADATA_DOCUMENTS, default on): URL client ids fetched on use.
     ...(input.env.clientIdMetadataDocuments
-      ? { clientMetadataDocuments: httpClientMetadataDocuments(input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' } : {}) }
+      ? {
+          clientMetadataDocuments: httpClientMetadataDocuments({
+            ...(input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' as const } : {}),
+            ...(input.env.cimdAllowedHosts === undefined ? {} : { allowedHosts: input.env.cimdAllowedHosts }),
+            ...(input.env.cimdDeniedHosts === undefined ? {} : { deniedHosts: input.env.cimdDeniedHosts }),
+          }),
+        }
       : {}),
     claims,
     // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.

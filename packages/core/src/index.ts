@@ -37,6 +37,7 @@ export {
 export { clientAdmin, type ClientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotateSecretOptions, type RotatedSecret } from './host/client-admin.js';
 export type { Settled } from './host/settle.js';
 export { adminOperations, type AdminOperations, type AdminPorts, type RegistryEntryOperations } from './host/admin-operations.js';
+export type { PurgeRegisteredOptions, PurgeReport } from './host/registered-client-purge.js';
 export { seedRegistry, type RegistrySeed } from './host/registry-admin.js';
 export { resourceView, scopeView, type ResourceView, type ScopeView } from './codec/registry-entries.js';
 export type { RegistryStore, ScopeDefinition } from './ports/registry.js';

@@ -129,6 +129,8 @@ export interface DeviceCodesTable {
   readonly status: string;
   readonly subject: NullableText;
   readonly granted_scope: NullableText;
+  /** Migration 0011: RFC 8707 resources of the device authorization request, space-delimited. */
+  readonly resource: NullableText;
   readonly auth_time: NullableEpoch;
   readonly grant_id: string;
   /** `interval` is a reserved word in SQL. */
@@ -226,7 +228,7 @@ export interface LoginSessionsTable {
   readonly user_agent: NullableText;
 }
 
-/** Migration `0011_registry`: the scope registry. */
+/** Migration `0012_registry`: the scope registry. */
 export interface ScopesTable {
   readonly name: string;
   readonly description: NullableText;
@@ -234,7 +236,7 @@ export interface ScopesTable {
   readonly optional: Int;
 }
 
-/** Migration `0011_registry`: the RFC 8707 resource registry. */
+/** Migration `0012_registry`: the RFC 8707 resource registry. */
 export interface ResourcesTable {
   readonly identifier: string;
   /** Accepted scopes, space-delimited. */

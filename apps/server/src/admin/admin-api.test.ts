@@ -56,7 +56,7 @@ describe('admin HTTP API (/admin)', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer(seed, { ADMIN_TOKEN: adminToken });
+    server = await startServer(seed, { ADMIN_TOKEN: adminToken, REGISTRATION: 'open' });
     const doc = (await (await fetch(`${server.issuer}/admin/openapi.json`)).json()) as Parameters<typeof responseChecker>[0];
     check = responseChecker(doc);
     const t = await tokenFor(ids.admin, secrets.admin, 'admin');
@@ -255,5 +255,32 @@ describe('admin HTTP API (/admin)', () => {
     expect((await call('GET', `/admin/users/${subject}`)).status).toBe(404);
     expect((await call('DELETE', `/admin/users/${subject}`)).status).toBe(404);
     expect((await call('POST', '/admin/users/nobody/password', { password: 'long-enough-1' })).status).toBe(404);
+  });
+
+  it('lists dynamically registered clients apart and purges them (RFC 7591); seeded clients are never purged', async () => {
+    const reg = await fetch(`${server.issuer}/connect/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'dyn', grant_types: ['client_credentials'], response_types: [], scope: 'api:read' }),
+    });
+    expect(reg.status).toBe(201);
+    const dynId = ((await reg.json()) as { client_id: string }).client_id;
+    const dynamic = await call('GET', '/admin/clients?registered=dynamic&limit=100');
+    const listed = dynamic.json['items'] as { client_id: string; registered_dynamically?: boolean; client_id_issued_at?: number }[];
+    expect(listed.map((c) => c.client_id)).toContain(dynId);
+    expect(listed.every((c) => c.registered_dynamically === true && typeof c.client_id_issued_at === 'number')).toBe(true);
+    const fixed = (await call('GET', '/admin/clients?registered=static&limit=100')).json['items'] as { client_id: string }[];
+    expect(fixed.map((c) => c.client_id)).toEqual(expect.arrayContaining([ids.admin, ids.svc, ids.web]));
+    expect(fixed.map((c) => c.client_id)).not.toContain(dynId);
+    expect((await call('GET', '/admin/clients?registered=maybe')).status).toBe(400);
+    expect((await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 'soon' })).status).toBe(400);
+    expect((await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 3600 })).json).toEqual({ purged: [], dry_run: false });
+    const dry = await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 0, dry_run: true });
+    expect(dry.json['purged']).toContain(dynId);
+    expect((await call('GET', `/admin/clients/${dynId}`)).status).toBe(200);
+    const purged = await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 0, unused_only: true });
+    expect(purged.json['purged']).toContain(dynId);
+    expect((purged.json['purged'] as string[]).some((id) => Object.values(ids).includes(id))).toBe(false);
+    expect((await call('GET', `/admin/clients/${dynId}`)).status).toBe(404);
   });
 });

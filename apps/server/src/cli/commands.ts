@@ -58,19 +58,44 @@ const clientCommands: Readonly<Record<string, Command>> = {
     const search = one(args, 'search');
     const cursor = one(args, 'cursor');
     const disabled = args.flags.has('disabled') ? true : args.flags.has('enabled') ? false : undefined;
+    const registered = one(args, 'registered');
+    if (registered !== undefined && registered !== 'dynamic' && registered !== 'static') return usageError(io, '--registered must be dynamic or static');
     return report(
-      await ops.clients.list({ limit, ...(search === undefined ? {} : { search }), ...(cursor === undefined ? {} : { cursor }), ...(disabled === undefined ? {} : { disabled }) }),
+      await ops.clients.list({
+        limit,
+        ...(search === undefined ? {} : { search }),
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(disabled === undefined ? {} : { disabled }),
+        ...(registered === undefined ? {} : { registered }),
+      }),
       args,
       io,
       (page) => ({
         json: { items: page.items.map(clientMetadataView), ...(page.next === undefined ? {} : { next_cursor: page.next }) },
         text:
           table(
-            ['CLIENT_ID', 'NAME', 'AUTH', 'GRANTS', 'SCOPE', 'DISABLED'],
-            page.items.map((c) => [c.clientId, c.clientName ?? '', c.tokenEndpointAuthMethod, c.grantTypes.join(','), c.scope.join(' '), c.disabled === true ? 'yes' : '']),
+            ['CLIENT_ID', 'NAME', 'AUTH', 'GRANTS', 'SCOPE', 'DISABLED', 'REGISTERED'],
+            page.items.map((c) => [
+              c.clientId,
+              c.clientName ?? '',
+              c.tokenEndpointAuthMethod,
+              c.grantTypes.join(','),
+              c.scope.join(' '),
+              c.disabled === true ? 'yes' : '',
+              c.registration === undefined ? '' : time(c.registration.registeredAt),
+            ]),
           ) + (page.next === undefined ? '' : `\n(more: --cursor ${page.next})`),
       }),
     );
+  },
+  'purge-registered': async (ops, args, io) => {
+    const older = durationSeconds(one(args, 'older-than'));
+    if (older === undefined) return usageError(io, 'client purge-registered --older-than 30d|12h|90m|3600 [--unused] [--dry-run]');
+    const dryRun = args.flags.has('dry-run');
+    return report(await ops.clients.purgeRegistered({ olderThanSeconds: older, unusedOnly: args.flags.has('unused'), dryRun }), args, io, (r) => ({
+      json: { purged: r.clientIds, dry_run: dryRun },
+      text: r.clientIds.length === 0 ? 'nothing to purge' : `${r.clientIds.join('\n')}\n${r.clientIds.length} client(s) ${dryRun ? 'would be purged (dry run)' : 'purged'}`,
+    }));
   },
   show: async (ops, args, io) => {
     const id = idArg(args);
@@ -187,4 +212,12 @@ const keyCommands: Readonly<Record<string, Command>> = {
 
 export const groups: Readonly<Record<string, Readonly<Record<string, Command>>>> = { client: clientCommands, scope: scopeCommands, resource: resourceCommands, token: tokenCommands, keys: keyCommands };
 
-export const switches: readonly string[] = ['json', 'disabled', 'enabled', 'keep', 'unpublish', 'help', 'optional', 'required'];
+export const switches: readonly string[] = ['json', 'disabled', 'enabled', 'keep', 'unpublish', 'help', 'unused', 'dry-run', 'optional', 'required'];
+
+/** `30d`, `12h`, `90m`, `45s` or plain seconds, as whole seconds; `undefined` when malformed. */
+const durationSeconds = (text: string | undefined): number | undefined => {
+  const m = text === undefined ? null : /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+  if (m === null) return undefined;
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+};

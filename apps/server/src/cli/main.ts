@@ -17,7 +17,8 @@ Works on the server's database directly: DATABASE_URL, else DATA_DIR (SQLite), e
 as the server (KEY_ENCRYPTION_SECRET too). Add --json for machine-readable output.
 
   client create --name N --grant G [--grant …] [--scope "a b"] [--redirect-uri U] [--auth-method M] [--id ID] [--metadata JSON]
-  client list [--search S] [--disabled|--enabled] [--limit N] [--cursor C]
+  client list [--search S] [--disabled|--enabled] [--registered dynamic|static] [--limit N] [--cursor C]
+  client purge-registered --older-than 30d [--unused] [--dry-run]   delete RFC 7591 registered clients
   client show|disable|enable|delete <client_id>
   client update <client_id> [--name] [--scope] [--grant] [--redirect-uri] [--metadata JSON]
   client rotate-secret <client_id> [--overlap SECONDS]

@@ -11,6 +11,7 @@ import type { KeyStore } from '../ports/keys.js';
 import { clientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotatedSecret, type RotateSecretOptions } from './client-admin.js';
 import { clientRegistry, type ClientRegistryPorts, type RegisteredClient } from './client-registry.js';
 import type { KeyRotationApi } from './key-rotation.js';
+import { purgeRegistered, type PurgeRegisteredOptions, type PurgeReport } from './registered-client-purge.js';
 import { settle, type Settled } from './settle.js';
 import { signingKeyAdmin, type RetireOptions, type SigningKeyInfo } from './signing-key-admin.js';
 import { tokenAdmin, type TokenAdminPorts, type TokenFilter, type TokenSummary } from './token-admin.js';
@@ -41,6 +42,8 @@ export interface AdminOperations {
     readonly setDisabled: (clientId: string, disabled: boolean) => Promise<Settled<Client>>;
     readonly remove: (clientId: string) => Promise<Settled<void>>;
     readonly list: (query: ClientQuery) => Promise<Settled<Page<Client>>>;
+    /** Deletes dynamically registered (RFC 7591) clients registered long enough ago and, optionally, unused. */
+    readonly purgeRegistered: (options: PurgeRegisteredOptions) => Promise<Settled<PurgeReport>>;
     readonly rotateSecret: (clientId: string, options?: RotateSecretOptions) => Promise<Settled<RotatedSecret>>;
     readonly generateKeyPair: (clientId: string, options: KeyPairOptions) => Promise<Settled<GeneratedKeyPair>>;
   };
@@ -114,6 +117,7 @@ export const adminOperations = (ports: AdminPorts): AdminOperations => {
       setDisabled: (clientId, disabled) => settle(registry.setDisabled(clientId, disabled)),
       remove: (clientId) => settle(registry.remove(clientId)),
       list: (query) => settle(registry.list(query)),
+      purgeRegistered: (options) => settle(purgeRegistered(ports)(options)),
       rotateSecret: (clientId, options) => secrets.rotateClientSecret(clientId, options),
       generateKeyPair: (clientId, options) => secrets.generateClientKeyPair(clientId, options),
     },

@@ -32,7 +32,7 @@ const resourceRow = (r: ResourceServer): NewRow<'grantor_resources'> => ({
 });
 
 /**
- * The scope and resource registry on SQL (`grantor_scopes`, `grantor_resources`, migration `0011_registry`). `add*`
+ * The scope and resource registry on SQL (`grantor_scopes`, `grantor_resources`, migration `0012_registry`). `add*`
  * is one insert that a duplicate key turns into `false` (PostgreSQL and SQLite: `on conflict do nothing`; MySQL: the
  * duplicate-key error, never `insert ignore`, which would also hide truncation); `replace*` one update.
  */

@@ -7,8 +7,8 @@ import type { Migration } from './types.js';
  * access-token format and lifetime, introspecting client ids as a JSON array). Both case-sensitive (MySQL: binary
  * collation).
  */
-export const m0011Registry: Migration = {
-  id: '0011_registry',
+export const m0012Registry: Migration = {
+  id: '0012_registry',
   up: async (db: Kysely<unknown>, dialect) => {
     const table = (name: string) => {
       const t = db.schema.createTable(name).ifNotExists();
