@@ -43,6 +43,8 @@ const config: KnipConfig = {
     // the drop-in test runs an unchanged oauth2-server app (src/test/legacy-app/app.mjs) before changing its import
     'packages/oauth2-server-model': { ...packages['packages/oauth2-server-model'], entry: [...(packages['packages/oauth2-server-model']?.entry ?? []), 'src/test/legacy-app/*.mjs'] },
     'apps/server': { entry: ['src/main.ts!', tests], project: ['src/**/*.ts!'] },
+    // node dist/main.js (see apps/examples/mcp/README.md); its end-to-end test spawns the reference server's dist/main.js
+    'apps/examples/mcp': { entry: ['src/main.ts!', tests], project: ['src/**/*.ts!'], ignoreDependencies: ['@grantor/server'] },
     'apps/bench': {
       // node dist/<script>.js (see apps/bench/README.md); the targets run as their own processes
       entry: ['src/{run,memory,profile,core-only,readme}.ts!', 'src/targets/*.ts!', tests],

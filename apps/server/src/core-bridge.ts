@@ -1,12 +1,12 @@
 import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { adminOperations, createAuthorizationServer, seedRegistry, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type LoginSessionStore, type UserStore } from '@grantor/core/extend';
 import { coalescedTokenUsage, httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
-import type { SeedResource } from './seed.js';
+import { registrySeedOf, type SeedResource, type SeedScope } from './seed.js';
 import { encryptingSealer, ensureSecretFile, isPlainJwk, type KeyInfo } from './keys.js';
 import { tracedStores } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
@@ -23,6 +23,8 @@ export interface CoreInput {
   readonly tracer?: Tracer;
   /** RFC 8707 resources (acceptance interface §6C). */
   readonly resources?: readonly SeedResource[];
+  /** Scope definitions of the seed file (description, optional); other known scopes get defaults. */
+  readonly scopeDefinitions?: readonly SeedScope[];
   /** The users' OIDC claims, over the store's user accounts (absent: no user has claims). */
   readonly claims?: ((users: UserStore) => UserClaimsSource) | UserClaimsSource;
   /** ID tokens carry the claims of the granted profile/email scopes (OIDC Core §5.4 allows either place). */
@@ -214,6 +216,10 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
   }
   // Usage tracking: last use of access tokens, one store write per TOKEN_USAGE_FLUSH_SECONDS (not one per request).
   const tokenUsage = coalescedTokenUsage(store.accessTokenUsage, { flushIntervalMs: input.env.tokenUsageFlushSeconds * 1000, logger: input.logger });
+  // The scope and resource registry: the seed's entries that are missing (SEED_MODE=overwrite: replaced). From here on
+  // the core reads the registry, and the admin faces change it at runtime.
+  const seeded = await seedRegistry(store.registry, registrySeedOf(input.scopes, input.scopeDefinitions ?? [], input.resources ?? []), input.env.seedMode === 'overwrite')();
+  if (seeded._tag === 'Left') throw new Error(`could not seed the scope and resource registry: ${seeded.left.detail}`);
   const config = serverConfig(input);
   const decoded = decodeServerConfig(config);
   // The node:crypto signer (synchronous KeyObject signing) over the store's key set; rotation/reload as the default one.
@@ -233,7 +239,13 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     jwksFetcher: httpJwksFetcher(input.env.jwksAllowHttp === true || input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' } : {}),
     // Client ID metadata documents (CLIENT_ID_METADATA_DOCUMENTS, default on): URL client ids fetched on use.
     ...(input.env.clientIdMetadataDocuments
-      ? { clientMetadataDocuments: httpClientMetadataDocuments(input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' } : {}) }
+      ? {
+          clientMetadataDocuments: httpClientMetadataDocuments({
+            ...(input.env.outboundAllowLoopback === true ? { allowHttp: 'loopback' as const } : {}),
+            ...(input.env.cimdAllowedHosts === undefined ? {} : { allowedHosts: input.env.cimdAllowedHosts }),
+            ...(input.env.cimdDeniedHosts === undefined ? {} : { deniedHosts: input.env.cimdDeniedHosts }),
+          }),
+        }
       : {}),
     claims,
     // Relying parties that never call userinfo (e.g. Auth.js's default OIDC setup) still get a user.

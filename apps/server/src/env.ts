@@ -9,6 +9,14 @@ import { readRegistrationEnv, type RegistrationEnv } from './registration-env.js
 
 export type Framework = 'express' | 'koa' | 'fastify';
 
+/** A comma-separated host list (`example.com`, `*.example.com`); a malformed entry throws naming the variable. */
+const hostList = <K extends string>(key: K, text: string | undefined): Partial<Record<K, readonly string[]>> => {
+  const hosts = (text ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  const bad = hosts.find((h) => !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h));
+  if (bad !== undefined) throw new Error(`${key === 'cimdAllowedHosts' ? 'CLIENT_ID_METADATA_DOCUMENT_HOSTS' : 'CLIENT_ID_METADATA_DOCUMENT_DENY_HOSTS'}: ${JSON.stringify(bad)} is not a host name or *.domain`);
+  return hosts.length === 0 ? {} : ({ [key]: hosts } as unknown as Partial<Record<K, readonly string[]>>);
+};
+
 /** Which proxies are trusted to report the client address: the nearest `hops` ones, or those at these addresses/CIDRs. */
 export type TrustProxy = { readonly hops: number } | { readonly cidrs: readonly string[] };
 
@@ -94,6 +102,10 @@ export interface ServerEnv {
    * loopback addresses (tests, local development; never in production). Other private addresses stay refused.
    */
   readonly outboundAllowLoopback?: boolean;
+  /** CLIENT_ID_METADATA_DOCUMENT_HOSTS: the only hosts whose metadata documents are fetched (`example.com`, `*.example.com`). */
+  readonly cimdAllowedHosts?: readonly string[];
+  /** CLIENT_ID_METADATA_DOCUMENT_DENY_HOSTS: hosts whose metadata documents are never fetched (wins over the allow list). */
+  readonly cimdDeniedHosts?: readonly string[];
   /**
    * PROFILE: `default`, or `fapi2` — the core's `profile: 'fapi2'` (FAPI 2.0 Security Profile §5.3.2: PAR only,
    * PKCE S256 for every client, `private_key_jwt` only, DPoP-bound tokens, codes live at most 60 s). Under `fapi2`
@@ -219,6 +231,8 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     pkceRequiredFor: pkceText,
     refreshReuseGraceSeconds: Number(graceText),
     clientIdMetadataDocuments: /^(on|1|true)$/.test(cimdText),
+    ...hostList('cimdAllowedHosts', env['CLIENT_ID_METADATA_DOCUMENT_HOSTS']),
+    ...hostList('cimdDeniedHosts', env['CLIENT_ID_METADATA_DOCUMENT_DENY_HOSTS']),
     ...(loopbackText !== undefined && /^(1|true)$/i.test(loopbackText) ? { outboundAllowLoopback: true } : {}),
     host,
     seedMode: seedModeText,

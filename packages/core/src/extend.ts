@@ -25,6 +25,7 @@ export type { LoginSessionRecord, LoginSessionStore } from './ports/login-sessio
 export type { TokenUse, TokenUsageSink, TokenUsageStore } from './ports/token-usage.js';
 export type { RegisteredClientStore } from './ports/client-registrations.js';
 export type { PushedRequestStore } from './ports/pushed-requests.js';
+export type { RegistryStore, ScopeDefinition } from './ports/registry.js';
 export type { PushedRequestRecord } from './domain/pushed-request.js';
 export type { AdminStore, PageRequest, TokenEntry, TokenQuery } from './ports/admin.js';
 export { tokenStatus } from './lifecycle/token-status.js';

@@ -77,4 +77,50 @@ describe('httpClientMetadataDocuments', () => {
     expect(await get(documents, 'https://app.example.test/client')).toMatchObject({ _tag: 'Left', left: { transient: false, detail: expect.stringMatching(/not a public address/) } });
     expect(hits['/client']).toBeUndefined();
   });
+  it('remembers a failure for failureTtlSeconds (default 30): the URL is not fetched again on every request', async () => {
+    routes.set('/down', (_req, res) => void res.writeHead(503).end());
+    routes.set('/missing-then-there', (_req, res) => void res.writeHead(404).end());
+    const { documents, advance } = at();
+    for (let i = 0; i < 5; i++) expect(await get(documents, `${base}/down`)).toMatchObject({ _tag: 'Left', left: { transient: true } });
+    expect(hits['/down']).toBe(1);
+    await get(documents, `${base}/missing-then-there`);
+    routes.set('/missing-then-there', json({ client_id: `${base}/missing-then-there` }));
+    advance(29);
+    expect(await get(documents, `${base}/missing-then-there`)).toMatchObject({ _tag: 'Left' });
+    expect(hits['/missing-then-there']).toBe(1);
+    advance(2);
+    expect(await get(documents, `${base}/missing-then-there`)).toMatchObject({ _tag: 'Right' });
+    expect(hits['/missing-then-there']).toBe(2);
+    const off = at({ failureTtlSeconds: 0 });
+    await get(off.documents, `${base}/down`);
+    await get(off.documents, `${base}/down`);
+    expect(hits['/down']).toBe(3);
+  });
+
+  it('the negative cache is bounded: past maxEntries the least recently used failure is forgotten', async () => {
+    for (const n of [1, 2, 3]) routes.set(`/f${n}`, (_req, res) => void res.writeHead(404).end());
+    const { documents } = at({ maxEntries: 2 });
+    await get(documents, `${base}/f1`);
+    await get(documents, `${base}/f2`);
+    await get(documents, `${base}/f1`);
+    await get(documents, `${base}/f3`);
+    await get(documents, `${base}/f1`);
+    await get(documents, `${base}/f2`);
+    expect([hits['/f1'], hits['/f2'], hits['/f3']]).toEqual([1, 2, 1]);
+  });
+
+  it("the operator's host lists are checked before any request: deny wins, an allow list admits only its hosts", async () => {
+    routes.set('/client', json({ client_id: `${base}/client` }));
+    const denied = at({ deniedHosts: ['127.0.0.1'] });
+    expect(await get(denied.documents, `${base}/client`)).toMatchObject({ _tag: 'Left', left: { transient: false, detail: expect.stringMatching(/denied by the operator/) } });
+    const elsewhere = at({ allowedHosts: ['*.example.test', 'clients.example.org'] });
+    expect(await get(elsewhere.documents, `${base}/client`)).toMatchObject({ _tag: 'Left', left: { detail: expect.stringMatching(/not on the operator's allow list/) } });
+    expect(hits['/client']).toBeUndefined();
+    const allowed = at({ allowedHosts: ['127.0.0.1'], deniedHosts: ['*.127.0.0.1'] });
+    expect(await get(allowed.documents, `${base}/client`)).toMatchObject({ _tag: 'Right' });
+    expect(hits['/client']).toBe(1);
+    const wildcard = httpClientMetadataDocuments({ allowedHosts: ['*.example.test'], resolve: () => Promise.resolve(['127.0.0.1']) });
+    expect(await get(wildcard, 'https://example.test/c')).toMatchObject({ _tag: 'Left', left: { detail: expect.stringMatching(/allow list/) } });
+    expect(await get(wildcard, 'https://app.example.test/c')).toMatchObject({ _tag: 'Left', left: { detail: expect.stringMatching(/not a public address/) } });
+  });
 });

@@ -19,6 +19,18 @@ export interface HttpClientMetadataDocumentsOptions {
   readonly allowHttp?: false | 'loopback';
   /** Reach private, loopback and link-local addresses (default `false`). */
   readonly allowPrivateAddresses?: boolean;
+  /**
+   * Hosts whose documents may be fetched: `example.com` (that host) or `*.example.com` (its subdomains). Absent: any
+   * public host. A URL on another host is refused without a request.
+   */
+  readonly allowedHosts?: readonly string[];
+  /** Hosts whose documents are never fetched (same patterns); wins over `allowedHosts`. */
+  readonly deniedHosts?: readonly string[];
+  /**
+   * How long a failed fetch is remembered, in seconds (a negative cache: the URL is not fetched again within it, on
+   * any request). Default 30; 0 turns it off.
+   */
+  readonly failureTtlSeconds?: number;
   /** How host names are resolved (tests inject one). */
   readonly resolve?: HostResolver;
   /** Milliseconds since the epoch (default `Date.now`); for tests. */
@@ -33,12 +45,56 @@ interface Entry {
 
 const left = (detail: string, transient: boolean): Result => ({ _tag: 'Left', left: storeError(detail, { transient }) });
 
+/** `pattern` is a host (`example.com`) or every subdomain of one (`*.example.com`); compared case-insensitively. */
+const hostMatches = (host: string, pattern: string): boolean => {
+  const p = pattern.toLowerCase();
+  return p.startsWith('*.') ? host.endsWith(p.slice(1)) && host.length > p.length - 1 : host === p;
+};
+
+/** The operator's host policy: `undefined` when `url` may be fetched, else why not. */
+const hostRefusal = (url: string, allowed: readonly string[] | undefined, denied: readonly string[]): string | undefined => {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return 'is not a URL';
+  }
+  if (denied.some((p) => hostMatches(host, p))) return `host ${host} is denied by the operator`;
+  if (allowed !== undefined && !allowed.some((p) => hostMatches(host, p))) return `host ${host} is not on the operator's allow list`;
+  return undefined;
+};
+
+/** A bounded map that forgets its least recently used entry past `max` (a `Map` keeps insertion order). */
+const boundedCache = <V>(max: number) => {
+  const entries = new Map<string, V>();
+  return {
+    get: (key: string): V | undefined => {
+      const v = entries.get(key);
+      if (v !== undefined) {
+        entries.delete(key);
+        entries.set(key, v);
+      }
+      return v;
+    },
+    set: (key: string, value: V): void => {
+      entries.delete(key);
+      entries.set(key, value);
+      while (entries.size > max) entries.delete(entries.keys().next().value as string);
+    },
+    delete: (key: string): void => {
+      entries.delete(key);
+    },
+  };
+};
+
 /**
  * The core's `ClientMetadataDocumentFetcher` port (draft-ietf-oauth-client-id-metadata-document-02 §5) over
  * `outboundFetcher`: HTTPS only, public addresses only after resolution (§8.6), no redirects (the
  * document is the 200 answer at the URL itself), a deadline and a size limit (§8.7), a JSON object or nothing. A
  * fetched document is cached per URL for its `Cache-Control: max-age` within `[minAgeSeconds, maxAgeSeconds]` (§5.2);
- * concurrent fetches of one URL share one request; failures are not cached. The core validates what it returns.
+ * concurrent fetches of one URL share one request. A failure is remembered for `failureTtlSeconds` (a negative cache,
+ * bounded like the positive one): a URL that failed is not fetched again on every request (§8.7, denial of service).
+ * The operator's `allowedHosts` / `deniedHosts` are checked before any request. The core validates what it returns.
  */
 export const httpClientMetadataDocuments = (options: HttpClientMetadataDocumentsOptions = {}): ClientMetadataDocumentFetcher => {
   const maxAge = options.maxAgeSeconds ?? 3600;
@@ -54,6 +110,9 @@ export const httpClientMetadataDocuments = (options: HttpClientMetadataDocuments
     ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
   });
   const cache = new Map<string, Entry>();
+  const failureTtl = Math.max(0, options.failureTtlSeconds ?? 30);
+  const failures = boundedCache<{ readonly result: Result; readonly expiresAt: number }>(maxEntries);
+  const denied = options.deniedHosts ?? [];
   const inFlight = new Map<string, Promise<Result>>();
 
   const download = async (url: string): Promise<Result> => {
@@ -73,12 +132,24 @@ export const httpClientMetadataDocuments = (options: HttpClientMetadataDocuments
     return { _tag: 'Right', right: document };
   };
 
+  /** A fetch, with its failure remembered for `failureTtl` seconds. */
+  const fetchRemembering = async (url: string): Promise<Result> => {
+    const result = await download(url);
+    if (result._tag === 'Left' && failureTtl > 0) failures.set(url, { result, expiresAt: now() + failureTtl * 1000 });
+    return result;
+  };
+
   return (url) => () => {
+    const refused = hostRefusal(url, options.allowedHosts, denied);
+    if (refused !== undefined) return Promise.resolve(left(`client metadata document ${url}: ${refused}`, false));
     const entry = cache.get(url);
     if (entry !== undefined && now() < entry.expiresAt) return Promise.resolve({ _tag: 'Right', right: entry.document });
+    const failed = failures.get(url);
+    if (failed !== undefined && now() < failed.expiresAt) return Promise.resolve(failed.result);
+    if (failed !== undefined) failures.delete(url);
     const running = inFlight.get(url);
     if (running !== undefined) return running;
-    const started = download(url).finally(() => inFlight.delete(url));
+    const started = fetchRemembering(url).finally(() => inFlight.delete(url));
     inFlight.set(url, started);
     return started;
   };

@@ -163,3 +163,43 @@ describe('adminOperations: signing keys', () => {
     expect(failed(await admin.keys.retire('no-such-kid'))).toBe('not_found');
   });
 });
+
+describe('adminOperations: dynamically registered clients (RFC 7591)', () => {
+  const now = 1_800_000_000;
+  const day = 86_400;
+  const registered = (clientId: string, daysAgo: number, secret?: string) => ({
+    clientId,
+    clientName: clientId,
+    secretHashes: secret === undefined ? [] : [{ hash: setupSecrets.hash(secret) }],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    grantTypes: ['client_credentials'],
+    responseTypes: [],
+    scope: ['api:read'],
+    tokenEndpointAuthMethod: 'client_secret_basic' as const,
+    registration: { accessTokenHash: `hash-${clientId}`, registeredAt: now - daysAgo * day },
+  });
+  const setupSecrets = fakeRuntime({ seed: 7, now }).secrets;
+
+  it('lists only the dynamic or only the static clients; purges the old ones, optionally only the unused, never a static one', async () => {
+    const { store, admin, token } = setup();
+    const fixed = done(await admin.clients.create(svc)).client.clientId;
+    for (const c of [registered('dyn-new', 1), registered('dyn-old', 40), registered('dyn-old-used', 45, 'a-secret-of-at-least-32-characters!!'), registered('dyn-ancient', 400)]) {
+      await store.clients.save(c)();
+    }
+    expect((await token('dyn-old-used', 'a-secret-of-at-least-32-characters!!')).status).toBe(200);
+    expect(done(await admin.clients.list({ limit: 10, registered: 'dynamic' })).items.map((c) => c.clientId)).toEqual(['dyn-ancient', 'dyn-new', 'dyn-old', 'dyn-old-used']);
+    expect(done(await admin.clients.list({ limit: 10, registered: 'static' })).items.map((c) => c.clientId)).toEqual([fixed]);
+
+    const dry = done(await admin.clients.purgeRegistered({ olderThanSeconds: 30 * day, unusedOnly: true, dryRun: true }));
+    expect([...dry.clientIds].sort()).toEqual(['dyn-ancient', 'dyn-old']);
+    expect(done(await admin.clients.list({ limit: 10, registered: 'dynamic' })).items).toHaveLength(4);
+
+    const unused = done(await admin.clients.purgeRegistered({ olderThanSeconds: 30 * day, unusedOnly: true }));
+    expect([...unused.clientIds].sort()).toEqual(['dyn-ancient', 'dyn-old']);
+    const rest = done(await admin.clients.purgeRegistered({ olderThanSeconds: 30 * day }));
+    expect(rest.clientIds).toEqual(['dyn-old-used']);
+    expect(done(await admin.clients.list({ limit: 10 })).items.map((c) => c.clientId).sort()).toEqual(['dyn-new', fixed].sort());
+    expect(failed(await admin.clients.purgeRegistered({ olderThanSeconds: -1 }))).toBe('invalid_request');
+  });
+});

@@ -47,6 +47,7 @@ export const memoryAdminStore = (t: AdminTables): AdminStore => ({
         t.clients
           .scan()
           .filter((c) => q.disabled === undefined || (c.disabled === true) === q.disabled)
+          .filter((c) => q.registered === undefined || (c.registration !== undefined) === (q.registered === 'dynamic'))
           .filter((c) => q.search === undefined || c.clientId.includes(q.search) || (c.clientName ?? '').includes(q.search))
           .map((c) => ({ key: c.clientId, item: c })),
         q.limit,

@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, RegistryStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -22,6 +22,7 @@ import { sqlPushedRequestStore } from './stores/pushed-requests.js';
 import { sqlSweeper } from './stores/sweeper.js';
 import { sqlAccountTokenStore, sqlUserStore } from './stores/users.js';
 import { sqlLoginSessionStore } from './stores/login-sessions.js';
+import { sqlRegistryStore } from './stores/registry.js';
 import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
@@ -87,6 +88,8 @@ export interface SqlStore {
   readonly accessTokenUsage: TokenUsageStore;
   /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
+  /** The operator's scope and RFC 8707 resource registry (`grantor_scopes`, `grantor_resources`). */
+  readonly registry: RegistryStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -135,6 +138,7 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     loginSessions: sqlLoginSessionStore(context),
     accessTokenUsage: sqlTokenUsageStore(context),
     admin: sqlAdminStore(context),
+    registry: sqlRegistryStore(context),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

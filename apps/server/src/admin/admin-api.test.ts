@@ -22,6 +22,8 @@ const seed = {
     { client_id: ids.web, grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [redirectUri], scope: 'openid profile', token_endpoint_auth_method: 'none' },
   ],
   users: [],
+  // Scopes the tests' clients are created with: a client's scopes must be in the scope registry.
+  scopes: [{ name: 'api:write', description: 'Change your data' }, { name: 'x' }],
 };
 
 const basic = (id: string, s: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(s)}`).toString('base64')}`;
@@ -54,7 +56,7 @@ describe('admin HTTP API (/admin)', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer(seed, { ADMIN_TOKEN: adminToken, TOKEN_USAGE_FLUSH_SECONDS: '1' });
+    server = await startServer(seed, { ADMIN_TOKEN: adminToken, REGISTRATION: 'open', TOKEN_USAGE_FLUSH_SECONDS: '1' });
     const doc = (await (await fetch(`${server.issuer}/admin/openapi.json`)).json()) as Parameters<typeof responseChecker>[0];
     check = responseChecker(doc);
     const t = await tokenFor(ids.admin, secrets.admin, 'admin');
@@ -113,6 +115,41 @@ describe('admin HTTP API (/admin)', () => {
     expect((await tokenFor(id, rotated.json['client_secret'] as string, 'api:read')).status).toBe(401);
     expect((await call('GET', `/admin/clients/${id}`)).status).toBe(404);
     expect((await call('DELETE', `/admin/clients/${id}`)).status).toBe(404);
+  });
+
+  it('scope and resource registry: changes apply at once (discovery, resource tokens) and keep clients within it', async () => {
+    expect((await call('GET', '/admin/scopes')).json['items']).toEqual(expect.arrayContaining([{ name: 'openid', description: expect.any(String), optional: false }, { name: 'api:write', description: 'Change your data', optional: false }]));
+    expect((await call('POST', '/admin/scopes', { name: 'reports', description: 'Your reports', optional: true })).status).toBe(201);
+    expect((await call('POST', '/admin/scopes', { name: 'reports' })).json['error_description']).toMatch(/already exists/);
+    const discovery = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as { scopes_supported: string[] };
+    expect(discovery.scopes_supported).toContain('reports');
+    expect((await call('POST', '/admin/resources', { identifier: 'https://reports.example.test/', scope: 'reports ghost' })).json['error_description']).toMatch(/ghost/);
+    const resource = await call('POST', '/admin/resources', { identifier: 'https://reports.example.test/', scope: 'reports', access_token_lifetime: 90 });
+    expect(resource.status).toBe(201);
+    expect(resource.json).toEqual({ identifier: 'https://reports.example.test/', scope: 'reports', access_token_lifetime: 90, introspection_client_ids: [] });
+    expect((await call('PATCH', `/admin/clients/${ids.svc}`, { scope: 'api:read ghost' })).json['error_description']).toMatch(/does not list: ghost/);
+    await call('PATCH', `/admin/clients/${ids.svc}`, { scope: 'api:read reports' });
+    const forResource = async () => {
+      const res = await fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: basic(ids.svc, secrets.svc), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'reports', resource: 'https://reports.example.test/' }).toString(),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await forResource()).body['expires_in']).toBe(90);
+    const path = `/admin/resources/${encodeURIComponent('https://reports.example.test/')}`;
+    expect((await call('PATCH', path, { access_token_lifetime: 30 })).json['access_token_lifetime']).toBe(30);
+    expect((await forResource()).body['expires_in']).toBe(30);
+    expect((await call('PATCH', '/admin/scopes/reports', { description: null })).json).toEqual({ name: 'reports', optional: true });
+    expect((await call('DELETE', '/admin/scopes/reports')).json['error_description']).toMatch(/listed by resources/);
+    expect((await call('DELETE', path)).status).toBe(204);
+    expect((await call('DELETE', path)).status).toBe(404);
+    expect((await forResource()).body['error']).toBe('invalid_target');
+    expect((await call('DELETE', '/admin/scopes/reports')).json['error_description']).toMatch(/used by clients/);
+    await call('PATCH', `/admin/clients/${ids.svc}`, { scope: 'api:read' });
+    expect((await call('DELETE', '/admin/scopes/reports')).status).toBe(204);
+    expect((await call('PATCH', '/admin/scopes/reports', {})).status).toBe(404);
   });
 
   it('lists clients page by page', async () => {
@@ -227,5 +264,32 @@ describe('admin HTTP API (/admin)', () => {
     expect((await call('GET', `/admin/users/${subject}`)).status).toBe(404);
     expect((await call('DELETE', `/admin/users/${subject}`)).status).toBe(404);
     expect((await call('POST', '/admin/users/nobody/password', { password: 'long-enough-1' })).status).toBe(404);
+  });
+
+  it('lists dynamically registered clients apart and purges them (RFC 7591); seeded clients are never purged', async () => {
+    const reg = await fetch(`${server.issuer}/connect/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'dyn', grant_types: ['client_credentials'], response_types: [], scope: 'api:read' }),
+    });
+    expect(reg.status).toBe(201);
+    const dynId = ((await reg.json()) as { client_id: string }).client_id;
+    const dynamic = await call('GET', '/admin/clients?registered=dynamic&limit=100');
+    const listed = dynamic.json['items'] as { client_id: string; registered_dynamically?: boolean; client_id_issued_at?: number }[];
+    expect(listed.map((c) => c.client_id)).toContain(dynId);
+    expect(listed.every((c) => c.registered_dynamically === true && typeof c.client_id_issued_at === 'number')).toBe(true);
+    const fixed = (await call('GET', '/admin/clients?registered=static&limit=100')).json['items'] as { client_id: string }[];
+    expect(fixed.map((c) => c.client_id)).toEqual(expect.arrayContaining([ids.admin, ids.svc, ids.web]));
+    expect(fixed.map((c) => c.client_id)).not.toContain(dynId);
+    expect((await call('GET', '/admin/clients?registered=maybe')).status).toBe(400);
+    expect((await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 'soon' })).status).toBe(400);
+    expect((await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 3600 })).json).toEqual({ purged: [], dry_run: false });
+    const dry = await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 0, dry_run: true });
+    expect(dry.json['purged']).toContain(dynId);
+    expect((await call('GET', `/admin/clients/${dynId}`)).status).toBe(200);
+    const purged = await call('POST', '/admin/clients/purge-registered', { older_than_seconds: 0, unused_only: true });
+    expect(purged.json['purged']).toContain(dynId);
+    expect((purged.json['purged'] as string[]).some((id) => Object.values(ids).includes(id))).toBe(false);
+    expect((await call('GET', `/admin/clients/${dynId}`)).status).toBe(404);
   });
 });

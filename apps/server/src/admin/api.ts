@@ -16,6 +16,7 @@ import type { Pages } from '../pages/router.js';
 import { adminGate, answer, endpoint, type Endpoint, badBody, badLimit, jsonBody, noContent, optionalJsonBody, pageJson, pageRequest, problem, query } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { userEndpoints } from './users-api.js';
+import { registryEndpoints } from './registry-api.js';
 import type { UserAdmin } from '../people/user-admin.js';
 
 /**
@@ -61,9 +62,16 @@ const endpoints = (ops: AdminOperations): readonly Endpoint[] => [
     if (page === undefined) return badLimit();
     const disabled = oneOf(q, 'disabled', ['true', 'false']);
     if (disabled === null) return problem(400, 'invalid_request', 'disabled must be true or false.');
+    const registered = oneOf(q, 'registered', ['dynamic', 'static']);
+    if (registered === null) return problem(400, 'invalid_request', 'registered must be dynamic or static.');
     const search = text(q, 'search');
     return answer(
-      await ops.clients.list({ ...page, ...(search === undefined ? {} : { search }), ...(disabled === undefined ? {} : { disabled: disabled === 'true' }) }),
+      await ops.clients.list({
+        ...page,
+        ...(search === undefined ? {} : { search }),
+        ...(disabled === undefined ? {} : { disabled: disabled === 'true' }),
+        ...(registered === undefined ? {} : { registered }),
+      }),
       (p) => json(200, pageJson(p, clientMetadataView)),
     );
   }),
@@ -73,6 +81,17 @@ const endpoints = (ops: AdminOperations): readonly Endpoint[] => [
     return answer(await ops.clients.create(body), (r) =>
       json(201, { ...clientMetadataView(r.client), ...(r.clientSecret === undefined ? {} : { client_secret: r.clientSecret }) }),
     );
+  }),
+  // RFC 7591 clients registered long enough ago (and, with unused_only, with no token or consent stored) are deleted.
+  endpoint('POST', '/admin/clients/purge-registered', async (req) => {
+    const body = jsonBody(req);
+    if (body === undefined) return badBody();
+    const older = body['older_than_seconds'];
+    if (typeof older !== 'number' || !Number.isInteger(older) || older < 0) return problem(400, 'invalid_request', 'older_than_seconds must be a whole number of seconds, 0 or more.');
+    const flag = (name: string): boolean | null => (body[name] === undefined ? false : typeof body[name] === 'boolean' ? (body[name] as boolean) : null);
+    const [unusedOnly, dryRun] = [flag('unused_only'), flag('dry_run')];
+    if (unusedOnly === null || dryRun === null) return problem(400, 'invalid_request', 'unused_only and dry_run must be booleans.');
+    return answer(await ops.clients.purgeRegistered({ olderThanSeconds: older, unusedOnly, dryRun }), (r) => json(200, { purged: r.clientIds, dry_run: dryRun }));
   }),
   endpoint('GET', '/admin/clients/:id', async (_req, [id = '']) => answer(await ops.clients.get(id), (c) => json(200, clientMetadataView(c)))),
   endpoint('PATCH', '/admin/clients/:id', async (req, [id = '']) => {
@@ -193,7 +212,7 @@ const decode = (s: string): string | undefined => {
 
 /** The admin API as pages (mounted next to Grantor's endpoints by `withPages`). */
 export const createAdminApi = (deps: AdminApiDeps): Pages => {
-  const table = [...endpoints(deps.operations), ...(deps.users === undefined ? [] : userEndpoints(deps.users))];
+  const table = [...endpoints(deps.operations), ...registryEndpoints(deps.operations), ...(deps.users === undefined ? [] : userEndpoints(deps.users))];
   const gate = adminGate(deps.server, deps.bootstrapToken);
   const document = openApiDocument(deps.server.config.issuer);
   const find = (path: string) => table.filter((e) => e.pattern.test(path));

@@ -1,34 +1,10 @@
-import { clientMetadataView, type AdminOperations, type Client, type OwnerFilter, type Settled, type TokenKind, type TokenStatus } from '@grantor/core';
+import { clientMetadataView, type Client, type OwnerFilter, type TokenKind, type TokenStatus } from '@grantor/core';
 import { signingAlgs, type SigningAlg } from '@grantor/core/extend';
 import { many, one, table, type Args } from './args.js';
+import { report, usageError, type Command } from './report.js';
+import { resourceCommands, scopeCommands } from './registry-commands.js';
 
 /** The `grantor` sub-commands over the operator's operations: each prints a table (people) or JSON (`--json`). */
-
-export interface Output {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
-type Command = (ops: AdminOperations, args: Args, io: Output) => Promise<number>;
-
-const json = (args: Args): boolean => args.flags.has('json');
-
-/** Prints a settled result: `Done` through `show`, `Failed` as `error: …` on stderr (exit code 1). */
-const report = <A>(r: Settled<A>, args: Args, io: Output, show: (value: A) => { readonly json: unknown; readonly text: string }): number => {
-  if (r._tag === 'Failed') {
-    if (json(args)) io.out(JSON.stringify({ error: r.error.code, error_description: r.error.description }));
-    io.err(`error: ${r.error.description}${r.error.detail === undefined ? '' : ` (${r.error.detail})`}`);
-    return 1;
-  }
-  const shown = show(r.value);
-  io.out(json(args) ? JSON.stringify(shown.json, null, 2) : shown.text);
-  return 0;
-};
-
-const usageError = (io: Output, message: string): number => {
-  io.err(`error: ${message}`);
-  return 2;
-};
 
 const clientText = (c: Readonly<Record<string, unknown>>): string =>
   Object.entries(c)
@@ -82,19 +58,44 @@ const clientCommands: Readonly<Record<string, Command>> = {
     const search = one(args, 'search');
     const cursor = one(args, 'cursor');
     const disabled = args.flags.has('disabled') ? true : args.flags.has('enabled') ? false : undefined;
+    const registered = one(args, 'registered');
+    if (registered !== undefined && registered !== 'dynamic' && registered !== 'static') return usageError(io, '--registered must be dynamic or static');
     return report(
-      await ops.clients.list({ limit, ...(search === undefined ? {} : { search }), ...(cursor === undefined ? {} : { cursor }), ...(disabled === undefined ? {} : { disabled }) }),
+      await ops.clients.list({
+        limit,
+        ...(search === undefined ? {} : { search }),
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(disabled === undefined ? {} : { disabled }),
+        ...(registered === undefined ? {} : { registered }),
+      }),
       args,
       io,
       (page) => ({
         json: { items: page.items.map(clientMetadataView), ...(page.next === undefined ? {} : { next_cursor: page.next }) },
         text:
           table(
-            ['CLIENT_ID', 'NAME', 'AUTH', 'GRANTS', 'SCOPE', 'DISABLED'],
-            page.items.map((c) => [c.clientId, c.clientName ?? '', c.tokenEndpointAuthMethod, c.grantTypes.join(','), c.scope.join(' '), c.disabled === true ? 'yes' : '']),
+            ['CLIENT_ID', 'NAME', 'AUTH', 'GRANTS', 'SCOPE', 'DISABLED', 'REGISTERED'],
+            page.items.map((c) => [
+              c.clientId,
+              c.clientName ?? '',
+              c.tokenEndpointAuthMethod,
+              c.grantTypes.join(','),
+              c.scope.join(' '),
+              c.disabled === true ? 'yes' : '',
+              c.registration === undefined ? '' : time(c.registration.registeredAt),
+            ]),
           ) + (page.next === undefined ? '' : `\n(more: --cursor ${page.next})`),
       }),
     );
+  },
+  'purge-registered': async (ops, args, io) => {
+    const older = durationSeconds(one(args, 'older-than'));
+    if (older === undefined) return usageError(io, 'client purge-registered --older-than 30d|12h|90m|3600 [--unused] [--dry-run]');
+    const dryRun = args.flags.has('dry-run');
+    return report(await ops.clients.purgeRegistered({ olderThanSeconds: older, unusedOnly: args.flags.has('unused'), dryRun }), args, io, (r) => ({
+      json: { purged: r.clientIds, dry_run: dryRun },
+      text: r.clientIds.length === 0 ? 'nothing to purge' : `${r.clientIds.join('\n')}\n${r.clientIds.length} client(s) ${dryRun ? 'would be purged (dry run)' : 'purged'}`,
+    }));
   },
   show: async (ops, args, io) => {
     const id = idArg(args);
@@ -209,6 +210,14 @@ const keyCommands: Readonly<Record<string, Command>> = {
   },
 };
 
-export const groups: Readonly<Record<string, Readonly<Record<string, Command>>>> = { client: clientCommands, token: tokenCommands, keys: keyCommands };
+export const groups: Readonly<Record<string, Readonly<Record<string, Command>>>> = { client: clientCommands, scope: scopeCommands, resource: resourceCommands, token: tokenCommands, keys: keyCommands };
 
-export const switches: readonly string[] = ['json', 'disabled', 'enabled', 'keep', 'unpublish', 'help'];
+export const switches: readonly string[] = ['json', 'disabled', 'enabled', 'keep', 'unpublish', 'help', 'unused', 'dry-run', 'optional', 'required'];
+
+/** `30d`, `12h`, `90m`, `45s` or plain seconds, as whole seconds; `undefined` when malformed. */
+const durationSeconds = (text: string | undefined): number | undefined => {
+  const m = text === undefined ? null : /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+  if (m === null) return undefined;
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+};

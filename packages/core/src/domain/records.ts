@@ -125,6 +125,8 @@ export interface DeviceCodeRecord {
   readonly userCodeHash: string;
   readonly clientId: string;
   readonly scope: readonly string[];
+  /** RFC 8707 resources of the device authorization request: the audiences its tokens may have. */
+  readonly resource?: readonly string[];
   readonly status: DeviceCodeStatus;
   readonly subject?: string;
   readonly grantedScope?: readonly string[];

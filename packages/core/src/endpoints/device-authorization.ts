@@ -8,7 +8,11 @@ import { unauthorizedClient, type OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { HttpRequest } from '../http/http-request.js';
 import { json, type HttpResponse } from '../http/http-response.js';
-import { readFormBody, type FormParams } from '../http/form-urlencoded.js';
+import { requireFormContentType, type FormParams } from '../http/form-urlencoded.js';
+import { utf8Decode } from '../http/encoding.js';
+import { invalidRequest } from '../errors/oauth-error.js';
+import { requestedResources } from '../resources/indicators.js';
+import { parseMultiParams } from './authorize-request.js';
 import { formatUserCode, generateUserCode, normalizeUserCode } from '../grants/device-code/user-code.js';
 import { deviceCodeGrantType } from '../grants/device-code/handler.js';
 import type { Clock, Logger, Random, SecretHasher } from '../ports/runtime.js';
@@ -55,8 +59,37 @@ const requireDeviceGrant = (config: ServerConfig, client: Client): E.Either<OAut
     ? E.right(client)
     : E.left(unauthorizedClient('The client is not allowed to use the device authorization grant.'));
 
+/** The request's form, and its RFC 8707 `resource` values (the one parameter that may repeat). */
+interface DeviceRequest {
+  readonly form: FormParams;
+  readonly resource?: readonly string[];
+}
+
+/**
+ * RFC 8628 §3.1 (an `application/x-www-form-urlencoded` POST) with RFC 8707 §2: `resource` may be sent several times;
+ * every other parameter at most once (RFC 6749 §3.1), else `invalid_request`.
+ */
+const readDeviceRequest = (req: HttpRequest): E.Either<OAuthError, DeviceRequest> =>
+  pipe(
+    requireFormContentType(req),
+    E.flatMap(() => {
+      const text = req.body === undefined ? '' : utf8Decode(req.body);
+      return text === undefined ? E.left(invalidRequest('The request body is not valid UTF-8.')) : parseMultiParams(text);
+    }),
+    E.flatMap((params) => {
+      const form: Record<string, string> = {};
+      for (const [name, values] of Object.entries(params)) {
+        if (name === 'resource') continue;
+        if (values.length !== 1 || values[0] === undefined) return E.left(invalidRequest(`The ${name} parameter is repeated.`));
+        form[name] = values[0];
+      }
+      const resource = params['resource'];
+      return E.right(resource === undefined ? { form } : { form, resource });
+    }),
+  );
+
 /** RFC 8628 §3.2: a device code (256 bits) and a user code; only their hashes are stored. */
-const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPorts, client: Client, scope: readonly string[]) => {
+const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPorts, client: Client, scope: readonly string[], resource: readonly string[] | undefined) => {
   const deviceCode = ports.random.token(32);
   const userCode = generateUserCode(ports.random, config.deviceFlow.userCode);
   const issuedAt = Math.floor(ports.clock.now());
@@ -66,6 +99,7 @@ const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPor
     userCodeHash: ports.secrets.hash(normalizeUserCode(userCode)),
     clientId: client.clientId,
     scope,
+    ...(resource === undefined ? {} : { resource }),
     status: 'pending',
     grantId: ports.random.token(16),
     interval: config.deviceFlow.interval,
@@ -90,18 +124,20 @@ const createAuthorization = (config: ServerConfig, ports: DeviceAuthorizationPor
 
 /**
  * The device authorization endpoint (RFC 8628 §3.1–3.2): POST, form-encoded, client authenticated as at the token
- * endpoint, the client must have the device grant, the scope must be within the client's. Answers the device code,
+ * endpoint, the client must have the device grant, the scope must be within the client's, and each RFC 8707 §2
+ * `resource` (repeatable) must name a registered resource (`invalid_target` otherwise; the device code's tokens then
+ * have those audiences). Answers the device code,
  * the user code (shown as XXXX-XXXX), where to enter it, its lifetime and the polling interval; not cacheable.
  */
 export const handleDeviceAuthorization =
   (config: ServerConfig, ports: DeviceAuthorizationPorts, authenticate: AuthenticateClient = tokenEndpointClientAuth(config, ports)) =>
   async (req: HttpRequest): Promise<HttpResponse> => {
     const result = await pipe(
-      TE.fromEither(readFormBody(req)),
-      TE.bindTo('form'),
+      TE.fromEither(readDeviceRequest(req)),
       TE.bind('client', ({ form }) => pipe(authenticate(req, form), TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)))),
       TE.bind('scope', ({ form, client }) => TE.fromEither(requestedScope(form['scope'], client.scope, []))),
-      TE.flatMap(({ client, scope }) => createAuthorization(config, ports, client, scope)),
+      TE.bind('audience', ({ resource }) => TE.fromEither(requestedResources(config.resources, resource))),
+      TE.flatMap(({ client, scope, audience }) => createAuthorization(config, ports, client, scope, audience)),
     )();
     return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);
   };

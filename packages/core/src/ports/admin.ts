@@ -26,6 +26,11 @@ export interface ClientQuery extends PageRequest {
   readonly search?: string;
   /** Only disabled (`true`) or only enabled (`false`) clients. */
   readonly disabled?: boolean;
+  /**
+   * Only clients registered through the RFC 7591 endpoint (`dynamic`: those with a `registration`) or only the others
+   * (`static`: created by an operator or the seed).
+   */
+  readonly registered?: 'dynamic' | 'static';
 }
 
 /** Which token table an entry comes from. */

@@ -58,6 +58,8 @@ export const sqlAdminStore = ({ db, run, transaction, clientCache }: SqlContext)
         }
         // `disabled` lives in the client document, written by JSON.stringify as exactly this member.
         if (q.disabled !== undefined) query = query.where(sql<SqlBool>`document ${sql.raw(q.disabled ? 'like' : 'not like')} ${'%"disabled":true%'}`);
+        // `registration` (RFC 7591) is an object in the client document: `{"accessTokenHash":…,"registeredAt":…}`.
+        if (q.registered !== undefined) query = query.where(sql<SqlBool>`document ${sql.raw(q.registered === 'dynamic' ? 'like' : 'not like')} ${'%"registration":{"accessTokenHash":%'}`);
         const rows = await query.orderBy('client_id').limit(q.limit + 1).execute();
         const items: Client[] = rows.slice(0, q.limit).map(rowToClient);
         const last = items[items.length - 1];

@@ -47,6 +47,20 @@ export const adminContract = ({ store }: ContractContext): void => {
       expect((await ok(admin().listClients({ limit: 5, search: `${tag}-c9` }))).items).toEqual([]);
     });
 
+    it('filters clients by how they were registered: dynamic (RFC 7591, with a registration) or static', async () => {
+      if (store().admin === undefined) return;
+      const tag = uniqueId('reg').replace(/[^A-Za-z0-9]/g, 'x');
+      // a static client whose metadata merely mentions "registration" stays static
+      const clients = [0, 1, 2, 3].map((i) =>
+        clientRecord({ clientId: `${tag}-c${i}`, ...(i % 2 === 0 ? { registration: { accessTokenHash: `hash-${i}`, registeredAt: t0 - i } } : { metadata: { registration: 'manual' } }) }),
+      );
+      for (const c of clients) await ok(store().clients.save(c));
+      const dynamic = await all(1, (p) => ok(admin().listClients({ ...p, search: tag, registered: 'dynamic' })));
+      expect(dynamic).toStrictEqual([clients[0], clients[2]]);
+      const fixed = await all(10, (p) => ok(admin().listClients({ ...p, search: tag, registered: 'static' })));
+      expect(fixed.map((c) => c.clientId)).toEqual([`${tag}-c1`, `${tag}-c3`]);
+    });
+
     it('deleteClient removes the client and everything issued to it, nothing of other clients', async () => {
       if (store().admin === undefined) return;
       const client = clientRecord();

@@ -17,6 +17,7 @@ import { registeredClientsContract } from './registered-clients.js';
 import { pushedRequestContract } from './pushed-requests.js';
 import { adminContract } from './admin.js';
 import { tokenUsageContract } from './token-usage.js';
+import { registryContract } from './registry.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -71,6 +72,7 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     pushedRequestContract(ctx);
     adminContract(ctx);
     tokenUsageContract(ctx);
+    registryContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
     grantRevocationContract(ctx);

@@ -103,6 +103,15 @@ export const deviceCodeContract = ({ store }: ContractContext): void => {
       expect(await ok(store().deviceCodes.findByUserCode(device.userCodeHash))).toStrictEqual(O.some(approved));
     });
 
+    it('a device authorization keeps its RFC 8707 resources through decide and consume', async () => {
+      const device = { ...deviceCodeRecord(), resource: ['https://api.example.test/', 'urn:example:resource'] };
+      await ok(store().deviceCodes.save(device));
+      expect(await ok(store().deviceCodes.findByUserCode(device.userCodeHash))).toStrictEqual(O.some(device));
+      await ok(store().deviceCodes.decide(device.userCodeHash, { approved: true, subject: 'alice', scope: device.scope, authTime: t0 + 5 }));
+      const consumed = await ok(store().deviceCodes.consume(device.deviceCodeHash));
+      expect(consumed._tag === 'Consumed' ? consumed.record.resource : undefined).toEqual(device.resource);
+    });
+
     it('decide can deny; unknown user codes are NotFound', async () => {
       const device = deviceCodeRecord();
       await ok(store().deviceCodes.save(device));

@@ -12,6 +12,7 @@ import type { DeviceCodeStore } from '../../ports/stores.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import type { DeviceCodeParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
+import { narrowedResources, requestedResources } from '../../resources/indicators.js';
 
 /** RFC 8628 §7.2. */
 export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -30,6 +31,10 @@ export interface DeviceTokenRequest {
   readonly scope: readonly string[];
   readonly grantId: string;
   readonly authTime?: number;
+  /** RFC 8707: the resources of the device authorization request (kept with a refresh token). */
+  readonly grantedResources?: readonly string[];
+  /** RFC 8707 §2: the token's audience — the requested resource, else every granted one. */
+  readonly audience?: readonly string[];
   /** True when the client's `grant_types` include `refresh_token`. */
   readonly refreshToken: boolean;
 }
@@ -69,7 +74,9 @@ export const handleDeviceCode =
     if (!client.grantTypes.includes(deviceCodeGrantType)) return TE.left(unauthorizedClient('The client is not allowed to use the device authorization grant.'));
     const hash = ctx.ports.secrets.hash(params.device_code);
     return pipe(
-      recordPoll(ctx, hash),
+      // RFC 8707 §2: an unknown or malformed resource is refused before the poll is recorded.
+      TE.fromEither(requestedResources(ctx.config.resources, params.resource === undefined ? undefined : [params.resource])),
+      TE.flatMap(() => recordPoll(ctx, hash)),
       TE.flatMapEither(({ previous, step }) =>
         pipe(
           requireSameClient(previous, client),
@@ -81,8 +88,11 @@ export const handleDeviceCode =
       TE.flatMapEither((record) =>
         record.subject === undefined ? E.left(unknownCode('approved device code without a subject')) : E.right({ record, subject: record.subject }),
       ),
-      TE.flatMap(({ record, subject }) =>
+      TE.bindW('audience', ({ record }) => TE.fromEither(narrowedResources(ctx.config.resources, params.resource, record.resource))),
+      TE.flatMap(({ record, subject, audience }) =>
         issue({
+          ...optional('grantedResources', record.resource),
+          ...optional('audience', audience),
           client,
           subject,
           scope: record.grantedScope ?? record.scope,

@@ -8,15 +8,15 @@ const duplicateColumn = (e: unknown): boolean => {
 };
 
 /**
- * `last_used_at` on `grantor_access_tokens`: when the token was last accepted (bearer check, introspection), written in
- * coalesced batches by the usage tracking (`TokenUsageStore`); NULL until the first recorded use.
+ * RFC 8628 §3.1 with RFC 8707 §2: a nullable `resource` column on `grantor_device_codes` (the space-delimited
+ * resources the device authorization request named; NULL when none) — the audiences the device code's tokens may have.
  */
-export const m0011TokenLastUsed: Migration = {
-  id: '0011_token_last_used',
+export const m0011DeviceResource: Migration = {
+  id: '0011_device_resource',
   up: async (db: Kysely<unknown>) => {
     await db.schema
-      .alterTable('grantor_access_tokens')
-      .addColumn('last_used_at', 'bigint')
+      .alterTable('grantor_device_codes')
+      .addColumn('resource', 'text')
       .execute()
       .catch((e: unknown) => {
         if (!duplicateColumn(e)) throw e;

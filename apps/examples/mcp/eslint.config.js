@@ -1,0 +1,3 @@
+import { grantorEslint } from '@grantor/dev-config/eslint';
+
+export default grantorEslint(import.meta.dirname);
