@@ -136,6 +136,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     scopes: knownScopes(clients, resources),
     clients,
     resources,
+    scopeDefinitions: seed.scopes ?? [],
     claims: claimsSourceOf,
     idTokenClaims: env.people.idTokenClaims === 'scope',
     clientAuthThrottle: clientAuthThrottle(throttles),

@@ -1,12 +1,12 @@
 import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { adminOperations, createAuthorizationServer, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
+import { adminOperations, createAuthorizationServer, seedRegistry, idTokenUserClaims, type AdminOperations, type AuthorizationServer, type ClaimHooks, type Client, type ClientAuthThrottle, type Logger, type SessionPort, type UserClaimsSource } from '@grantor/core';
 import { decodeServerConfig, type AccountTokenStore, type LoginSessionStore, type UserStore } from '@grantor/core/extend';
-import { httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
+import { coalescedTokenUsage, httpClientMetadataDocuments, httpJwksFetcher, nodeRuntime, nodeSigner, sha256SecretHasher } from '@grantor/node';
 import { createMemoryStore } from '@grantor/store-memory';
 import { openSqlStore, type SqlStore } from '@grantor/store-sql';
 import type { ServerEnv } from './env.js';
-import type { SeedResource } from './seed.js';
+import { registrySeedOf, type SeedResource, type SeedScope } from './seed.js';
 import { encryptingSealer, ensureSecretFile, isPlainJwk, type KeyInfo } from './keys.js';
 import { tracedStores } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
@@ -23,6 +23,8 @@ export interface CoreInput {
   readonly tracer?: Tracer;
   /** RFC 8707 resources (acceptance interface §6C). */
   readonly resources?: readonly SeedResource[];
+  /** Scope definitions of the seed file (description, optional); other known scopes get defaults. */
+  readonly scopeDefinitions?: readonly SeedScope[];
   /** The users' OIDC claims, over the store's user accounts (absent: no user has claims). */
   readonly claims?: ((users: UserStore) => UserClaimsSource) | UserClaimsSource;
   /** ID tokens carry the claims of the granted profile/email scopes (OIDC Core §5.4 allows either place). */
@@ -212,6 +214,12 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     const saved = await store.clientSecretJwtKeys.save(clientId, secret)();
     if (saved._tag === 'Left') throw new Error(`could not save the client_secret_jwt key of ${clientId}: ${saved.left.detail}`);
   }
+  // Usage tracking: last use of access tokens, one store write per TOKEN_USAGE_FLUSH_SECONDS (not one per request).
+  const tokenUsage = coalescedTokenUsage(store.accessTokenUsage, { flushIntervalMs: input.env.tokenUsageFlushSeconds * 1000, logger: input.logger });
+  // The scope and resource registry: the seed's entries that are missing (SEED_MODE=overwrite: replaced). From here on
+  // the core reads the registry, and the admin faces change it at runtime.
+  const seeded = await seedRegistry(store.registry, registrySeedOf(input.scopes, input.scopeDefinitions ?? [], input.resources ?? []), input.env.seedMode === 'overwrite')();
+  if (seeded._tag === 'Left') throw new Error(`could not seed the scope and resource registry: ${seeded.left.detail}`);
   const config = serverConfig(input);
   const decoded = decodeServerConfig(config);
   // The node:crypto signer (synchronous KeyObject signing) over the store's key set; rotation/reload as the default one.
@@ -244,6 +252,7 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     claimHooks: { idToken: idTokenClaimsHook(claims, input.idTokenClaims === true) },
     ...(input.sessions === undefined ? {} : { sessions: input.sessions }),
     ...(input.clientAuthThrottle === undefined ? {} : { clientAuthThrottle: input.clientAuthThrottle }),
+    tokenUsage,
   });
   // Load (or create) the signing keys now: a wrong KEY_ENCRYPTION_SECRET stops the start instead of every token request.
   const keys = await server.keys?.reload();
@@ -254,5 +263,8 @@ export const createCore = async (input: CoreInput): Promise<Core> => {
     );
   }
   const admin = adminOperations({ ...runtime, ...store, ...(server.keys === undefined ? {} : { rotation: server.keys }) });
-  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, loginSessions: store.loginSessions, close: store.close };
+  return { server, admin, keyInfo: store.keyInfo, persistent: store.persistent, users: store.users, accountTokens: store.accountTokens, loginSessions: store.loginSessions, close: async () => {
+    await tokenUsage.close();
+    await store.close();
+  } };
 };

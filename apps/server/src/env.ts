@@ -68,6 +68,8 @@ export interface ServerEnv {
   readonly adminToken?: string;
   /** WORKERS: server processes (node:cluster) sharing the port and the store; more than 1 needs DATABASE_URL. */
   readonly workers: number;
+  /** TOKEN_USAGE_FLUSH_SECONDS: how often access tokens' last use is written (coalesced; default 30). */
+  readonly tokenUsageFlushSeconds: number;
   /** Sign-up, mail, ID-token claims (SIGNUP, MAIL_OUTBOX, SMTP_URL, MAIL_FROM, ID_TOKEN_CLAIMS, BREACHED_PASSWORD_CHECK). */
   readonly people: PeopleEnv;
   /**
@@ -188,6 +190,10 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
   if (workers > 1 && store.kind === 'memory') {
     throw new Error(`WORKERS=${workers} needs a shared store: the in-memory store (SEED without DATA_DIR or DATABASE_URL) is private to each process. Set DATABASE_URL to PostgreSQL or MySQL/MariaDB, or WORKERS=1.`);
   }
+  const usageText = nonEmpty(env['TOKEN_USAGE_FLUSH_SECONDS']) ?? '30';
+  if (!/^\d{1,5}$/.test(usageText) || Number(usageText) < 1 || Number(usageText) > 86_400) {
+    throw new Error(`TOKEN_USAGE_FLUSH_SECONDS must be a whole number of seconds from 1 to 86400, got ${JSON.stringify(usageText)}`);
+  }
   const throttleUrl = nonEmpty(env['THROTTLE_URL']);
   if (throttleUrl !== undefined && !/^(redis|rediss|postgres|postgresql):\/\//i.test(throttleUrl)) {
     throw new Error('THROTTLE_URL must be a redis:// or postgres:// URL');
@@ -218,6 +224,7 @@ export const readEnv = (env: Readonly<Record<string, string | undefined>>): Serv
     port,
     issuer,
     workers,
+    tokenUsageFlushSeconds: Number(usageText),
     people: readPeopleEnv(env),
     registration,
     profile: profileText,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Client } from '@grantor/core';
+import type { Client, RegistrySeed, ScopeDefinition } from '@grantor/core';
 
 /**
  * The seed file (acceptance interface §2): RFC 7591 client metadata and users with clear passwords. Unknown
@@ -31,10 +31,14 @@ export interface SeedResource {
   readonly clientIds: readonly string[];
 }
 
+/** A scope of the registry: `name`, the consent page's `description`, and whether a person may deselect it (`optional`). */
+export type SeedScope = ScopeDefinition;
+
 export interface Seed {
   readonly clients: readonly SeedClient[];
   readonly users: readonly SeedUser[];
   readonly resources?: readonly SeedResource[];
+  readonly scopes?: readonly SeedScope[];
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -85,16 +89,29 @@ const validateResource = (raw: unknown, i: number): SeedResource => {
   };
 };
 
+const validateScope = (raw: unknown, i: number): SeedScope => {
+  const where = `scopes[${i}]`;
+  if (!isRecord(raw)) return fail(where, 'must be an object');
+  const { name, description, optional } = raw;
+  if (typeof name !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(name)) return fail(`${where}.name`, 'must be a scope token');
+  if (description !== undefined && typeof description !== 'string') return fail(`${where}.description`, 'must be a string');
+  if (optional !== undefined && typeof optional !== 'boolean') return fail(`${where}.optional`, 'must be true or false');
+  if (name === 'openid' && optional === true) return fail(`${where}.optional`, 'openid cannot be optional');
+  return { name, optional: optional ?? false, ...(description === undefined || description === '' ? {} : { description }) };
+};
+
 /** Validates a parsed seed document; throws an `Error` naming the first bad member. */
 export const parseSeed = (doc: unknown): Seed => {
   if (!isRecord(doc)) return fail('(root)', 'must be a JSON object');
   const clients = doc['clients'] ?? [];
   const users = doc['users'] ?? [];
   const resources = doc['resources'] ?? [];
+  const scopes = doc['scopes'] ?? [];
+  if (!Array.isArray(scopes)) return fail('scopes', 'must be an array');
   if (!Array.isArray(clients)) return fail('clients', 'must be an array');
   if (!Array.isArray(users)) return fail('users', 'must be an array');
   if (!Array.isArray(resources)) return fail('resources', 'must be an array');
-  const seed: Seed = { clients: clients.map(validateClient), users: users.map(validateUser), resources: resources.map(validateResource) };
+  const seed: Seed = { clients: clients.map(validateClient), users: users.map(validateUser), resources: resources.map(validateResource), scopes: scopes.map(validateScope) };
   const ids = new Set<string>();
   for (const c of seed.clients) {
     if (ids.has(c.client_id)) fail('clients', `duplicate client_id ${JSON.stringify(c.client_id)}`);
@@ -126,3 +143,29 @@ export const loadSeedFile = async (path: string): Promise<Seed> => {
 export const knownScopes = (clients: readonly Client[], resources: readonly SeedResource[] = []): readonly string[] => [
   ...new Set(['openid', 'profile', 'email', 'offline_access', ...clients.flatMap((c) => c.scope), ...resources.flatMap((r) => r.scope.split(' ').filter((s) => s !== ''))]),
 ];
+
+/** The OpenID Connect scopes in words a person reads; all but `openid` may be deselected on the consent page. */
+const oidcScopes: readonly ScopeDefinition[] = [
+  { name: 'openid', description: 'Sign you in with your account identifier', optional: false },
+  { name: 'profile', description: 'Your name and profile details', optional: true },
+  { name: 'email', description: 'Your email address', optional: true },
+  { name: 'offline_access', description: 'Stay signed in (keep access while you are away)', optional: true },
+];
+
+/**
+ * What the seed puts in the scope and resource registry: every known scope (the seed file's definition, else the
+ * OpenID Connect one, else a bare required scope) and every seeded resource. The registry adds only what is missing
+ * (SEED_MODE=missing), so an operator's change survives a restart.
+ */
+export const registrySeedOf = (scopes: readonly string[], defined: readonly SeedScope[], resources: readonly SeedResource[]): RegistrySeed => ({
+  scopes: [...new Set([...defined.map((d) => d.name), ...scopes])].map(
+    (name) => defined.find((d) => d.name === name) ?? oidcScopes.find((d) => d.name === name) ?? { name, optional: false },
+  ),
+  resources: resources.map((r) => ({
+    identifier: r.identifier,
+    scopes: r.scope.split(' ').filter((x) => x !== ''),
+    clientIds: r.clientIds,
+    ...(r.accessTokenFormat === undefined ? {} : { accessTokenFormat: r.accessTokenFormat }),
+    ...(r.accessTokenLifetime === undefined ? {} : { accessTokenLifetime: r.accessTokenLifetime }),
+  })),
+});

@@ -22,8 +22,10 @@ export type {
 export type { ClientSecretJwtKeyStore } from './ports/client-secret-jwt-keys.js';
 export type { AccountTokenPurpose, AccountTokenRecord, AccountTokenStore, UserAccount, UserAccountChange, UserQuery, UserStore } from './ports/users.js';
 export type { LoginSessionRecord, LoginSessionStore } from './ports/login-sessions.js';
+export type { TokenUse, TokenUsageSink, TokenUsageStore } from './ports/token-usage.js';
 export type { RegisteredClientStore } from './ports/client-registrations.js';
 export type { PushedRequestStore } from './ports/pushed-requests.js';
+export type { RegistryStore, ScopeDefinition } from './ports/registry.js';
 export type { PushedRequestRecord } from './domain/pushed-request.js';
 export type { AdminStore, PageRequest, TokenEntry, TokenQuery } from './ports/admin.js';
 export { tokenStatus } from './lifecycle/token-status.js';

@@ -36,8 +36,12 @@ export {
 } from './endpoints/protected-resource-metadata.js';
 export { clientAdmin, type ClientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotateSecretOptions, type RotatedSecret } from './host/client-admin.js';
 export type { Settled } from './host/settle.js';
-export { adminOperations, type AdminOperations, type AdminPorts } from './host/admin-operations.js';
+export { adminOperations, type AdminOperations, type AdminPorts, type RegistryEntryOperations } from './host/admin-operations.js';
 export type { PurgeRegisteredOptions, PurgeReport } from './host/registered-client-purge.js';
+export { seedRegistry, type RegistrySeed } from './host/registry-admin.js';
+export { resourceView, scopeView, type ResourceView, type ScopeView } from './codec/registry-entries.js';
+export type { RegistryStore, ScopeDefinition } from './ports/registry.js';
+export type { ResourceServer } from './config/resources.js';
 export type { RegisteredClient } from './host/client-registry.js';
 export type { TokenFilter, TokenSummary } from './host/token-admin.js';
 export type { RetireOptions, SigningKeyInfo } from './host/signing-key-admin.js';

@@ -29,6 +29,8 @@ export type { BearerVerifier, ProtectedResource, ResourceBearerOptions } from '.
 export { outboundFetcher } from './outbound-fetch.js';
 export type { HostResolver, OutboundFetch, OutboundFetchOptions, OutboundInit, OutboundFailure, OutboundResponse, OutboundResult } from './outbound-fetch.js';
 export { httpClientMetadataDocuments } from './client-metadata-documents.js';
+export { coalescedTokenUsage } from './token-usage.js';
+export type { CoalescedTokenUsage, CoalescedTokenUsageOptions } from './token-usage.js';
 export type { HttpClientMetadataDocumentsOptions } from './client-metadata-documents.js';
 export { remoteVerifier } from './remote-verifier.js';
 export type { RemoteVerifierOptions, IntrospectionCredentials, IntrospectionOptions, JwtAccessTokenOptions } from './remote-verifier.js';

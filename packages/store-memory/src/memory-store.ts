@@ -1,11 +1,12 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Clock, KeyStore } from '@grantor/core';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, RegistryStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
 import { memoryAdminStore } from './admin.js';
 import { memoryClientSecretJwtKeys } from './client-secret-jwt-keys.js';
 import { memoryAccountTokenStore, memoryUserStore } from './users.js';
 import { memoryLoginSessionStore } from './login-sessions.js';
+import { memoryRegistryStore } from './registry.js';
 import { atomically, interner } from './compact.js';
 import type { Table } from './tables/table.js';
 import { accessTokenTable } from './tables/access-tokens.js';
@@ -75,6 +76,10 @@ export interface MemoryStore {
   readonly loginSessions: LoginSessionStore;
   /** The operator's operations: lists with cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
+  /** Usage tracking: access tokens' `lastUsedAt`, written in batches (`coalescedTokenUsage` in `@grantor/node`). */
+  readonly accessTokenUsage: TokenUsageStore;
+  /** The operator's scope and RFC 8707 resource registry (the core consults it at request time when given). */
+  readonly registry: RegistryStore;
   /**
    * Sweeps expired rows every `intervalMs` milliseconds (more batches follow at once while batches come back full).
    * The timer is `unref`ed, so it never keeps the process alive. Returns the function that stops it.
@@ -176,6 +181,8 @@ export const createMemoryStore = (options: MemoryStoreOptions = {}): MemoryStore
     users,
     accountTokens,
     loginSessions,
+    accessTokenUsage: accessTokens.usage,
+    registry: memoryRegistryStore(),
     startSweeper,
     stats: () => ({
       clients: clients.size(),

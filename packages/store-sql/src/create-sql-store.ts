@@ -1,5 +1,5 @@
 import { Kysely } from 'kysely';
-import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeStore, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenStore, RegisteredClientStore, RegistryStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
 import { clientCache } from './client-cache.js';
 import { openConnection, type Connection, type SqlConnectionConfig } from './connect.js';
 import type { SqlContext } from './context.js';
@@ -7,7 +7,7 @@ import { inTransaction, requireDialect, type SqlDialect } from './dialect.js';
 import { runner } from './errors.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import type { GrantorDatabase } from './schema.js';
-import { sqlAccessTokenStore } from './stores/access-tokens.js';
+import { sqlAccessTokenStore, sqlTokenUsageStore } from './stores/access-tokens.js';
 import { sqlAdminStore } from './stores/admin.js';
 import { sqlAuthorizationCodeStore } from './stores/authorization-codes.js';
 import { sqlClientSecretJwtKeys } from './stores/client-secret-jwt-keys.js';
@@ -22,6 +22,7 @@ import { sqlPushedRequestStore } from './stores/pushed-requests.js';
 import { sqlSweeper } from './stores/sweeper.js';
 import { sqlAccountTokenStore, sqlUserStore } from './stores/users.js';
 import { sqlLoginSessionStore } from './stores/login-sessions.js';
+import { sqlRegistryStore } from './stores/registry.js';
 import { plainJsonSealer, sqlKeyStore, type PrivateKeySealer, type SqlKeyStore } from './stores/signing-keys.js';
 
 export interface SqlStoreOptions<DB = GrantorDatabase> {
@@ -83,8 +84,12 @@ export interface SqlStore {
   readonly accountTokens: AccountTokenStore;
   /** Signed-in browser sessions (`grantor_login_sessions`, by SHA-256 of the session id), bounded per user. */
   readonly loginSessions: LoginSessionStore;
+  /** Usage tracking: access tokens' `last_used_at`, written in batches (`coalescedTokenUsage` in `@grantor/node`). */
+  readonly accessTokenUsage: TokenUsageStore;
   /** The operator's operations: lists with keyset cursors, bulk revocation, client deletion with everything it issued. */
   readonly admin: AdminStore;
+  /** The operator's scope and RFC 8707 resource registry (`grantor_scopes`, `grantor_resources`). */
+  readonly registry: RegistryStore;
   readonly dialect: SqlDialect;
   /** The Kysely instance the store uses (plugins removed). */
   readonly db: Kysely<GrantorDatabase>;
@@ -131,7 +136,9 @@ export const createSqlStore = <DB = GrantorDatabase>(options: SqlStoreOptions<DB
     users: sqlUserStore(context),
     accountTokens: sqlAccountTokenStore(context),
     loginSessions: sqlLoginSessionStore(context),
+    accessTokenUsage: sqlTokenUsageStore(context),
     admin: sqlAdminStore(context),
+    registry: sqlRegistryStore(context),
     dialect,
     db,
     migrate: () => migrate(db, { dialect }),

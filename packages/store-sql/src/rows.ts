@@ -95,6 +95,7 @@ export const accessToRow = (t: AccessTokenRecord): NewRow<'grantor_access_tokens
   expires_at: epoch(t.expiresAt),
   revoked_at: t.revokedAt === undefined ? null : epoch(t.revokedAt),
   extra: t.extra === undefined ? null : JSON.stringify(t.extra),
+  last_used_at: t.lastUsedAt === undefined ? null : epoch(t.lastUsedAt),
 });
 
 export const rowToAccess = (r: Row<'grantor_access_tokens'>): AccessTokenRecord => ({
@@ -109,6 +110,7 @@ export const rowToAccess = (r: Row<'grantor_access_tokens'>): AccessTokenRecord 
   issuedAt: num(r.issued_at),
   expiresAt: num(r.expires_at),
   ...optNum('revokedAt', r.revoked_at),
+  ...optNum('lastUsedAt', r.last_used_at),
   ...opt('extra', r.extra === null ? null : (JSON.parse(r.extra) as Record<string, unknown>)),
 });
 

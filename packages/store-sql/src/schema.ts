@@ -66,6 +66,8 @@ export interface AccessTokensTable {
   readonly revoked_at: NullableEpoch;
   /** JSON object of extra claims. */
   readonly extra: NullableText;
+  /** Last recorded use (migration 0013): `TokenUsageStore.recordUses` moves it forward. */
+  readonly last_used_at: NullableEpoch;
 }
 
 export interface RefreshTokensTable {
@@ -228,6 +230,25 @@ export interface LoginSessionsTable {
   readonly user_agent: NullableText;
 }
 
+/** Migration `0012_registry`: the scope registry. */
+export interface ScopesTable {
+  readonly name: string;
+  readonly description: NullableText;
+  /** 1 when a person may deselect the scope on the consent page. */
+  readonly optional: Int;
+}
+
+/** Migration `0012_registry`: the RFC 8707 resource registry. */
+export interface ResourcesTable {
+  readonly identifier: string;
+  /** Accepted scopes, space-delimited. */
+  readonly scope: string;
+  readonly access_token_format: NullableText;
+  readonly access_token_lifetime: NullableInt;
+  /** Client ids that may introspect the resource's tokens, a JSON array. */
+  readonly client_ids: string;
+}
+
 export interface MigrationsTable {
   readonly id: string;
   readonly applied_at: Epoch;
@@ -250,6 +271,8 @@ export interface GrantorDatabase {
   readonly grantor_users: UsersTable;
   readonly grantor_account_tokens: AccountTokensTable;
   readonly grantor_login_sessions: LoginSessionsTable;
+  readonly grantor_scopes: ScopesTable;
+  readonly grantor_resources: ResourcesTable;
   readonly grantor_migrations: MigrationsTable;
 }
 

@@ -11,7 +11,7 @@ type Columns<T extends keyof GrantorDatabase> = Record<keyof Row<T>, true>;
 
 export const accessTokenColumns = {
   id: true, format: true, client_id: true, subject: true, scope: true, grant_id: true, audience: true, auth_time: true,
-  issued_at: true, expires_at: true, revoked_at: true, extra: true,
+  issued_at: true, expires_at: true, revoked_at: true, extra: true, last_used_at: true,
 } satisfies Columns<'grantor_access_tokens'>;
 
 export const codeColumns = {

@@ -22,6 +22,8 @@ const seed = {
     { client_id: ids.web, grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [redirectUri], scope: 'openid profile', token_endpoint_auth_method: 'none' },
   ],
   users: [],
+  // Scopes the tests' clients are created with: a client's scopes must be in the scope registry.
+  scopes: [{ name: 'api:write', description: 'Change your data' }, { name: 'x' }],
 };
 
 const basic = (id: string, s: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(s)}`).toString('base64')}`;
@@ -54,7 +56,7 @@ describe('admin HTTP API (/admin)', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer(seed, { ADMIN_TOKEN: adminToken, REGISTRATION: 'open' });
+    server = await startServer(seed, { ADMIN_TOKEN: adminToken, REGISTRATION: 'open', TOKEN_USAGE_FLUSH_SECONDS: '1' });
     const doc = (await (await fetch(`${server.issuer}/admin/openapi.json`)).json()) as Parameters<typeof responseChecker>[0];
     check = responseChecker(doc);
     const t = await tokenFor(ids.admin, secrets.admin, 'admin');
@@ -115,6 +117,41 @@ describe('admin HTTP API (/admin)', () => {
     expect((await call('DELETE', `/admin/clients/${id}`)).status).toBe(404);
   });
 
+  it('scope and resource registry: changes apply at once (discovery, resource tokens) and keep clients within it', async () => {
+    expect((await call('GET', '/admin/scopes')).json['items']).toEqual(expect.arrayContaining([{ name: 'openid', description: expect.any(String), optional: false }, { name: 'api:write', description: 'Change your data', optional: false }]));
+    expect((await call('POST', '/admin/scopes', { name: 'reports', description: 'Your reports', optional: true })).status).toBe(201);
+    expect((await call('POST', '/admin/scopes', { name: 'reports' })).json['error_description']).toMatch(/already exists/);
+    const discovery = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as { scopes_supported: string[] };
+    expect(discovery.scopes_supported).toContain('reports');
+    expect((await call('POST', '/admin/resources', { identifier: 'https://reports.example.test/', scope: 'reports ghost' })).json['error_description']).toMatch(/ghost/);
+    const resource = await call('POST', '/admin/resources', { identifier: 'https://reports.example.test/', scope: 'reports', access_token_lifetime: 90 });
+    expect(resource.status).toBe(201);
+    expect(resource.json).toEqual({ identifier: 'https://reports.example.test/', scope: 'reports', access_token_lifetime: 90, introspection_client_ids: [] });
+    expect((await call('PATCH', `/admin/clients/${ids.svc}`, { scope: 'api:read ghost' })).json['error_description']).toMatch(/does not list: ghost/);
+    await call('PATCH', `/admin/clients/${ids.svc}`, { scope: 'api:read reports' });
+    const forResource = async () => {
+      const res = await fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: basic(ids.svc, secrets.svc), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'reports', resource: 'https://reports.example.test/' }).toString(),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await forResource()).body['expires_in']).toBe(90);
+    const path = `/admin/resources/${encodeURIComponent('https://reports.example.test/')}`;
+    expect((await call('PATCH', path, { access_token_lifetime: 30 })).json['access_token_lifetime']).toBe(30);
+    expect((await forResource()).body['expires_in']).toBe(30);
+    expect((await call('PATCH', '/admin/scopes/reports', { description: null })).json).toEqual({ name: 'reports', optional: true });
+    expect((await call('DELETE', '/admin/scopes/reports')).json['error_description']).toMatch(/listed by resources/);
+    expect((await call('DELETE', path)).status).toBe(204);
+    expect((await call('DELETE', path)).status).toBe(404);
+    expect((await forResource()).body['error']).toBe('invalid_target');
+    expect((await call('DELETE', '/admin/scopes/reports')).json['error_description']).toMatch(/used by clients/);
+    await call('PATCH', `/admin/clients/${ids.svc}`, { scope: 'api:read' });
+    expect((await call('DELETE', '/admin/scopes/reports')).status).toBe(204);
+    expect((await call('PATCH', '/admin/scopes/reports', {})).status).toBe(404);
+  });
+
   it('lists clients page by page', async () => {
     for (let i = 0; i < 3; i++) await call('POST', '/admin/clients', { client_id: `page-${i}`, grant_types: ['client_credentials'], response_types: [], scope: 'x' });
     const first = await call('GET', '/admin/clients?search=page-&limit=2');
@@ -138,7 +175,16 @@ describe('admin HTTP API (/admin)', () => {
           body: new URLSearchParams({ token }).toString(),
         })
       ).json()) as { active: boolean }).active;
+    const unused = (await tokenFor(ids.svc, secrets.svc, 'api:read')).body['access_token'] as string;
+    expect(unused).toBeTruthy();
+    const before = Math.floor(Date.now() / 1000);
     expect(await introspect(t)).toBe(true);
+    // Usage tracking: the use is written with the next coalesced batch (TOKEN_USAGE_FLUSH_SECONDS=1 here).
+    const used = async () => ((await call('GET', `/admin/tokens?client_id=${ids.svc}&status=active&kind=access_token`)).json['items'] as { last_used_at?: number }[]);
+    await expect.poll(async () => (await used()).filter((x) => x.last_used_at !== undefined).length, { timeout: 10_000 }).toBe(1);
+    const stamped = (await used()).find((x) => x.last_used_at !== undefined)!;
+    expect(stamped.last_used_at).toBeGreaterThanOrEqual(before);
+    expect((await used()).filter((x) => x.last_used_at === undefined).length).toBeGreaterThanOrEqual(1);
     const revoked = await call('POST', '/admin/tokens/revoke', { client_id: ids.svc });
     expect(revoked.json['revoked']).toBeGreaterThanOrEqual(1);
     expect(await introspect(t)).toBe(false);

@@ -16,6 +16,7 @@ import type { Pages } from '../pages/router.js';
 import { adminGate, answer, endpoint, type Endpoint, badBody, badLimit, jsonBody, noContent, optionalJsonBody, pageJson, pageRequest, problem, query } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { userEndpoints } from './users-api.js';
+import { registryEndpoints } from './registry-api.js';
 import type { UserAdmin } from '../people/user-admin.js';
 
 /**
@@ -150,6 +151,7 @@ const endpoints = (ops: AdminOperations): readonly Endpoint[] => [
         issued_at: t.issuedAt,
         expires_at: t.expiresAt,
         ...(t.revokedAt === undefined ? {} : { revoked_at: t.revokedAt }),
+        ...(t.lastUsedAt === undefined ? {} : { last_used_at: t.lastUsedAt }),
       }))),
     );
   }),
@@ -210,7 +212,7 @@ const decode = (s: string): string | undefined => {
 
 /** The admin API as pages (mounted next to Grantor's endpoints by `withPages`). */
 export const createAdminApi = (deps: AdminApiDeps): Pages => {
-  const table = [...endpoints(deps.operations), ...(deps.users === undefined ? [] : userEndpoints(deps.users))];
+  const table = [...endpoints(deps.operations), ...registryEndpoints(deps.operations), ...(deps.users === undefined ? [] : userEndpoints(deps.users))];
   const gate = adminGate(deps.server, deps.bootstrapToken);
   const document = openApiDocument(deps.server.config.issuer);
   const find = (path: string) => table.filter((e) => e.pattern.test(path));

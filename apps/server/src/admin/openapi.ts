@@ -93,6 +93,7 @@ const schemas: Json = {
       issued_at: epoch,
       expires_at: epoch,
       revoked_at: epoch,
+      last_used_at: { ...epoch, description: 'Last recorded use (access tokens: bearer check or introspection, written every TOKEN_USAGE_FLUSH_SECONDS; refresh tokens: their rotation).' },
     },
     additionalProperties: false,
   },
@@ -155,6 +156,69 @@ const schemas: Json = {
   },
 };
 
+/** The scope and resource registry (RFC 6749 §3.3 scopes, RFC 8707 resources). */
+const registrySchemas: Json = {
+  Scope: {
+    type: 'object',
+    required: ['name', 'optional'],
+    properties: {
+      name: { ...str, description: 'RFC 6749 §3.3 scope token.' },
+      description: { ...str, description: 'What the consent page tells a person it lets an application do.' },
+      optional: { type: 'boolean', description: 'A person may deselect it on the consent page (never openid).' },
+    },
+    additionalProperties: false,
+  },
+  ScopeList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Scope') } } },
+  ScopeChange: {
+    type: 'object',
+    properties: { name: { ...str, description: 'Required on create; ignored on update.' }, description: { type: ['string', 'null'], description: 'null removes it.' }, optional: { type: 'boolean' } },
+  },
+  Resource: {
+    type: 'object',
+    required: ['identifier', 'scope', 'introspection_client_ids'],
+    properties: {
+      identifier: { ...str, description: 'RFC 8707 §2: absolute URI without fragment, compared exactly with the resource parameter.' },
+      scope: { ...str, description: 'Space-separated registered scopes the resource accepts (empty: every scope).' },
+      access_token_format: { enum: ['opaque', 'jwt'] },
+      access_token_lifetime: { type: 'integer', minimum: 1, description: 'Seconds.' },
+      introspection_client_ids: { ...strings, description: 'Clients that may introspect tokens for this resource (RFC 7662 §2.1).' },
+    },
+    additionalProperties: false,
+  },
+  ResourceList: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Resource') } } },
+  ResourceChange: {
+    type: 'object',
+    properties: {
+      identifier: { ...str, description: 'Required on create; ignored on update.' },
+      scope: { oneOf: [str, strings] },
+      access_token_format: { enum: ['opaque', 'jwt', null] },
+      access_token_lifetime: { type: ['integer', 'null'], minimum: 1 },
+      introspection_client_ids: strings,
+    },
+  },
+};
+
+const registryPaths: Json = {
+  '/admin/scopes': {
+    get: op('listScopes', 'The scope registry, by name', { '200': reply('Every scope.', ref('ScopeList')) }),
+    post: op('createScope', 'Register a scope', { '201': reply('The scope.', ref('Scope')) }, { requestBody: body(ref('ScopeChange')) }),
+  },
+  '/admin/scopes/{name}': {
+    parameters: [param('name', 'path', str, 'The scope (URL-encoded).')],
+    patch: op('updateScope', 'Change the description or whether it is optional', { '200': reply('The scope.', ref('Scope')), ...notFound }, { requestBody: body(ref('ScopeChange')) }),
+    delete: op('deleteScope', 'Remove a scope no client or resource uses', { '204': reply('Removed.'), ...notFound }),
+  },
+  '/admin/resources': {
+    get: op('listResources', 'The RFC 8707 resource registry, by identifier', { '200': reply('Every resource.', ref('ResourceList')) }),
+    post: op('createResource', 'Register a protected resource', { '201': reply('The resource.', ref('Resource')) }, { requestBody: body(ref('ResourceChange')) }),
+  },
+  '/admin/resources/{identifier}': {
+    parameters: [param('identifier', 'path', str, 'The identifier, URL-encoded (its slashes as %2F).')],
+    patch: op('updateResource', 'Change scopes, token format, lifetime or introspecting clients', { '200': reply('The resource.', ref('Resource')), ...notFound }, { requestBody: body(ref('ResourceChange')) }),
+    delete: op('deleteResource', 'Remove a resource (tokens already issued for it keep their audience)', { '204': reply('Removed.'), ...notFound }),
+  },
+};
+
 const userId = param('id', 'path', str, 'The subject or the username.');
 
 const clientId = param('id', 'path', str, 'client_id');
@@ -165,7 +229,7 @@ export const openApiDocument = (issuer: string): Json => ({
     title: 'Grantor admin API',
     version: '1.0.0',
     description:
-      'Operate a Grantor authorization server: clients, tokens, consents, signing keys and local users. Authenticate with `Authorization: Bearer <ADMIN_TOKEN>` or an access token of a client_credentials client with the `admin` scope.',
+      'Operate a Grantor authorization server: clients, scopes, resources, tokens, consents, signing keys and local users. Authenticate with `Authorization: Bearer <ADMIN_TOKEN>` or an access token of a client_credentials client with the `admin` scope.',
   },
   servers: [{ url: issuer }],
   security: [{ bearer: [] }],
@@ -262,6 +326,7 @@ export const openApiDocument = (issuer: string): Json => ({
     },
     '/admin/users/{id}/disable': { parameters: [userId], post: op('disableUser', 'Disable an account (its tokens are revoked)', { '200': reply('The account.', ref('User')), ...notFound }) },
     '/admin/users/{id}/enable': { parameters: [userId], post: op('enableUser', 'Enable an account again', { '200': reply('The account.', ref('User')), ...notFound }) },
+    ...registryPaths,
     '/admin/keys': { get: op('listKeys', 'The signing keys (public parts)', { '200': reply('The keys.', ref('KeyList')) }) },
     '/admin/keys/rotate': { post: op('rotateKeys', 'Rotate the signing keys (next → active → retired)', { '200': reply('The keys after rotation.', ref('KeyList')) }) },
     '/admin/keys/{kid}/retire': {
@@ -277,8 +342,8 @@ export const openApiDocument = (issuer: string): Json => ({
       BadRequest: reply('Invalid input.', ref('Error')),
       Unauthorized: reply('No or bad credentials (RFC 6750 §3).', ref('Error')),
       Forbidden: reply('The token lacks the admin scope, or belongs to an end user.', ref('Error')),
-      NotFound: reply('No such client, token, key or user.', ref('Error')),
+      NotFound: reply('No such client, scope, resource, token, key or user.', ref('Error')),
     },
-    schemas,
+    schemas: { ...schemas, ...registrySchemas },
   },
 });

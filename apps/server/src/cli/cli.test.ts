@@ -25,6 +25,11 @@ const parsed = (r: { readonly out: string }) => JSON.parse(r.out) as Record<stri
 describe('grantor CLI', () => {
   it('client create|list|show|update|disable|enable|rotate-secret|rotate-key|delete, --json and tables', async () => {
     const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-cli-')) };
+    // A client's scopes must be registered scopes.
+    const refused = await run(env, 'client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--scope', 'api:read', '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('does not list: api:read');
+    for (const scope of ['api:read', 'api:write']) expect((await run(env, 'scope', 'add', scope)).code).toBe(0);
     const created = await run(env, 'client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--scope', 'api:read', '--json');
     expect(created.code).toBe(0);
     const c = parsed(created);
@@ -49,6 +54,31 @@ describe('grantor CLI', () => {
     const gone = await run(env, 'client', 'show', id);
     expect(gone.code).toBe(1);
     expect(gone.err).toContain('No such client');
+  });
+
+  it('scope add|list|update|remove and resource add|list|update|remove, --json and tables', async () => {
+    const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-cli-')) };
+    expect(parsed(await run(env, 'scope', 'add', 'photos', '--description', 'Your photos', '--optional', '--json'))).toEqual({ name: 'photos', description: 'Your photos', optional: true });
+    expect((await run(env, 'scope', 'add', 'photos')).err).toContain('already exists');
+    expect((await run(env, 'scope', 'add', 'openid', '--optional')).err).toContain('openid cannot be optional');
+    const scopes = await run(env, 'scope', 'list');
+    expect(scopes.out).toMatch(/^NAME\s+OPTIONAL\s+DESCRIPTION/);
+    expect(scopes.out).toMatch(/photos\s+yes\s+Your photos/);
+    expect(scopes.out).toMatch(/openid\s+no/);
+    expect(parsed(await run(env, 'scope', 'update', 'photos', '--required', '--description', '', '--json'))).toEqual({ name: 'photos', optional: false });
+    const api = 'https://photos.example.test/api';
+    expect((await run(env, 'resource', 'add', api, '--scope', 'photos ghost')).err).toContain('ghost');
+    expect(parsed(await run(env, 'resource', 'add', api, '--scope', 'photos', '--format', 'jwt', '--lifetime', '300', '--introspector', 'rs-1', '--json'))).toEqual({
+      identifier: api, scope: 'photos', access_token_format: 'jwt', access_token_lifetime: 300, introspection_client_ids: ['rs-1'],
+    });
+    expect((await run(env, 'resource', 'list')).out).toMatch(/photos\.example\.test\/api\s+photos\s+jwt\s+300s\s+rs-1/);
+    expect(parsed(await run(env, 'resource', 'update', api, '--format', 'default', '--lifetime', 'default', '--json'))).toEqual({ identifier: api, scope: 'photos', introspection_client_ids: ['rs-1'] });
+    expect((await run(env, 'scope', 'remove', 'photos')).err).toContain('listed by resources');
+    expect((await run(env, 'resource', 'remove', api)).code).toBe(0);
+    expect((await run(env, 'resource', 'remove', api)).err).toContain('No such resource');
+    expect((await run(env, 'scope', 'remove', 'photos')).code).toBe(0);
+    expect((parsed(await run(env, 'scope', 'list', '--json'))['items'] as { name: string }[]).map((s) => s.name)).toEqual(['email', 'offline_access', 'openid', 'profile']);
+    expect((await run(env, 'scope', 'add')).code).toBe(2);
   });
 
   it('token list|revoke, keys list|rotate, migrate; bad usage exits 2', async () => {
@@ -110,6 +140,7 @@ describe('grantor CLI', () => {
 
   it('the real command creates a client the server started on the same DATA_DIR accepts', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'grantor-cli-'));
+    await promisify(execFile)(process.execPath, [mainJs, 'scope', 'add', 'api:read', '--description', 'Read the API'], { cwd: repoRoot, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir } });
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [mainJs, 'client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--scope', 'api:read', '--json'],

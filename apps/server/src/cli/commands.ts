@@ -1,34 +1,10 @@
-import { clientMetadataView, type AdminOperations, type Client, type OwnerFilter, type Settled, type TokenKind, type TokenStatus } from '@grantor/core';
+import { clientMetadataView, type Client, type OwnerFilter, type TokenKind, type TokenStatus } from '@grantor/core';
 import { signingAlgs, type SigningAlg } from '@grantor/core/extend';
 import { many, one, table, type Args } from './args.js';
+import { report, usageError, type Command } from './report.js';
+import { resourceCommands, scopeCommands } from './registry-commands.js';
 
 /** The `grantor` sub-commands over the operator's operations: each prints a table (people) or JSON (`--json`). */
-
-export interface Output {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
-type Command = (ops: AdminOperations, args: Args, io: Output) => Promise<number>;
-
-const json = (args: Args): boolean => args.flags.has('json');
-
-/** Prints a settled result: `Done` through `show`, `Failed` as `error: …` on stderr (exit code 1). */
-const report = <A>(r: Settled<A>, args: Args, io: Output, show: (value: A) => { readonly json: unknown; readonly text: string }): number => {
-  if (r._tag === 'Failed') {
-    if (json(args)) io.out(JSON.stringify({ error: r.error.code, error_description: r.error.description }));
-    io.err(`error: ${r.error.description}${r.error.detail === undefined ? '' : ` (${r.error.detail})`}`);
-    return 1;
-  }
-  const shown = show(r.value);
-  io.out(json(args) ? JSON.stringify(shown.json, null, 2) : shown.text);
-  return 0;
-};
-
-const usageError = (io: Output, message: string): number => {
-  io.err(`error: ${message}`);
-  return 2;
-};
 
 const clientText = (c: Readonly<Record<string, unknown>>): string =>
   Object.entries(c)
@@ -193,8 +169,8 @@ const tokenCommands: Readonly<Record<string, Command>> = {
       json: { items: page.items, ...(page.next === undefined ? {} : { next_cursor: page.next }) },
       text:
         table(
-          ['KIND', 'ID', 'CLIENT', 'SUBJECT', 'SCOPE', 'STATUS', 'EXPIRES'],
-          page.items.map((t) => [t.kind === 'access_token' ? 'access' : 'refresh', t.id, t.clientId, t.subject ?? '', t.scope.join(' '), t.status, time(t.expiresAt)]),
+          ['KIND', 'ID', 'CLIENT', 'SUBJECT', 'SCOPE', 'STATUS', 'EXPIRES', 'LAST USED'],
+          page.items.map((t) => [t.kind === 'access_token' ? 'access' : 'refresh', t.id, t.clientId, t.subject ?? '', t.scope.join(' '), t.status, time(t.expiresAt), t.lastUsedAt === undefined ? '-' : time(t.lastUsedAt)]),
         ) + (page.next === undefined ? '' : `\n(more: --cursor ${page.next})`),
     }));
   },
@@ -234,9 +210,9 @@ const keyCommands: Readonly<Record<string, Command>> = {
   },
 };
 
-export const groups: Readonly<Record<string, Readonly<Record<string, Command>>>> = { client: clientCommands, token: tokenCommands, keys: keyCommands };
+export const groups: Readonly<Record<string, Readonly<Record<string, Command>>>> = { client: clientCommands, scope: scopeCommands, resource: resourceCommands, token: tokenCommands, keys: keyCommands };
 
-export const switches: readonly string[] = ['json', 'disabled', 'enabled', 'keep', 'unpublish', 'help', 'unused', 'dry-run'];
+export const switches: readonly string[] = ['json', 'disabled', 'enabled', 'keep', 'unpublish', 'help', 'unused', 'dry-run', 'optional', 'required'];
 
 /** `30d`, `12h`, `90m`, `45s` or plain seconds, as whole seconds; `undefined` when malformed. */
 const durationSeconds = (text: string | undefined): number | undefined => {

@@ -4,9 +4,11 @@ import type { Logger } from '@grantor/core';
 import { createSqlStore } from '@grantor/store-sql';
 import { createCore } from '../core-bridge.js';
 import { readEnv } from '../env.js';
+import { knownScopes } from '../seed.js';
 import { parseArgs } from './args.js';
 import { createUserAdmin } from '../people/user-admin.js';
-import { groups, switches, type Output } from './commands.js';
+import { groups, switches } from './commands.js';
+import type { Output } from './report.js';
 import { runUserCommand, userSwitches, type PasswordSource } from './user-commands.js';
 
 const usage = `Usage: grantor <command> [options]   (pnpm grantor … from a checkout)
@@ -21,6 +23,10 @@ as the server (KEY_ENCRYPTION_SECRET too). Add --json for machine-readable outpu
   client update <client_id> [--name] [--scope] [--grant] [--redirect-uri] [--metadata JSON]
   client rotate-secret <client_id> [--overlap SECONDS]
   client rotate-key <client_id> [--alg ES256|RS256|PS256|EdDSA] [--keep]
+  scope add <name> [--description D] [--optional]      (a client's scopes must be registered scopes)
+  scope list | scope update <name> [--description D] [--optional|--required] | scope remove <name>
+  resource add <identifier> [--scope "a b"] [--format opaque|jwt] [--lifetime SECONDS] [--introspector CLIENT_ID …]
+  resource list | resource update <identifier> [same options; default clears format/lifetime] | resource remove <identifier>
   token list [--client ID] [--subject SUB] [--grant GRANT_ID] [--kind access_token|refresh_token] [--status active|expired|revoked|rotated]
   token revoke --id ID [--kind K] | --grant GRANT_ID | --client ID [--subject SUB] | --subject SUB
   keys list | keys rotate | keys retire <kid> [--unpublish]
@@ -73,7 +79,7 @@ export const runCli = async (argv: readonly string[], env: Readonly<Record<strin
     if (command === undefined && group !== 'user') return (io.err(`error: unknown command ${[group, sub].filter(Boolean).join(' ')}\n\n${usage}`), 2);
     const read = readEnv(env);
     if (read.store.kind === 'memory') return (io.err('error: set DATABASE_URL or DATA_DIR (the in-memory store belongs to a running server)'), 2);
-    const core = await createCore({ env: read, scopes: ['openid'], clients: [], claims: { claims: () => TE.right(O.none) }, logger: quiet, prefix: '' });
+    const core = await createCore({ env: read, scopes: knownScopes([]), clients: [], claims: { claims: () => TE.right(O.none) }, logger: quiet, prefix: '' });
     try {
       const rested = { ...args, positional: rest };
       if (command !== undefined) return await command(core.admin, rested, io);

@@ -1,6 +1,6 @@
 import type { UserAdmin, UserResult, UserView } from '../people/user-admin.js';
 import { one, table, type Args } from './args.js';
-import type { Output } from './commands.js';
+import type { Output } from './report.js';
 
 /** `grantor user …`: the reference server's local accounts (`people/user-admin.ts`). */
 

@@ -51,6 +51,7 @@ export const listRoutes = (deps: ConsoleDeps): readonly ConsoleRoute[] => {
           h`<span class="badge${t.status === 'active' ? ' good' : t.status === 'revoked' ? ' bad' : ''}">${t.status}</span>`,
           time(t.issuedAt),
           time(t.expiresAt),
+          t.lastUsedAt === undefined ? h`<span class="muted">never</span>` : time(t.lastUsedAt),
           t.status === 'active' ? actionButton(ctx.frame, `${ctx.frame.base}/tokens/revoke`, 'Revoke', { kind: 'danger', fields: { kind: t.kind, id: t.id }, title: `Revoke ${t.kind} ${t.id.slice(0, 8)}` }) : '',
         ]);
         const filters = { client_id: clientId, subject, kind, status, limit: String(limit) };
@@ -61,7 +62,7 @@ export const listRoutes = (deps: ConsoleDeps): readonly ConsoleRoute[] => {
           h`${notice(done[q.get('done') ?? ''])}<form method="get" action="${ctx.frame.base}/tokens" class="filters" role="search" aria-label="Filter tokens">
 ${text('client_id', 'Client ID', clientId)}${text('subject', 'Subject', subject)}${select('kind', 'Kind', kinds, kind)}${select('status', 'Status', statuses, status)}${sizeSelect(limit)}
 <div><button type="submit">Filter</button></div></form>
-${dataTable('Tokens', ['Kind', 'ID', 'Client', 'Subject', 'Scope', 'Status', 'Issued', 'Expires', 'Actions'], rows, 'No tokens match.')}
+${dataTable('Tokens', ['Kind', 'ID', 'Client', 'Subject', 'Scope', 'Status', 'Issued', 'Expires', 'Last used', 'Actions'], rows, 'No tokens match.')}
 ${pager(`${ctx.frame.base}/tokens`, filters, listed.value.next, cursor !== undefined)}
 ${clientId === '' && subject === '' ? '' : h`<h2>Revoke in bulk</h2><p class="muted">Every token, whatever its kind or status, of:</p>${actionButton(ctx.frame, `${ctx.frame.base}/tokens/revoke`, `Revoke every token of ${[clientId === '' ? '' : `client ${clientId}`, subject === '' ? '' : `subject ${subject}`].filter(Boolean).join(' and ')}`, { kind: 'danger', fields: { client_id: clientId, subject } })}`}`,
         );

@@ -59,7 +59,8 @@ describe.skipIf(problem !== undefined && !inCi)('the container image, built and 
     const issuer = `http://127.0.0.1:${port}`;
     const env = { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', HOST: '0.0.0.0', PORT: String(port), ISSUER: issuer, DATABASE_URL: url.toString(), KEY_ENCRYPTION_SECRET: randomBytes(24).toString('base64url') };
 
-    // The operator's command in the deployed tree (migrates, then registers a client).
+    // The operator's command in the deployed tree (migrates, registers the scope, then a client within it).
+    await promisify(execFile)(process.execPath, [path.join(app, 'dist/main.js'), 'scope', 'add', 'api:read'], { cwd: scratch, env });
     const created = await promisify(execFile)(process.execPath, [path.join(app, 'dist/main.js'), 'client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--scope', 'api:read', '--json'], { cwd: scratch, env });
     const { client_id: id, client_secret: secret } = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowser, formsOf, type Page } from './browser.js';
 import { decide, signIn } from './flows.js';
@@ -12,7 +15,8 @@ describe('playground (demo data)', () => {
   let server: Running;
   let user: { username: string; password: string };
   beforeAll(async () => {
-    server = await startServer(undefined);
+    // Its own DATA_DIR: demo data, consents and sessions of other runs (the default ./data) must not leak in.
+    server = await startServer(undefined, { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-playground-')) });
     const password = /username=demo password=(\S+)/.exec(server.output())?.[1];
     expect(password, server.output()).toBeDefined();
     user = { username: 'demo', password: password! };

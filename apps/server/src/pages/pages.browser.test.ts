@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('people pages in a browser (390 px)', () => {
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    server = await startServer(undefined, { SIGNUP: 'open', MAIL_OUTBOX: outbox });
+    server = await startServer(undefined, { SIGNUP: 'open', MAIL_OUTBOX: outbox, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'grantor-pages-')) });
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 60_000);
   afterAll(async () => {

@@ -45,6 +45,8 @@ export interface AccessTokenRecord {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly revokedAt?: number;
+  /** When the token was last accepted (bearer check, introspection), as the coalesced usage writes recorded it. */
+  readonly lastUsedAt?: number;
   /** Extra claims from token hooks, echoed by introspection. */
   readonly extra?: Readonly<Record<string, unknown>>;
 }

@@ -9,6 +9,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { decodeFormComponent } from '../http/form-urlencoded.js';
 import { optional } from '../domain/optional.js';
 import { requestedResources } from '../resources/indicators.js';
+import type { ResourceServer } from '../config/resources.js';
 
 /** Raw request parameters, each name with every value it was sent with (empty values dropped). */
 export type MultiParams = Readonly<Record<string, readonly string[]>>;
@@ -146,13 +147,15 @@ const parseMaxAge = (raw: string | undefined): E.Either<OAuthError, number | und
  * RFC 6749 §4.1.1 / §4.1.2.1, after the client and redirect URI are trusted: every error here is sent back to the
  * redirect URI. Only `response_type=code` (OAuth 2.1 drops the implicit grant), only `response_mode=query`, no
  * nested request objects (RFC 9101 §4: the caller has already unpacked one), no repeated parameter (RFC 6749 §3.1) but `resource`
- * (RFC 8707 §2, each a registered resource, else `invalid_target`).
+ * (RFC 8707 §2, each a registered resource, else `invalid_target`): `resources` are those in force (default: the
+ * configured ones; the caller reads the registry when the request names a resource).
  */
 export const validateAuthorizeRequest = (
   config: ServerConfig,
   client: Client,
   redirectUri: string,
   params: MultiParams,
+  resources: readonly ResourceServer[] = config.resources,
 ): E.Either<OAuthError, AuthorizeRequest> => {
   // RFC 8707 §2: `resource` may be repeated (one value per resource); every other parameter at most once.
   const repeated = Object.keys(params).find((k) => k !== 'resource' && (params[k]?.length ?? 0) > 1);
@@ -174,7 +177,7 @@ export const validateAuthorizeRequest = (
     E.bind('pkce', () => validatePkce(config, client, p('code_challenge'), p('code_challenge_method'))),
     E.bind('prompt', () => parsePrompt(p('prompt'))),
     E.bind('maxAge', () => parseMaxAge(p('max_age'))),
-    E.bind('resource', () => requestedResources(config, params['resource'])),
+    E.bind('resource', () => requestedResources(resources, params['resource'])),
     E.bind('dpopJkt', () => parseDpopJkt(p('dpop_jkt'))),
     E.map(({ scope, pkce, prompt, maxAge, resource, dpopJkt }) => {
       return {

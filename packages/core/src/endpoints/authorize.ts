@@ -29,9 +29,10 @@ import {
 import { errorRedirect } from './authorization-response.js';
 import { authorizeErrorPage } from './error-page.js';
 import { optional } from '../domain/optional.js';
+import { resourcesWhen, type RegistryPorts } from '../resources/catalog.js';
 
 /** The ports the authorization endpoint uses. */
-export interface AuthorizePorts {
+export interface AuthorizePorts extends RegistryPorts {
   readonly clients: ClientStore;
   readonly interactions: InteractionStore;
   readonly clock: Clock;
@@ -122,7 +123,10 @@ const createInteraction = (config: ServerConfig, ports: AuthorizePorts, params: 
   const toRedirect = (error: OAuthError): Failure => ({ _tag: 'Redirect', error, redirectUri, state: echoState(params) });
   const now = ports.clock.now();
   return pipe(
-    TE.fromEither(pipe(validateAuthorizeRequest(config, client, redirectUri, params), E.mapLeft(toRedirect))),
+    // RFC 8707: the registry is read only when the request names a resource.
+    resourcesWhen(config, ports, params['resource'] !== undefined),
+    TE.mapError(toRedirect),
+    TE.flatMap((resources) => TE.fromEither(pipe(validateAuthorizeRequest(config, client, redirectUri, params, params['resource'] === undefined ? config.resources : resources), E.mapLeft(toRedirect)))),
     TE.map((request) => interactionRecord(config, ports.random.token(32), now, request)),
     TE.tap((record) => pipe(ports.interactions.save(record), TE.mapError((e) => toRedirect(fromStoreError(e))))),
   );

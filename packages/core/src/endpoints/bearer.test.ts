@@ -153,3 +153,22 @@ describe('idTokenUserClaims', () => {
     expect(await hook({ ...ctx, subject: 'nobody' })()).toEqual({ _tag: 'Right', right: {} });
   });
 });
+
+describe('usage tracking (the tokenUsage sink)', () => {
+  it('is told of accepted tokens only, with the stored id and the time; a throwing sink fails no request', async () => {
+    const f = tokenServiceFixture();
+    const uses: { id: string; at: number }[] = [];
+    const deps = { ...f.deps, tokenUsage: { used: (u: { id: string; at: number }) => void uses.push(u) } };
+    const live = await f.accessToken('web');
+    const revoked = await f.accessToken('web', { revokedAt: 1 });
+    const narrow = await f.accessToken('web', { scope: ['profile'] });
+    const check = bearerCheck(deps);
+    expect((await check(get({ authorization: `Bearer ${live.token}` })))._tag).toBe('Authorized');
+    expect((await check(get({ authorization: `Bearer ${revoked.token}` })))._tag).toBe('Rejected');
+    expect((await check(get({ authorization: `Bearer ${narrow.token}` }), { requiredScopes: ['api:read'] }))._tag).toBe('Rejected');
+    expect((await check(get({ authorization: 'Bearer nope' })))._tag).toBe('Rejected');
+    expect(uses).toEqual([{ id: f.deps.secrets.hash(live.token), at: Math.floor(f.clock.now()) }]);
+    const throwing = bearerCheck({ ...f.deps, tokenUsage: { used: () => { throw new Error('sink down'); } } });
+    expect((await throwing(get({ authorization: `Bearer ${live.token}` })))._tag).toBe('Authorized');
+  });
+});

@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { TokenUsageSink } from '../ports/token-usage.js';
+import { reportUse } from '../tokens/usage.js';
 import * as O from 'fp-ts/lib/Option.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { isSubset, formatScope } from '../domain/scope.js';
@@ -66,6 +68,8 @@ export interface BearerPorts extends TokenLookupPorts {
   readonly logger: Logger;
   /** RFC 9449 §11.1: proof `jti` single use; without it DPoP-scheme requests are refused. */
   readonly replay?: ReplayCache;
+  /** Usage tracking: told of every token the check accepts. */
+  readonly tokenUsage?: TokenUsageSink;
 }
 
 /** RFC 6750 §2.1 `b64token` syntax. */
@@ -234,6 +238,8 @@ export interface BearerCheckPorts {
   readonly find: (token: string) => TE.TaskEither<StoreError, O.Option<AccessTokenRecord>>;
   /** RFC 9449 §7: the sender constraint of the found record. */
   readonly senderConstraint: (req: HttpRequest, presented: PresentedToken, record: AccessTokenRecord) => TE.TaskEither<OAuthError, void>;
+  /** Usage tracking: told of every token the check accepts (a sink; see `TokenUsageSink`). */
+  readonly tokenUsage?: TokenUsageSink;
 }
 
 /**
@@ -277,6 +283,7 @@ export const checkBearer =
       if (!isSubset(required, record.scope)) {
         return rejection(target, oauthError('insufficient_scope', 'The access token does not grant the required scope.'), required);
       }
+      reportUse(deps, record.id, now);
       return { _tag: 'Authorized', auth: infoOf(record) };
     } catch (cause) {
       deps.logger.log('error', 'bearer: unexpected failure', { cause });
@@ -307,4 +314,5 @@ export const bearerCheck = (deps: BearerPorts) =>
     dpopAlgs: deps.config.dpop.signingAlgs,
     find: (token) => findAccessToken(deps, token),
     senderConstraint: (req, presented, record) => checkSenderConstraint(deps, req, presented, record),
+    ...optional('tokenUsage', deps.tokenUsage),
   });

@@ -136,7 +136,7 @@ export const handleDeviceAuthorization =
       TE.fromEither(readDeviceRequest(req)),
       TE.bind('client', ({ form }) => pipe(authenticate(req, form), TE.flatMapEither(({ client }) => requireDeviceGrant(config, client)))),
       TE.bind('scope', ({ form, client }) => TE.fromEither(requestedScope(form['scope'], client.scope, []))),
-      TE.bind('audience', ({ resource }) => TE.fromEither(requestedResources(config, resource))),
+      TE.bind('audience', ({ resource }) => TE.fromEither(requestedResources(config.resources, resource))),
       TE.flatMap(({ client, scope, audience }) => createAuthorization(config, ports, client, scope, audience)),
     )();
     return E.isLeft(result) ? failWith(ports.logger, endpoint, result.left) : json(200, result.right);

@@ -5,6 +5,9 @@ import type { SigningAlg } from '../ports/keys.js';
 import type { Route } from '../http/route.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { standardClaims } from './userinfo.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { OAuthError } from '../errors/oauth-error.js';
+import type { ScopeDefinition } from '../ports/registry.js';
 
 export interface DiscoveryOptions {
   /** Client authentication methods the token endpoint accepts. Default: basic, post, private_key_jwt, none. */
@@ -19,6 +22,8 @@ export interface DiscoveryOptions {
   readonly hasRoute?: (path: string) => boolean;
   /** Client ID metadata documents are fetched for URL client ids (draft-ietf-oauth-client-id-metadata-document-02 §6). */
   readonly clientIdMetadataDocuments?: boolean;
+  /** `scopes_supported` (RFC 8414 §2): the scope registry's names (default: `config.scopesSupported`). */
+  readonly scopesSupported?: readonly string[];
 }
 
 const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -76,7 +81,7 @@ export const discoveryMetadata = (config: ServerConfig, options: DiscoveryOption
     // RFC 9126 §5: advertised with the endpoint; RFC 9449 §5.1: proofs are accepted whenever a client sends one.
     ...(has(r.pushedAuthorization) ? { require_pushed_authorization_requests: config.par.required } : {}),
     dpop_signing_alg_values_supported: config.dpop.signingAlgs,
-    scopes_supported: config.scopesSupported,
+    scopes_supported: options.scopesSupported ?? config.scopesSupported,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: config.grantTypes,
@@ -114,12 +119,25 @@ const under = (baseUrl: string, absolute: string): string | undefined =>
  * the host serves `discoveryMetadata` there itself, and `{baseUrl}/.well-known/oauth-authorization-server` is served
  * as a fallback.
  */
-export const discoveryRoutes = ({ config, metadata: options }: { readonly config: ServerConfig; readonly metadata: () => DiscoveryOptions }): readonly Route[] => {
+export const discoveryRoutes = ({
+  config,
+  metadata: options,
+  scopes,
+}: {
+  readonly config: ServerConfig;
+  readonly metadata: () => DiscoveryOptions;
+  /** The scope registry, read on every request (a failed read falls back to `config.scopesSupported`). */
+  readonly scopes?: () => TaskEither<OAuthError, readonly ScopeDefinition[]>;
+}): readonly Route[] => {
   const urls = discoveryUrls(config);
   const paths = [
     under(config.baseUrl, urls.openid) ?? '/.well-known/openid-configuration',
     under(config.baseUrl, urls.oauth) ?? '/.well-known/oauth-authorization-server',
   ];
-  const handle = async (): Promise<HttpResponse> => json(200, discoveryMetadata(config, options()), { 'cache-control': 'public, max-age=300' });
+  const handle = async (): Promise<HttpResponse> => {
+    const registered = scopes === undefined ? undefined : await scopes()();
+    const scopesSupported = registered?._tag === 'Right' ? { scopesSupported: registered.right.map((s) => s.name) } : {};
+    return json(200, discoveryMetadata(config, { ...options(), ...scopesSupported }), { 'cache-control': 'public, max-age=300' });
+  };
   return [...new Set(paths)].map((path) => ({ path, methods: ['GET', 'HEAD'], handle }));
 };

@@ -157,3 +157,18 @@ describe('properties', () => {
     );
   });
 });
+
+describe('introspection and usage tracking', () => {
+  it('an active access token found for its client counts as a use; inactive, other clients’ and refresh tokens do not', async () => {
+    const f = tokenServiceFixture({ algorithms: ['RS256'] });
+    const uses: { id: string; at: number }[] = [];
+    const route = introspectionRoute({ ...f.deps, tokenUsage: { used: (u) => void uses.push(u) } });
+    const introspect = (token: string) => route.handle(formPost('/introspect', { token }));
+    const live = await f.accessToken('web');
+    const revoked = await f.accessToken('web', { revokedAt: 1 });
+    const others = await f.accessToken('other');
+    const refresh = await f.refreshToken('web');
+    for (const t of [live.token, revoked.token, others.token, refresh.token]) expect((await introspect(t)).status).toBe(200);
+    expect(uses).toEqual([{ id: live.record.id, at: Math.floor(f.clock.now()) }]);
+  });
+});

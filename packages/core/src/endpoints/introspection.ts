@@ -1,4 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { TokenUsageSink } from '../ports/token-usage.js';
+import { reportUse } from '../tokens/usage.js';
 import * as O from 'fp-ts/lib/Option.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -19,14 +21,17 @@ import { findPresentedToken, isActiveAccessToken, isActiveRefreshToken, type Fou
 import { failWith } from './render-error.js';
 import { optional } from '../domain/optional.js';
 import { introspectorsOf } from '../resources/indicators.js';
+import { resourcesWhen, type RegistryPorts } from '../resources/catalog.js';
 import { boundJkt } from '../dpop/binding.js';
 
-export interface IntrospectionPorts extends TokenLookupPorts {
+export interface IntrospectionPorts extends TokenLookupPorts, RegistryPorts {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Client authentication, exactly as at the token endpoint. */
   readonly clientAuth: ClientAuthPorts;
   readonly claimHooks?: ClaimHooks;
+  /** Usage tracking: told of every access token introspection finds active. */
+  readonly tokenUsage?: TokenUsageSink;
   /** Signs RFC 9701 JWT responses (and verifies JWT access tokens through `publicJwks`). */
   readonly signer: Pick<Signer, 'publicJwks' | 'sign' | 'algorithms'>;
   /** `alg` of RFC 9701 JWT responses (default RS256 when the signer has it, else its first algorithm). */
@@ -76,12 +81,19 @@ const inactive: Readonly<Record<string, unknown>> = Object.freeze({ active: fals
 
 /**
  * RFC 7662 §2.1 / §4: who may learn about a token — the client it was issued to, and, for an access token with an
- * RFC 8707 audience, the resource servers of that audience (the clients `config.resources[].clientIds` names). Any
- * other caller is answered as for an unknown token.
+ * RFC 8707 audience, the resource servers of that audience (the clients a resource's `clientIds` names; the
+ * registry is read only for another client's token with an audience). Any other caller is answered as for an
+ * unknown token.
  */
-const mayIntrospect = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient): boolean =>
-  found.record.clientId === caller.client.clientId ||
-  (found._tag === 'Access' && introspectorsOf(deps.config, found.record.audience).includes(caller.client.clientId));
+const mayIntrospect = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient): TE.TaskEither<OAuthError, boolean> => {
+  if (found.record.clientId === caller.client.clientId) return TE.right(true);
+  if (found._tag !== 'Access' || (found.record.audience?.length ?? 0) === 0) return TE.right(false);
+  const audience = found.record.audience;
+  return pipe(
+    resourcesWhen(deps.config, deps, true),
+    TE.map((resources) => introspectorsOf(resources, audience).includes(caller.client.clientId)),
+  );
+};
 
 /**
  * RFC 7662 §2.2 response for a found token: active only while usable and only to a caller `mayIntrospect` admits (an
@@ -91,8 +103,14 @@ const mayIntrospect = (deps: IntrospectionPorts, found: FoundToken, caller: Auth
  * `exp`, `iat`, `sub`, `iss`.
  */
 const describe = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<OAuthError, Readonly<Record<string, unknown>>> => {
+  return pipe(
+    mayIntrospect(deps, found, caller),
+    TE.flatMap((may) => (may ? describeFor(deps, found, caller, now) : TE.right(inactive))),
+  );
+};
+
+const describeFor = (deps: IntrospectionPorts, found: FoundToken, caller: AuthenticatedClient, now: number): TE.TaskEither<OAuthError, Readonly<Record<string, unknown>>> => {
   const record = found.record;
-  if (!mayIntrospect(deps, found, caller)) return TE.right(inactive);
   const common = {
     scope: formatScope(record.scope),
     client_id: record.clientId,
@@ -104,6 +122,7 @@ const describe = (deps: IntrospectionPorts, found: FoundToken, caller: Authentic
   if (found._tag === 'Refresh') return TE.right(isActiveRefreshToken(found.record, now) ? { active: true, ...common } : inactive);
   const access = found.record;
   if (!isActiveAccessToken(access, now)) return TE.right(inactive);
+  reportUse(deps, access.id, now);
   return pipe(
     runHook(deps.claimHooks?.introspection, { client: caller.client, record: access }),
     TE.map((hooked) => ({

@@ -1,6 +1,10 @@
 import type { Client } from '../domain/client.js';
 import type { ConsentRecord } from '../domain/records.js';
-import { invalidRequest } from '../errors/oauth-error.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ResourceServer } from '../config/resources.js';
+import { invalidRequest, type OAuthError } from '../errors/oauth-error.js';
+import type { RegistryStore, ScopeDefinition } from '../ports/registry.js';
+import { registryAdmin } from './registry-admin.js';
 import { fromStoreError } from '../errors/store-error.js';
 import type { ClientQuery, ConsentQuery, OwnerFilter, Page, TokenKind } from '../ports/admin.js';
 import type { KeyStore } from '../ports/keys.js';
@@ -21,6 +25,8 @@ export type AdminPorts = ClientRegistryPorts &
   TokenAdminPorts & {
     readonly keys?: KeyStore;
     readonly rotation?: KeyRotationApi;
+    /** The scope and resource registry (absent: its operations answer `invalid_request`). */
+    readonly registry?: RegistryStore;
   };
 
 /**
@@ -52,6 +58,10 @@ export interface AdminOperations {
     readonly list: (query: ConsentQuery) => Promise<Settled<Page<ConsentRecord>>>;
     readonly revoke: (owner: OwnerFilter) => Promise<Settled<number>>;
   };
+  /** The scope registry (RFC 6749 §3.3): the words the consent page shows, and which scopes a person may deselect. */
+  readonly scopes: RegistryEntryOperations<ScopeDefinition>;
+  /** The RFC 8707 resource registry: audiences, their scopes, token format and lifetime, introspecting clients. */
+  readonly resources: RegistryEntryOperations<ResourceServer>;
   readonly keys: {
     readonly list: () => Promise<Settled<readonly SigningKeyInfo[]>>;
     /** Rotation (next → active → retired, RFC 7517 key rollover) of the server's signer. */
@@ -59,6 +69,35 @@ export interface AdminOperations {
     readonly retire: (kid: string, options?: RetireOptions) => Promise<Settled<void>>;
   };
 }
+
+/** Create, update (members laid over the entry), remove and list entries of the registry, in their wire form as input. */
+export interface RegistryEntryOperations<A> {
+  readonly list: () => Promise<Settled<readonly A[]>>;
+  readonly create: (input: unknown) => Promise<Settled<A>>;
+  readonly update: (key: string, changes: unknown) => Promise<Settled<A>>;
+  readonly remove: (key: string) => Promise<Settled<void>>;
+}
+
+const unavailableEntries = <A>(): RegistryEntryOperations<A> => ({
+  list: () => unavailable('The scope and resource registry'),
+  create: () => unavailable('The scope and resource registry'),
+  update: () => unavailable('The scope and resource registry'),
+  remove: () => unavailable('The scope and resource registry'),
+});
+
+interface EntryTasks<A> {
+  readonly list: () => TE.TaskEither<OAuthError, readonly A[]>;
+  readonly create: (input: unknown) => TE.TaskEither<OAuthError, A>;
+  readonly update: (key: string, changes: unknown) => TE.TaskEither<OAuthError, A>;
+  readonly remove: (key: string) => TE.TaskEither<OAuthError, void>;
+}
+
+const entryOperations = <A>(ops: EntryTasks<A>): RegistryEntryOperations<A> => ({
+  list: () => settle(ops.list()),
+  create: (input) => settle(ops.create(input)),
+  update: (key, changes) => settle(ops.update(key, changes)),
+  remove: (key) => settle(ops.remove(key)),
+});
 
 const unavailable = <A>(what: string): Promise<Settled<A>> => Promise.resolve({ _tag: 'Failed', error: invalidRequest(`${what} is not available on this server.`) });
 
@@ -68,6 +107,7 @@ export const adminOperations = (ports: AdminPorts): AdminOperations => {
   const secrets = clientAdmin(ports);
   const tokens = tokenAdmin(ports);
   const keyStore = ports.keys;
+  const registryOps = ports.registry === undefined ? undefined : registryAdmin({ registry: ports.registry, admin: ports.admin });
   const keys = keyStore === undefined ? undefined : signingKeyAdmin({ keys: keyStore, clock: ports.clock, ...(ports.rotation === undefined ? {} : { rotation: ports.rotation }) });
   return {
     clients: {
@@ -91,6 +131,8 @@ export const adminOperations = (ports: AdminPorts): AdminOperations => {
       list: (query) => settle(tokens.listConsents(query)),
       revoke: (owner) => settle(tokens.revokeConsents(owner)),
     },
+    scopes: registryOps === undefined ? unavailableEntries() : entryOperations<ScopeDefinition>(registryOps.scopes),
+    resources: registryOps === undefined ? unavailableEntries() : entryOperations<ResourceServer>(registryOps.resources),
     keys: {
       list: () => (keys === undefined ? unavailable('Key listing') : settle(keys.list())),
       rotate: async () => {

@@ -12,6 +12,8 @@ import type { AdminStore, ClientQuery, Page } from '../ports/admin.js';
 import type { ClientSecretJwtKeyStore } from '../ports/client-secret-jwt-keys.js';
 import type { Clock, Random, SecretHasher } from '../ports/runtime.js';
 import type { ClientStore } from '../ports/stores.js';
+import type { RegistryStore } from '../ports/registry.js';
+import { requireRegisteredScopes } from './registry-scopes.js';
 
 /** What the client registry works over: the client store, the admin store, the runtime. */
 export interface ClientRegistryPorts {
@@ -22,6 +24,8 @@ export interface ClientRegistryPorts {
   readonly clock: Clock;
   /** Needed only to register `client_secret_jwt` clients (their HMAC key must stay recoverable, RFC 7523 §2.2). */
   readonly clientSecretJwtKeys?: ClientSecretJwtKeyStore;
+  /** With a scope registry, a client's scopes must be registered ones (create and update refuse others). */
+  readonly registry?: RegistryStore;
 }
 
 /** A client just registered or changed, with the secret generated for it (shown once: only its hash is kept). */
@@ -52,6 +56,10 @@ const saveClient = (ports: ClientRegistryPorts, client: Client, jwtSecret: strin
     TE.mapError(fromStoreError),
     TE.map(() => client),
   );
+
+/** With a scope registry, a client's scopes must all be registered (checked on create and update, not on disable). */
+const scopesRegistered = (ports: ClientRegistryPorts, client: Client): TE.TaskEither<OAuthError, void> =>
+  ports.registry === undefined ? TE.right(undefined) : requireRegisteredScopes(ports.registry, client.scope, 'The client');
 
 /** RFC 7591 §2 metadata → `Client`; a bad member is `invalid_request` naming it (RFC 7591 §3.2.2 `invalid_client_metadata`). */
 const decode = (ports: ClientRegistryPorts, metadata: Readonly<Record<string, unknown>>): E.Either<OAuthError, Client> =>
@@ -85,6 +93,7 @@ const createClient =
           TE.filterOrElse(O.isNone, () => invalidRequest('A client with this client_id is already registered.', `duplicate ${clientId}`)),
         ),
       ),
+      TE.tap((client) => scopesRegistered(ports, client)),
       TE.flatMap((client) => saveClient(ports, client, method === 'client_secret_jwt' ? secret : undefined)),
       TE.map((client) => ({ client, ...optional('clientSecret', given === undefined ? secret : undefined) })),
     );
@@ -122,6 +131,7 @@ const updateClient =
             ...optional('metadata', old.metadata),
             ...optional('disabled', old.disabled),
           })),
+          TE.tap((client) => scopesRegistered(ports, client)),
           TE.flatMap((client) => saveClient(ports, client, undefined)),
           TE.map((client) => ({ client, ...optional('clientSecret', fresh) })),
         );

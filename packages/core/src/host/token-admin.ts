@@ -31,6 +31,8 @@ export interface TokenSummary {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly revokedAt?: number;
+  /** Usage tracking: an access token's last recorded use; a refresh token's use (its rotation). */
+  readonly lastUsedAt?: number;
 }
 
 /** Token filters as an operator gives them (the instant is the clock's). */
@@ -59,6 +61,7 @@ const listTokens =
             issuedAt: r.issuedAt,
             expiresAt: r.expiresAt,
             ...optional('revokedAt', r.revokedAt),
+            ...optional('lastUsedAt', entry.kind === 'access_token' ? entry.record.lastUsedAt : entry.record.rotatedAt),
           };
         }),
       })),

@@ -24,27 +24,27 @@ const web = { client: webClient({ scope: ['openid', 'api:read', 'billing:read'] 
 
 describe('resource indicators (RFC 8707)', () => {
   it('accepts registered resources only; malformed or unknown ones are invalid_target', () => {
-    expect(requestedResources(config, [api, api, billing])).toEqual(E.right([api, billing]));
-    expect(requestedResources(config, undefined)).toEqual(E.right(undefined));
+    expect(requestedResources(config.resources, [api, api, billing])).toEqual(E.right([api, billing]));
+    expect(requestedResources(config.resources, undefined)).toEqual(E.right(undefined));
     for (const bad of ['https://unknown.example.test/', 'relative/path', `${api}#f`, 'https://api.example.test']) {
-      const r = requestedResources(config, [bad]);
+      const r = requestedResources(config.resources, [bad]);
       expect(E.isLeft(r) && r.left.code).toBe('invalid_target');
     }
   });
 
   it('narrows to a granted resource and never adds one', () => {
-    expect(narrowedResources(config, undefined, [api, billing])).toEqual(E.right([api, billing]));
-    expect(narrowedResources(config, billing, [api, billing])).toEqual(E.right([billing]));
-    const added = narrowedResources(config, billing, [api]);
+    expect(narrowedResources(config.resources, undefined, [api, billing])).toEqual(E.right([api, billing]));
+    expect(narrowedResources(config.resources, billing, [api, billing])).toEqual(E.right([billing]));
+    const added = narrowedResources(config.resources, billing, [api]);
     expect(E.isLeft(added) && added.left.code).toBe('invalid_target');
-    const none = narrowedResources(config, api, undefined);
+    const none = narrowedResources(config.resources, api, undefined);
     expect(E.isLeft(none) && none.left.code).toBe('invalid_target');
   });
 
   it("drops other resources' scopes from a token, keeps scopes no resource claims, and applies the resource's format and lifetime", () => {
-    expect(scopeForAudience(config, [api], ['openid', 'api:read', 'billing:read'])).toEqual(['openid', 'api:read']);
-    expect(scopeForAudience(config, undefined, ['api:read', 'billing:read'])).toEqual(['api:read', 'billing:read']);
-    expect(audienceFacts(config, [api], ['api:read'])).toEqual({ audience: [api], scope: ['api:read'], accessTokenFormat: 'jwt', accessTokenLifetime: 300 });
+    expect(scopeForAudience(config.resources, [api], ['openid', 'api:read', 'billing:read'])).toEqual(['openid', 'api:read']);
+    expect(scopeForAudience(config.resources, undefined, ['api:read', 'billing:read'])).toEqual(['api:read', 'billing:read']);
+    expect(audienceFacts(config.resources, [api], ['api:read'])).toEqual({ audience: [api], scope: ['api:read'], accessTokenFormat: 'jwt', accessTokenLifetime: 300 });
   });
 
   it('client_credentials: the token for a resource has it as audience, with its format and lifetime', async () => {

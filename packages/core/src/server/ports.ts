@@ -1,4 +1,5 @@
 import type { ClientAuthPorts } from '../client-auth/authenticate.js';
+import type { TokenUsageSink } from '../ports/token-usage.js';
 import type { ClientAuthMethod } from '../domain/client.js';
 import type { AuthorizePorts } from '../endpoints/authorize.js';
 import type { DeviceAuthorizationPorts } from '../endpoints/device-authorization.js';
@@ -71,6 +72,8 @@ interface SigningPorts {
    * `client_id_metadata_document_supported`. `@grantor/node`'s `httpClientMetadataDocuments()` implements it.
    */
   readonly clientMetadataDocuments?: ClientMetadataDocumentFetcher;
+  /** Usage tracking: told of every accepted access token (bearer check, introspection); see `TokenUsageSink`. */
+  readonly tokenUsage?: TokenUsageSink;
 }
 
 /** The always-on grants' ports (the token endpoint dispatches to them). */

@@ -4,6 +4,7 @@ import { authorizeRoute } from '../endpoints/authorize.js';
 import { bearerCheck } from '../endpoints/bearer.js';
 import { deviceAuthorizationRoute } from '../endpoints/device-authorization.js';
 import { discoveryRoutes } from '../endpoints/discovery.js';
+import { scopesInForce } from '../resources/catalog.js';
 import { endSessionRoute } from '../endpoints/end-session.js';
 import { introspectionRoute, introspectionSigningAlg } from '../endpoints/introspection.js';
 import { jwksRoute } from '../endpoints/jwks.js';
@@ -32,6 +33,8 @@ const tokenSide = (config: ServerConfig, ports: ComposedPorts) => ({
   ...optional('refreshTokens', ports.refreshTokens),
   clientAuth: ports,
   ...optional('claimHooks', ports.claimHooks),
+  ...optional('tokenUsage', ports.tokenUsage),
+  ...optional('registry', ports.registry),
 });
 
 /** RFC 6750 bearer check over the server's stores and signer (resource servers, userinfo). */
@@ -62,7 +65,7 @@ export const serverRoutes = (config: ServerConfig, ports: ComposedPorts, grants:
   if (authMethods.length === 0) throw new TypeError("createAuthorizationServer: ports.tokenEndpointAuthMethods must include private_key_jwt under profile 'fapi2'");
   // Discovery reads the finished table (the set of mounted paths) when it is asked, not when it is built.
   const paths = new Set<string>();
-  const discovery = discoveryRoutes({ config, metadata: () => ({
+  const discovery = discoveryRoutes({ config, ...optional('scopes', ports.registry === undefined ? undefined : () => scopesInForce(config, ports)), metadata: () => ({
     idTokenSigningAlgs: ports.signer.algorithms(),
     introspectionSigningAlgs: [introspectionSigningAlg({ signer: ports.signer })],
     hasRoute: (path) => paths.has(path),

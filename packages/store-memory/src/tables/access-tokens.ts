@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { AccessTokenRecord, AccessTokenStore } from '@grantor/core/extend';
+import type { AccessTokenRecord, AccessTokenStore, TokenUsageStore } from '@grantor/core/extend';
 import { atomically, decodeOptionalTime, decodeTime, defined, encodeOptionalTime, encodeTime, isExpired, type Interner, type Time } from '../compact.js';
 import { grantIndex } from '../grant-index.js';
 import type { RevokedGrants } from './revoked-grants.js';
@@ -51,7 +51,7 @@ const toRow = (r: AccessTokenRecord, intern: Interner): Row => ({
   rare: toRare(r, intern),
 });
 
-const fromRow = (id: string, row: Row): AccessTokenRecord =>
+const fromRow = (id: string, row: Row, lastUsed: Time | undefined): AccessTokenRecord =>
   defined<AccessTokenRecord>({
     id,
     format: row.rare?.jwt === true ? 'jwt' : 'opaque',
@@ -64,16 +64,27 @@ const fromRow = (id: string, row: Row): AccessTokenRecord =>
     issuedAt: decodeTime(row.issuedAt),
     expiresAt: decodeTime(row.expiresAt),
     revokedAt: decodeOptionalTime(row.revokedAt),
+    lastUsedAt: decodeOptionalTime(lastUsed),
     extra: row.rare?.extra,
   });
 
-export const accessTokenTable = (intern: Interner, revokedGrants: RevokedGrants): Table<AccessTokenStore> & Revocable<AccessTokenRecord> => {
+export const accessTokenTable = (
+  intern: Interner,
+  revokedGrants: RevokedGrants,
+): Table<AccessTokenStore> & Revocable<AccessTokenRecord> & { readonly usage: TokenUsageStore } => {
   const rows = new Map<string, Row>();
   const grants = grantIndex();
+  // Last use per token, apart from the rows: only used tokens pay for it (it leaves with its row).
+  const lastUsed = new Map<string, Time>();
+  const read = (id: string, row: Row): AccessTokenRecord => fromRow(id, row, lastUsed.get(id));
+  const unindex = (id: string, row: Row): void => {
+    lastUsed.delete(id);
+    if (row.grantId !== undefined) grants.remove(row.grantId, id);
+  };
 
   const forget = (id: string, row: Row): void => {
     rows.delete(id);
-    if (row.grantId !== undefined) grants.remove(row.grantId, id);
+    unindex(id, row);
   };
 
   return {
@@ -86,9 +97,10 @@ export const accessTokenTable = (intern: Interner, revokedGrants: RevokedGrants)
           // a revocation of the grant judged before this save (a replay racing issuance) revokes this token too
           row.revokedAt ??= revokedGrants.revokedAt(record.grantId);
           rows.set(record.id, row);
+          if (record.lastUsedAt !== undefined) lastUsed.set(record.id, encodeTime(record.lastUsedAt));
           if (record.grantId !== undefined) grants.add(record.grantId, record.id);
         }),
-      find: (id) => atomically(() => O.fromNullable(rows.has(id) ? fromRow(id, rows.get(id) as Row) : undefined)),
+      find: (id) => atomically(() => O.fromNullable(rows.has(id) ? read(id, rows.get(id) as Row) : undefined)),
       revoke: (id, now) =>
         atomically(() => {
           const row = rows.get(id);
@@ -104,20 +116,29 @@ export const accessTokenTable = (intern: Interner, revokedGrants: RevokedGrants)
           }
         }),
     },
-    sweep: (now, budget) =>
-      sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget, (id, row) => {
-        if (row.grantId !== undefined) grants.remove(row.grantId, id);
-      }),
+    /** Uses move `lastUsedAt` forward only; unknown ids are ignored. */
+    usage: {
+      recordUses: (uses) =>
+        atomically(() => {
+          let changed = 0;
+          for (const use of uses) {
+            if (!rows.has(use.id)) continue;
+            const previous = lastUsed.get(use.id);
+            if (previous !== undefined && decodeTime(previous) >= use.at) continue;
+            lastUsed.set(use.id, encodeTime(use.at));
+            changed++;
+          }
+          return changed;
+        }),
+    },
+    sweep: (now, budget) => sweepMap(rows, (row) => isExpired(row.expiresAt, now), budget, unindex),
     size: () => rows.size,
-    scan: () => [...rows].map(([id, row]) => fromRow(id, row)),
-    deleteWhere: (match) =>
-      deleteMatching(rows, (id, row) => match(fromRow(id, row)), (id, row) => {
-        if (row.grantId !== undefined) grants.remove(row.grantId, id);
-      }),
+    scan: () => [...rows].map(([id, row]) => read(id, row)),
+    deleteWhere: (match) => deleteMatching(rows, (id, row) => match(read(id, row)), unindex),
     revokeWhere: (match, now) => {
       let n = 0;
       for (const [id, row] of rows) {
-        if (row.revokedAt === undefined && match(fromRow(id, row))) {
+        if (row.revokedAt === undefined && match(read(id, row))) {
           row.revokedAt = encodeTime(now);
           n++;
         }

@@ -1,5 +1,5 @@
 import * as O from 'fp-ts/lib/Option.js';
-import type { AccessTokenStore } from '@grantor/core/extend';
+import type { AccessTokenStore, TokenUsageStore } from '@grantor/core/extend';
 import type { SqlContext } from '../context.js';
 import { firstRow, statement } from '../prepared.js';
 import { accessToRow, epoch, rowToAccess } from '../rows.js';
@@ -49,3 +49,28 @@ export const sqlAccessTokenStore = (ctx: SqlContext): AccessTokenStore => {
       }),
   };
 };
+
+/**
+ * Usage tracking: one transaction per batch, one conditional update per use (`last_used_at` only moves forward, so a
+ * late batch from another node never moves it back); unknown ids change nothing.
+ */
+export const sqlTokenUsageStore = ({ run, transaction }: SqlContext): TokenUsageStore => ({
+  recordUses: (uses) =>
+    run('accessTokenUsage.recordUses', async () => {
+      if (uses.length === 0) return 0;
+      return transaction(async (trx) => {
+        let changed = 0n;
+        for (const use of uses) {
+          const at = epoch(use.at);
+          const r = await trx
+            .updateTable('grantor_access_tokens')
+            .set({ last_used_at: at })
+            .where('id', '=', use.id)
+            .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+            .executeTakeFirst();
+          changed += r.numUpdatedRows;
+        }
+        return Number(changed);
+      });
+    }),
+});

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Client, KeyStore, StoreError } from '@grantor/core';
-import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenRecord, RefreshTokenStore, RegisteredClientStore, ReplayCache, Sweeper, UserStore } from '@grantor/core/extend';
+import type { AccessTokenRecord, AccessTokenStore, AccountTokenStore, AdminStore, AuthorizationCodeRecord, AuthorizationCodeStore, ClientSecretJwtKeyStore, ClientStore, ConsentStore, DeviceCodeRecord, DeviceCodeStore, InteractionRecord, InteractionStore, LoginSessionStore, PushedRequestStore, RefreshTokenRecord, RefreshTokenStore, RegisteredClientStore, RegistryStore, ReplayCache, Sweeper, TokenUsageStore, UserStore } from '@grantor/core/extend';
 
 /** Every store port, under the names `@grantor/store-memory` uses. */
 export interface StorePorts {
@@ -31,6 +31,10 @@ export interface StorePorts {
   readonly registeredClients?: RegisteredClientStore;
   /** RFC 9126 pushed requests; its contract tests are skipped when a store does not provide them. */
   readonly pushedRequests?: PushedRequestStore;
+  /** Access tokens' `lastUsedAt` (usage tracking); its contract tests are skipped when a store does not provide it. */
+  readonly accessTokenUsage?: TokenUsageStore;
+  /** The scope and resource registry; its contract tests are skipped when a store does not provide one. */
+  readonly registry?: RegistryStore;
 }
 
 /** What a store factory hands the contract: the ports and, if the store holds resources, how to release them. */

@@ -16,6 +16,8 @@ import { loginSessionContract } from './login-sessions.js';
 import { registeredClientsContract } from './registered-clients.js';
 import { pushedRequestContract } from './pushed-requests.js';
 import { adminContract } from './admin.js';
+import { tokenUsageContract } from './token-usage.js';
+import { registryContract } from './registry.js';
 
 export type { StorePorts, StoreUnderTest, StoreContractOptions, ContractContext } from './harness.js';
 export { ok as runStoreTask } from './harness.js';
@@ -69,6 +71,8 @@ export const runStoreContract = (name: string, makeStore: () => Promise<StoreUnd
     registeredClientsContract(ctx);
     pushedRequestContract(ctx);
     adminContract(ctx);
+    tokenUsageContract(ctx);
+    registryContract(ctx);
     sweepContract(ctx);
     concurrencyContract(ctx);
     grantRevocationContract(ctx);

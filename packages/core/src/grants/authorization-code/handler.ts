@@ -13,9 +13,11 @@ import { enforce } from '../shared.js';
 import { isCodeVerifier, type AuthorizationCodeParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
 import { audienceFacts, audienceIssueFacts, narrowedResources, requestedResources } from '../../resources/indicators.js';
+import { resourcesWhen, type RegistryPorts } from '../../resources/catalog.js';
 
 /** The ports the `authorization_code` grant uses. */
-export type AuthorizationCodePorts = IssuePorts & {
+export type AuthorizationCodePorts = IssuePorts &
+  RegistryPorts & {
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly refreshTokens: RefreshTokenStore;
 };
@@ -30,8 +32,10 @@ const issueFromCode =
     record.pkce === undefined && (isPublicClient(client) || ctx.config.pkce.requiredFor === 'all')
       ? TE.left(invalidGrant('PKCE is required for this client.', 'code issued without PKCE where PKCE is required'))
       : pipe(
-          TE.fromEither(narrowedResources(ctx.config, resource, record.resource)),
-          TE.flatMap((audience) =>
+          // The registry is read only when the request or the grant names a resource.
+          resourcesWhen(ctx.config, ctx.ports, resource !== undefined || (record.resource?.length ?? 0) > 0),
+          TE.flatMap((resources) => pipe(TE.fromEither(narrowedResources(resources, resource, record.resource)), TE.map((audience) => ({ resources, audience })))),
+          TE.flatMap(({ resources, audience }) =>
             issueTokens({
               client,
               grantType: 'authorization_code',
@@ -40,7 +44,7 @@ const issueFromCode =
               scope: record.scope,
               refresh: { _tag: 'New' },
               ...optional('grantedResources', record.resource),
-              ...audienceIssueFacts(audienceFacts(ctx.config, audience, record.scope)),
+              ...audienceIssueFacts(audienceFacts(resources, audience, record.scope)),
               ...optional('nonce', record.nonce),
               ...optional('authTime', record.authTime),
               ...optional('acr', record.acr),
@@ -65,7 +69,8 @@ export const handleAuthorizationCode =
       return TE.left(invalidRequest('The code_verifier parameter is invalid.', 'code_verifier syntax (RFC 7636 §4.1)'));
     }
     return pipe(
-      TE.fromEither(requestedResources(ctx.config, params.resource === undefined ? undefined : [params.resource])),
+      resourcesWhen(ctx.config, ports, params.resource !== undefined),
+      TE.flatMap((resources) => TE.fromEither(requestedResources(resources, params.resource === undefined ? undefined : [params.resource]))),
       TE.flatMap(() => pipe(ports.authorizationCodes.redeem(ports.secrets.hash(params.code), now), TE.mapError(fromStoreError))),
       TE.flatMap((outcome) => enforce(judgeCodeRedemption(outcome, { clientId: client.clientId, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, dpopJkt: ctx.dpop?.jkt }, now, ports.secrets.hash), ports, now)),
       TE.flatMap((record) => issueFromCode(record, authenticated, params.resource)(ctx)),

@@ -7,11 +7,13 @@ import { requestedScope } from '../../domain/scope.js';
 import { invalidScope, type OAuthError } from '../../errors/oauth-error.js';
 import { issueTokens, type IssuePorts } from '../../tokens/issue.js';
 import { audienceFacts, audienceIssueFacts, requestedResources } from '../../resources/indicators.js';
+import { resourcesInForce, type RegistryPorts } from '../../resources/catalog.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { GrantContext, TokenResponse } from '../grant.js';
 import type { ClientCredentialsParams } from './codec.js';
 
 /** The ports the `client_credentials` grant uses (no refresh-token store: it never issues one). */
-export type ClientCredentialsPorts = Omit<IssuePorts, 'refreshTokens'>;
+export type ClientCredentialsPorts = Omit<IssuePorts, 'refreshTokens'> & RegistryPorts;
 
 /** Scopes about an end user, meaningless without one. */
 const userScopes: readonly string[] = ['openid', 'offline_access'];
@@ -35,8 +37,15 @@ export const handleClientCredentials =
     const facts = { client, grantType: 'client_credentials', scope: scope.right, refresh: { _tag: 'None' } } as const;
     if (params.resource === undefined) return issueTokens(facts);
     const resource = params.resource;
-    return (ctx) => {
-      const audience = requestedResources(ctx.config, [resource]);
-      return E.isLeft(audience) ? TE.left(audience.left) : issueTokens({ ...facts, ...audienceIssueFacts(audienceFacts(ctx.config, audience.right, scope.right)) })(ctx);
-    };
+    // Only a request that names a resource reads the registry.
+    return (ctx) =>
+      pipe(
+        resourcesInForce(ctx.config, ctx.ports),
+        TE.flatMap((resources) =>
+          pipe(
+            TE.fromEither(requestedResources(resources, [resource])),
+            TE.flatMap((audience) => issueTokens({ ...facts, ...audienceIssueFacts(audienceFacts(resources, audience, scope.right)) })(ctx)),
+          ),
+        ),
+      );
   };

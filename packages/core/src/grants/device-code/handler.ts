@@ -75,7 +75,7 @@ export const handleDeviceCode =
     const hash = ctx.ports.secrets.hash(params.device_code);
     return pipe(
       // RFC 8707 §2: an unknown or malformed resource is refused before the poll is recorded.
-      TE.fromEither(requestedResources(ctx.config, params.resource === undefined ? undefined : [params.resource])),
+      TE.fromEither(requestedResources(ctx.config.resources, params.resource === undefined ? undefined : [params.resource])),
       TE.flatMap(() => recordPoll(ctx, hash)),
       TE.flatMapEither(({ previous, step }) =>
         pipe(
@@ -88,7 +88,7 @@ export const handleDeviceCode =
       TE.flatMapEither((record) =>
         record.subject === undefined ? E.left(unknownCode('approved device code without a subject')) : E.right({ record, subject: record.subject }),
       ),
-      TE.bindW('audience', ({ record }) => TE.fromEither(narrowedResources(ctx.config, params.resource, record.resource))),
+      TE.bindW('audience', ({ record }) => TE.fromEither(narrowedResources(ctx.config.resources, params.resource, record.resource))),
       TE.flatMap(({ record, subject, audience }) =>
         issue({
           ...optional('grantedResources', record.resource),

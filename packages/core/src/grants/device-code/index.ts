@@ -33,7 +33,7 @@ const issueDeviceTokens: IssueDeviceTokens<DeviceCodePorts & IssuePorts> = (requ
     scope: request.scope,
     refresh: request.refreshToken ? { _tag: 'New' } : { _tag: 'None' },
     ...optional('grantedResources', request.grantedResources),
-    ...audienceIssueFacts(audienceFacts(ctx.config, request.audience, request.scope)),
+    ...audienceIssueFacts(audienceFacts(ctx.config.resources, request.audience, request.scope)),
     ...optional('authTime', request.authTime),
   })(ctx);
 

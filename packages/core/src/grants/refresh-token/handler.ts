@@ -17,9 +17,10 @@ import type { RefreshTokenParams } from './codec.js';
 import { optional } from '../../domain/optional.js';
 import { refreshBindingHolds } from '../../dpop/token-endpoint.js';
 import { audienceFacts, audienceIssueFacts, narrowedResources } from '../../resources/indicators.js';
+import { resourcesWhen, type RegistryPorts } from '../../resources/catalog.js';
 
 /** The ports the `refresh_token` grant uses. */
-export type RefreshTokenGrantPorts = IssuePorts & { readonly refreshTokens: RefreshTokenStore };
+export type RefreshTokenGrantPorts = IssuePorts & RegistryPorts & { readonly refreshTokens: RefreshTokenStore };
 
 /**
  * RFC 6749 §6 with rotation on every use (RFC 9700 §4.14.2, OAuth 2.1 §4.3.1; not for confidential clients under
@@ -76,13 +77,14 @@ export const handleRefreshToken =
       ),
       TE.tap(({ presented }) => TE.fromEither(refreshBindingHolds(presented.record, ctx.dpop))),
       // RFC 8707 §2.2: checked before rotation, so a refused audience leaves the refresh token usable.
-      TE.bind('audience', ({ presented }) => TE.fromEither(narrowedResources(config, params.resource, presented.record.resource))),
+      TE.bind('resources', ({ presented }) => resourcesWhen(config, ports, params.resource !== undefined || (presented.record.resource?.length ?? 0) > 0)),
+      TE.bind('audience', ({ presented, resources }) => TE.fromEither(narrowedResources(resources, params.resource, presented.record.resource))),
     );
     if (!rotates(config, client)) {
       // Not rotated: the access token (narrowed scope and audience) comes from the presented token, which stays as it is.
       return pipe(
         checked,
-        TE.flatMap(({ presented, audience }) =>
+        TE.flatMap(({ presented, audience, resources }) =>
           issueTokens({
             client,
             grantType: 'refresh_token',
@@ -90,7 +92,7 @@ export const handleRefreshToken =
             subject: presented.record.subject,
             scope: presented.scope,
             refresh: { _tag: 'None' },
-            ...audienceIssueFacts(audienceFacts(config, audience, presented.scope)),
+            ...audienceIssueFacts(audienceFacts(resources, audience, presented.scope)),
             ...optional('authTime', presented.record.authTime),
           })(ctx),
         ),
@@ -104,7 +106,7 @@ export const handleRefreshToken =
       ),
       TE.bind('outcome', ({ presented, successor }) => pipe(ports.refreshTokens.rotate(presented.record.tokenHash, successor, now), TE.mapError(fromStoreError))),
       TE.tap(({ outcome }) => enforce(judgeRotateOutcome(outcome, now, grace), ports, now)),
-      TE.flatMap(({ next, successor, audience }) =>
+      TE.flatMap(({ next, successor, audience, resources }) =>
         issueTokens({
           client,
           grantType: 'refresh_token',
@@ -112,7 +114,7 @@ export const handleRefreshToken =
           subject: successor.subject,
           scope: successor.scope,
           refresh: { _tag: 'Rotated', token: next },
-          ...audienceIssueFacts(audienceFacts(config, audience, successor.scope)),
+          ...audienceIssueFacts(audienceFacts(resources, audience, successor.scope)),
           ...optional('authTime', successor.authTime),
         })(ctx),
       ),
