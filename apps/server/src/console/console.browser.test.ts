@@ -1,7 +1,7 @@
 /**
  * The admin console in a real browser (Debian's chromium driven by playwright-core) against the running reference
  * server: sign-in with the bootstrap token and as an admin account (keyboard only), every section's main action and
- * its effect at the protocol endpoints, CSRF refusals, and the 390 px layout (no sideways scrolling). Screenshots go
+ * its effect at the protocol endpoints (scopes and resources too: discovery, resource tokens), CSRF refusals, and the 390 px layout (no sideways scrolling). Screenshots go
  * to `apps/server/test-artifacts/` (not committed; with UPDATE_SCREENSHOTS=1 also to `docs/screenshots/`). Skipped, saying so, when /usr/bin/chromium is absent.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ if (!hasChromium) console.warn(`console browser test skipped: ${chromiumPath} is
 const artifacts = path.resolve(import.meta.dirname, '../../test-artifacts');
 const docs = path.resolve(import.meta.dirname, '../../docs/screenshots');
 /** The screenshots the server README shows. */
-const documented = ['console-clients-desktop', 'console-tokens-desktop', 'console-users-390'];
+const documented = ['console-clients-desktop', 'console-tokens-desktop', 'console-users-390', 'console-scopes-390', 'console-resources-desktop'];
 const adminToken = randomBytes(32).toString('base64url');
 const svc = { id: 'svc-seeded', secret: randomBytes(24).toString('base64url') };
 const seed = {
@@ -145,6 +145,88 @@ describe.skipIf(!hasChromium)('admin console in a browser', () => {
     expect(await page.getByRole('heading', { name: 'Consents' }).count()).toBe(1);
     await context.close();
   }, 60_000);
+
+  it('scopes and resources: add, edit, refuse, remove — felt at discovery and /token; usable at 390 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.issuer}/admin/console/login`);
+    await page.getByLabel('Password').fill(adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Scopes' }).click();
+    expect(await page.getByRole('cell', { name: 'openid', exact: true }).count()).toBe(1);
+    await page.getByLabel('Name (a scope token, e.g. api:read)').fill('reports');
+    await page.getByLabel('Description (what the consent page tells a person)').fill('See your reports');
+    await page.getByLabel('Optional: a person may deselect it (never for openid)').check();
+    await page.getByRole('button', { name: 'Add scope' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Added');
+    expect(await page.getByRole('cell', { name: 'See your reports' }).count()).toBe(1);
+    const discovery = async () => ((await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as { scopes_supported: string[] }).scopes_supported;
+    expect(await discovery()).toContain('reports');
+    await page.getByRole('link', { name: 'Edit reports' }).click();
+    await page.getByLabel('Description (what the consent page tells a person)').fill('Read your reports');
+    await page.getByRole('button', { name: 'Save scope' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved');
+    expect(await page.getByRole('cell', { name: 'Read your reports' }).count()).toBe(1);
+    await page.getByLabel('Name (a scope token, e.g. api:read)').fill('openid');
+    await page.getByRole('button', { name: 'Add scope' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('already exists');
+    await shot(page, 'console-scopes-desktop');
+
+    const api = 'https://reports.example.test/';
+    const tokenFor = async () => {
+      const res = await fetch(`${server.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: basic(svc.id, svc.secret), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api:read', resource: api }).toString(),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect((await tokenFor()).body['error']).toBe('invalid_target');
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await page.getByLabel('Identifier (absolute URI, no fragment)').fill(api);
+    await page.getByLabel(/^Scopes it accepts/).fill('reports ghost');
+    await page.getByLabel('Access-token format').selectOption('jwt');
+    await page.getByLabel(/^Access-token lifetime/).fill('120');
+    await page.getByRole('button', { name: 'Add resource' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('ghost');
+    // The refused form keeps what was typed.
+    expect(await page.getByLabel('Identifier (absolute URI, no fragment)').inputValue()).toBe(api);
+    await page.getByLabel(/^Scopes it accepts/).fill('reports');
+    await page.getByRole('button', { name: 'Add resource' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Added');
+    expect((await tokenFor()).body['expires_in']).toBe(120);
+    await page.getByRole('link', { name: `Edit ${api}` }).click();
+    await page.getByLabel(/^Access-token lifetime/).fill('60');
+    await page.getByRole('button', { name: 'Save resource' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Saved');
+    expect((await tokenFor()).body['expires_in']).toBe(60);
+    await shot(page, 'console-resources-desktop');
+    await page.getByRole('link', { name: 'Scopes' }).click();
+    await page.getByRole('button', { name: 'Remove reports' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('listed by resources');
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await page.getByRole('button', { name: `Remove ${api}` }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Removed');
+    expect((await tokenFor()).body['error']).toBe('invalid_target');
+    await page.getByRole('link', { name: 'Scopes' }).click();
+    await page.getByRole('button', { name: 'Remove reports' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Removed');
+    expect(await discovery()).not.toContain('reports');
+    await context.close();
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const small = await phone.newPage();
+    await small.goto(`${server.issuer}/admin/console/login`);
+    await small.getByLabel('Password').fill(adminToken);
+    await small.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => new URL(small.url()).pathname).toBe('/admin/console/clients');
+    for (const section of ['scopes', 'resources']) {
+      await small.goto(`${server.issuer}/admin/console/${section}`);
+      expect(await fitsWidth(small), section).toBe(true);
+      await shot(small, `console-${section}-390`);
+    }
+    await phone.close();
+  }, 90_000);
 
   it('users: create an admin account; it signs in with the keyboard at 390 px; CSRF and foreign origins are refused', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -9,6 +9,7 @@ import type { ConsoleDeps, ConsoleRoute, Ctx } from './deps.js';
 import { clientRoutes } from './clients.js';
 import { listRoutes } from './lists.js';
 import { userRoutes } from './users.js';
+import { registryRoutes } from './registry.js';
 import { failure, plainPage } from './views.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -24,7 +25,7 @@ type Markup = ReturnType<typeof h>;
 
 export const createConsole = (deps: ConsoleDeps): Pages => {
   const base = `${deps.prefix}/admin/console`;
-  const table: readonly ConsoleRoute[] = [...clientRoutes(deps), ...listRoutes(deps), ...userRoutes(deps)];
+  const table: readonly ConsoleRoute[] = [...clientRoutes(deps), ...registryRoutes(deps), ...listRoutes(deps), ...userRoutes(deps)];
   const compiled = table.map((r) => ({ ...r, pattern: new RegExp(`^/admin/console${r.path.replace(/:[a-z]+/g, '([^/]+)')}$`) }));
 
   const showLogin = (status: number, message?: string): HttpResponse => {

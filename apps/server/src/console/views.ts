@@ -44,9 +44,11 @@ const securityHeaders: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
 };
 
-export type Section = 'clients' | 'tokens' | 'users' | 'consents' | 'keys' | 'scopes';
+export type Section = 'clients' | 'scopes' | 'resources' | 'tokens' | 'users' | 'consents' | 'keys';
 const sections: readonly (readonly [Section, string])[] = [
   ['clients', 'Clients'],
+  ['scopes', 'Scopes'],
+  ['resources', 'Resources'],
   ['tokens', 'Tokens'],
   ['users', 'Users'],
   ['consents', 'Consents'],

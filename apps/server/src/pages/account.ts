@@ -7,7 +7,8 @@ import { normalizeEmail } from '../people/directory.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../people/passwords.js';
 import type { Session } from '../session.js';
 import { accountPage, emailChangedPage, type GrantedApp } from './account-views.js';
-import { checkLogin, isSignedIn, retryAfter, userAgentOf, type AccountDeps, type PagesDeps } from './deps.js';
+import { checkLogin, isSignedIn, registryScopes, retryAfter, userAgentOf, type AccountDeps, type PagesDeps } from './deps.js';
+import { descriptionsOf } from './scopes.js';
 import { errorPage } from './html.js';
 import { loginPage } from './views.js';
 
@@ -76,7 +77,7 @@ const show = async (deps: Deps, s: Signed, extra: { readonly notice?: string; re
     emailVerified: a.emailVerified,
     apps: await grantedApps(deps, s.subject),
     sessions: (await deps.sessions.list(s.subject)).map((x) => ({ ...x, current: x.handle === s.handle })),
-    descriptions: deps.scopeDescriptions ?? {},
+    descriptions: descriptionsOf(await registryScopes(deps)),
     ...extra,
   });
 };

@@ -1,4 +1,4 @@
-import type { AdminOperations, AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger } from '@grantor/core';
+import type { AdminOperations, AuthorizationServer, HttpRequest, HttpResponse, InteractionFailure, Logger, ScopeDefinition } from '@grantor/core';
 import type { UserAccount } from '@grantor/core/extend';
 import type { UserDirectory } from '../people/directory.js';
 import type { PeopleDeps } from '../people/deps.js';
@@ -24,9 +24,23 @@ export interface PagesDeps {
   readonly people?: PeopleDeps;
   /** The account page (`/account`): the person's consents and tokens (absent: no account page). */
   readonly account?: AccountDeps;
-  /** Scope descriptions of the scope registry (seed `scopes`), shown on the consent and account pages. */
-  readonly scopeDescriptions?: Readonly<Record<string, string>>;
+  /**
+   * The scope registry (descriptions, which scopes are optional), read when the consent or account page is drawn.
+   * Absent: built-in words for the OpenID Connect scopes, and every scope required.
+   */
+  readonly scopes?: () => Promise<readonly ScopeDefinition[]>;
 }
+
+/** The scope registry's definitions (none without a registry, or when it cannot be read: every scope then required). */
+export const registryScopes = async (deps: Pick<PagesDeps, 'scopes' | 'logger'>): Promise<readonly ScopeDefinition[]> => {
+  if (deps.scopes === undefined) return [];
+  try {
+    return await deps.scopes();
+  } catch (cause) {
+    deps.logger.log('warn', 'could not read the scope registry', { cause: String(cause) });
+    return [];
+  }
+};
 
 /** Adds headers (e.g. `set-cookie`) to any response. */
 export const withHeaders = (res: HttpResponse, headers: Readonly<Record<string, string | undefined>>): HttpResponse => {

@@ -2,7 +2,8 @@ import type { Client, HttpRequest, HttpResponse } from '@grantor/core';
 import { readForm, queryParam } from '../forms.js';
 import { attempt, byAddress } from '../throttle.js';
 import type { Session } from '../session.js';
-import { checkLogin, isSignedIn, retryAfter, userAgentOf, type PagesDeps } from './deps.js';
+import { checkLogin, isSignedIn, registryScopes, retryAfter, userAgentOf, type PagesDeps } from './deps.js';
+import { consentScopes } from './scopes.js';
 import { errorPage } from './html.js';
 import { consentPage, deviceDonePage, deviceEntryPage, loginPage } from './views.js';
 
@@ -60,7 +61,8 @@ const showConsent = async (deps: PagesDeps, session: Session & { subject: string
       csrf: session.csrf,
       clientName: clientName(found.client),
       clientId: found.client.clientId,
-      scope: found.scope,
+      // RFC 8628: the device flow grants what the device asked for; its page shows the words, without checkboxes.
+      scopes: consentScopes(await registryScopes(deps), found.scope, false),
       username: (await deps.users.bySubject(session.subject))?.username ?? session.subject,
       hidden: { user_code: userCode },
     },

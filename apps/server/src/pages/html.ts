@@ -29,7 +29,11 @@ button{margin:1rem .5rem 0 0;padding:.5rem 1.2rem}.error{color:#a40000;border:1p
 ul{padding-left:1.2rem}.muted{color:#595959;font-size:.9rem}h2{font-size:1.15rem;margin-top:2rem}
 .notice{border:1px solid #1d5f2a;color:#1d5f2a;padding:.5rem}.tag{font-size:.8rem;border:1px solid #595959;padding:0 .3rem;border-radius:.2rem}
 .cards{list-style:none;padding:0}.cards>li{border:1px solid #ccc;padding:.6rem;margin:.5rem 0;overflow-wrap:anywhere}
-dt{font-weight:600}dd{margin:0 0 .5rem 0;overflow-wrap:anywhere}`;
+dt{font-weight:600}dd{margin:0 0 .5rem 0;overflow-wrap:anywhere}
+fieldset.scopes{border:1px solid #ccc;padding:.4rem .8rem;margin:1rem 0}fieldset.scopes legend{font-weight:600;padding:0 .3rem}
+.scopes ul{list-style:none;padding:0;margin:.3rem 0}.scopes li{display:flex;gap:.6rem;align-items:flex-start;margin:.6rem 0;overflow-wrap:anywhere}
+.scopes input[type=checkbox]{width:1.3rem;height:1.3rem;margin:.1rem 0 0;flex:none}.scopes label{display:inline;margin:0}.scopes .req{width:1.3rem;text-align:center;flex:none}
+:focus-visible{outline:3px solid #b45309;outline-offset:2px}`;
 
 /**
  * The page shell. No JavaScript; a restrictive CSP (no `form-action`: the consent form's redirect leaves the origin).

@@ -2,7 +2,8 @@ import type { HttpRequest, HttpResponse, InteractionDetails } from '@grantor/cor
 import { redirect } from '@grantor/core/extend';
 import { readForm } from '../forms.js';
 import type { Session } from '../session.js';
-import { asSeeOther, checkLogin, failInteraction, isSignedIn, retryAfter, userAgentOf, withHeaders, type PagesDeps } from './deps.js';
+import { asSeeOther, checkLogin, failInteraction, isSignedIn, registryScopes, retryAfter, userAgentOf, withHeaders, type PagesDeps } from './deps.js';
+import { consentScopes, grantedScope } from './scopes.js';
 import { errorPage } from './html.js';
 import { loginLinks, unverifiedGate } from './people.js';
 import { consentPage, loginPage } from './views.js';
@@ -51,7 +52,15 @@ const showConsentOrFinish = async (deps: PagesDeps, d: InteractionDetails, s: Se
   if (i.prompt.includes('none')) return withHeaders(await failInteraction(deps, i.id, 'consent_required'), { 'set-cookie': setCookie });
   const user = await deps.users.bySubject(s.subject);
   return consentPage(
-    { action: paths(deps, i.id).consent, csrf: s.csrf, clientName: clientName(d), clientId: d.client.clientId, scope: i.scope, username: user?.username ?? s.subject, ...redirectHostOf(i.redirectUri) },
+    {
+      action: paths(deps, i.id).consent,
+      csrf: s.csrf,
+      clientName: clientName(d),
+      clientId: d.client.clientId,
+      scopes: consentScopes(await registryScopes(deps), i.scope, true),
+      username: user?.username ?? s.subject,
+      ...redirectHostOf(i.redirectUri),
+    },
     setCookie === undefined ? {} : { 'set-cookie': setCookie },
   );
 };
@@ -104,7 +113,11 @@ export const interactionLogin = async (req: HttpRequest, deps: PagesDeps, id: st
   return redirect(paths(deps, id).page, 303, { 'set-cookie': signed.setCookie });
 };
 
-/** POST /interaction/:id/consent — approve finishes the interaction, deny ends it with `access_denied`. */
+/**
+ * POST /interaction/:id/consent — approve finishes the interaction with the scopes left ticked (the required ones
+ * always: the form can only narrow the request, RFC 6749 §3.3), and the remembered consent is what was granted, so a
+ * scope left out is asked again next time; deny ends it with `access_denied` (RFC 6749 §4.1.2.1).
+ */
 export const interactionConsent = async (req: HttpRequest, deps: PagesDeps, id: string): Promise<HttpResponse> => {
   const found = await deps.server.interactions.details(id);
   if (found._tag !== 'Found') return invalidInteraction();
@@ -116,6 +129,7 @@ export const interactionConsent = async (req: HttpRequest, deps: PagesDeps, id: 
   const decision = form['decision'];
   if (decision === 'deny') return asSeeOther(await deps.server.interactions.deny(id));
   if (decision !== 'approve') return showConsentOrFinish(deps, d, session);
-  const res = await deps.server.interactions.finish(id, { subject: session.subject, scope: d.interaction.scope, authTime: session.authTime });
+  const scope = grantedScope(consentScopes(await registryScopes(deps), d.interaction.scope, true), form);
+  const res = await deps.server.interactions.finish(id, { subject: session.subject, scope, authTime: session.authTime });
   return asSeeOther(res);
 };

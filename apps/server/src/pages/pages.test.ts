@@ -268,3 +268,50 @@ for (const framework of ['fastify', 'express', 'koa'] as const) {
     });
   });
 }
+
+describe('consent page with the scope registry', () => {
+  let listening: Listening;
+  let origin: string;
+  const core = fakeCore();
+  beforeAll(async () => {
+    const memory = createMemoryStore();
+    await seedUsers(memory.users, [{ username: 'bob', password: 'correct horse', claims: { sub: 'sub-bob' } }], Date.now() / 1000);
+    const pages = createPages({
+      server: core.server, users: await createUserDirectory(memory.users, () => Date.now() / 1000), sessions: createSessionStore({ secure: false, store: memory.loginSessions }),
+      throttles: serverThrottles(memoryBackend()), logger: silent, now: () => Date.now() / 1000, prefix: '',
+      scopes: async () => [{ name: 'openid', optional: false }, { name: 'profile', description: 'Your name <and> picture', optional: true }],
+    });
+    listening = await listen('fastify', withPages(core.server, pages), 0, silent);
+    origin = `http://127.0.0.1:${listening.port}`;
+  });
+  afterAll(async () => listening.close());
+
+  it('names the client and its redirect host, describes each scope, and finishes with only the ticked ones', async () => {
+    core.add('r1', ['consent']);
+    const b = createBrowser([origin]);
+    const login = await b.get(`${origin}/interaction/r1`);
+    const page = await b.submit(formsOf(login)[0]!, { username: 'bob', password: 'correct horse' });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<strong>Web &lt;App&gt; &amp; &quot;Co&quot;</strong> <span class="muted">(web)</span>');
+    expect(page.body).toContain('sent to <strong>rp.example</strong>');
+    // profile: the registry's words (escaped), a ticked checkbox with its label; openid: required, no checkbox.
+    expect(page.body).toContain('<input type="checkbox" id="grant_1" name="grant_1" value="on" checked><label for="grant_1"><code>profile</code> — Your name &lt;and&gt; picture</label>');
+    expect(page.body).toMatch(/<code>openid<\/code> — Sign you in with your account identifier <span class="muted">\(required\)<\/span>/);
+    const form = formsOf(page)[0]!;
+    expect(form.inputs.filter((i) => i.type === 'checkbox').map((i) => i.name)).toEqual(['grant_1']);
+    const { grant_1: _ticked, ...unticked } = form.fields;
+    const done = await b.submit({ ...form, fields: unticked }, {}, { name: 'decision', value: 'approve' });
+    expect(done.status).toBe(303);
+    expect(core.finished.at(-1)).toMatchObject({ id: 'r1', result: { subject: 'sub-bob', scope: ['openid'] } });
+  });
+
+  it('a ticked box (whatever its value) keeps the scope; fields for scopes never asked for add nothing', async () => {
+    core.add('r2', ['consent']);
+    const b = createBrowser([origin]);
+    const login = await b.get(`${origin}/interaction/r2`);
+    const page = await b.submit(formsOf(login)[0]!, { username: 'bob', password: 'correct horse' });
+    const done = await b.submit(formsOf(page)[0]!, { grant_1: '', grant_0: '', grant_5: 'on', scope: 'openid profile email' }, { name: 'decision', value: 'approve' });
+    expect(done.status).toBe(303);
+    expect(core.finished.at(-1)).toMatchObject({ id: 'r2', result: { scope: ['openid', 'profile'] } });
+  });
+});

@@ -1,6 +1,6 @@
 import type { HtmlResponse } from '@grantor/core/extend';
 import { h, page, type Markup } from './html.js';
-import { scopeDescription } from './scopes.js';
+import { scopeField, type ConsentScope } from './scopes.js';
 
 
 export interface LoginView {
@@ -41,24 +41,42 @@ export interface ConsentView {
   readonly csrf: string;
   readonly clientName: string;
   readonly clientId: string;
-  readonly scope: readonly string[];
+  /** The requested scopes with their descriptions; the optional ones get a checkbox. */
+  readonly scopes: readonly ConsentScope[];
   readonly username: string;
   /** Where the answer goes (the redirect URI's host), so the person sees who receives it. */
   readonly redirectHost?: string;
   readonly hidden?: Readonly<Record<string, string>>;
 }
 
-/** The consent form: the client, the requested scopes, where the answer goes, and approve / deny buttons. */
+const scopeLine = (s: ConsentScope): Markup => h`<code>${s.name}</code>${s.description === undefined ? '' : h` — ${s.description}`}`;
+
+/**
+ * One requested scope: an optional one is a ticked checkbox with its label (unticking leaves it out of the grant),
+ * a required one plain text marked required.
+ */
+const scopeItem = (s: ConsentScope, i: number): Markup =>
+  s.optional
+    ? h`<li><input type="checkbox" id="${scopeField(i)}" name="${scopeField(i)}" value="on" checked><label for="${scopeField(i)}">${scopeLine(s)}</label></li>`
+    : h`<li><span class="req" aria-hidden="true">✓</span><span>${scopeLine(s)} <span class="muted">(required)</span></span></li>`;
+
+/**
+ * The consent form (OpenID Connect Core §3.1.2.4): who asks (the client's name and id) and where the answer goes, each
+ * requested scope with the registry's description, checkboxes to leave out the optional ones, approve / deny.
+ */
 export const consentPage = (v: ConsentView, headers: Readonly<Record<string, string>> = {}): HtmlResponse =>
   page(
     200,
     'Authorize access',
     h`<p>Signed in as <strong>${v.username}</strong>.</p>
-<p><strong>${v.clientName}</strong> <span class="muted">(${v.clientId})</span> asks for:</p>
-<ul>${v.scope.length === 0 ? h`<li>Basic access (no specific scope)</li>` : v.scope.map((s) => h`<li><code>${s}</code>${scopeDescription({}, s) === undefined ? '' : h` — ${scopeDescription({}, s)}`}</li>`)}</ul>
+<p><strong>${v.clientName}</strong> <span class="muted">(${v.clientId})</span> asks for access to your account.</p>
 ${v.redirectHost === undefined ? '' : h`<p>If you approve, you will be sent to <strong>${v.redirectHost}</strong>.</p>`}
 <form method="post" action="${v.action}">
 <input type="hidden" name="csrf" value="${v.csrf}">${hiddenFields(v.hidden)}
+<fieldset class="scopes"><legend>It asks to use</legend>
+<ul>${v.scopes.length === 0 ? h`<li><span>Basic access (no specific scope)</span></li>` : v.scopes.map(scopeItem)}</ul>
+${v.scopes.some((s) => s.optional) ? h`<p class="muted">Untick what you do not want to share. The application gets only what stays ticked.</p>` : ''}
+</fieldset>
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`,
