@@ -162,6 +162,12 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
     now,
     prefix,
     account: core.admin,
+    // The consent and account pages read the scope registry (descriptions, optional scopes) when they are drawn.
+    scopes: async () => {
+      const listed = await core.admin.scopes.list();
+      if (listed._tag === 'Failed') throw new Error(listed.error.description);
+      return listed.value;
+    },
     people: {
       signup: people.signup,
       mailer,

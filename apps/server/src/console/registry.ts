@@ -44,7 +44,7 @@ const resourceInput = (form: Readonly<Record<string, string>>) => {
   return {
     identifier: (form['identifier'] ?? '').trim(),
     scope: (form['scope'] ?? '').trim(),
-    access_token_format: form['format'] === 'opaque' || form['format'] === 'jwt' ? form['format'] : null,
+    access_token_format: form['format'] === 'opaque' || form['format'] === 'jwt' ? (form['format'] as 'opaque' | 'jwt') : null,
     access_token_lifetime: lifetime === '' ? null : /^\d{1,9}$/.test(lifetime) ? Number(lifetime) : lifetime,
     introspection_client_ids: (form['introspectors'] ?? '').split(/[\s,]+/).filter((s) => s !== ''),
   };

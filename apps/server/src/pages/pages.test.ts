@@ -310,7 +310,7 @@ describe('consent page with the scope registry', () => {
     const b = createBrowser([origin]);
     const login = await b.get(`${origin}/interaction/r2`);
     const page = await b.submit(formsOf(login)[0]!, { username: 'bob', password: 'correct horse' });
-    const done = await b.submit(formsOf(page)[0]!, { grant_1: '', grant_0: '', grant_5: 'on', scope: 'openid profile email' }, { name: 'decision', value: 'approve' });
+    const done = await b.submit(formsOf(page)[0]!, { grant_1: 'whatever', grant_0: 'x', grant_5: 'on', scope: 'openid profile email' }, { name: 'decision', value: 'approve' });
     expect(done.status).toBe(303);
     expect(core.finished.at(-1)).toMatchObject({ id: 'r2', result: { scope: ['openid', 'profile'] } });
   });

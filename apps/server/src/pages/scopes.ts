@@ -43,7 +43,7 @@ export const scopeField = (index: number): string => `grant_${index}`;
 /**
  * RFC 6749 §3.3 / OpenID Connect Core §3.1.2.4: the scope the person grants — every required scope, and each optional
  * one whose box stayed ticked (a browser sends a ticked box's field and never an unticked one's, so its presence
- * counts, whatever its value). Built from the requested list, so a form can only narrow it, never add to it.
+ * counts, whatever its non-empty value: an empty parameter is an omitted one, RFC 6749 §3.1). Built from the requested list, so a form can only narrow it, never add to it.
  */
 export const grantedScope = (scopes: readonly ConsentScope[], form: Readonly<Record<string, string>>): readonly string[] =>
   scopes.filter((s, i) => !s.optional || form[scopeField(i)] !== undefined).map((s) => s.name);

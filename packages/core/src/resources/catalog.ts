@@ -18,7 +18,14 @@ export interface RegistryPorts {
 
 /** The RFC 8707 resources in force (one read of the registry, or the configuration). */
 export const resourcesInForce = (config: ServerConfig, ports: RegistryPorts): TE.TaskEither<OAuthError, readonly ResourceServer[]> =>
-  ports.registry === undefined ? TE.right(config.resources) : pipe(ports.registry.listResources(), TE.mapError(fromStoreError));
+  ports.registry === undefined
+    ? TE.right(config.resources)
+    : pipe(
+        ports.registry.listResources(),
+        TE.mapError(fromStoreError),
+        // An empty registry is not in use (a store spread into the server without `seedRegistry`): the configuration holds.
+        TE.map((listed) => (listed.length === 0 ? config.resources : listed)),
+      );
 
 /** The resources in force when `needed`, else none without reading anything. */
 export const resourcesWhen = (config: ServerConfig, ports: RegistryPorts, needed: boolean): TE.TaskEither<OAuthError, readonly ResourceServer[]> =>
@@ -28,7 +35,15 @@ export const resourcesWhen = (config: ServerConfig, ports: RegistryPorts, needed
  * The scope definitions in force. Without a registry: `config.scopesSupported`, plus the scopes the configured
  * resources list, none of them described; every one but `openid` optional.
  */
-export const scopesInForce = (config: ServerConfig, ports: RegistryPorts): TE.TaskEither<OAuthError, readonly ScopeDefinition[]> =>
-  ports.registry === undefined
-    ? TE.right([...new Set([...config.scopesSupported, ...config.resources.flatMap((r) => r.scopes)])].map((name) => ({ name, optional: name !== 'openid' })))
-    : pipe(ports.registry.listScopes(), TE.mapError(fromStoreError));
+export const scopesInForce = (config: ServerConfig, ports: RegistryPorts): TE.TaskEither<OAuthError, readonly ScopeDefinition[]> => {
+  const configured = (): readonly ScopeDefinition[] =>
+    [...new Set([...config.scopesSupported, ...config.resources.flatMap((r) => r.scopes)])].map((name) => ({ name, optional: name !== 'openid' }));
+  return ports.registry === undefined
+    ? TE.right(configured())
+    : pipe(
+        ports.registry.listScopes(),
+        TE.mapError(fromStoreError),
+        // An empty registry is not in use: the configuration holds (as for resources).
+        TE.map((listed) => (listed.length === 0 ? configured() : listed)),
+      );
+};
