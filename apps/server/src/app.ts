@@ -9,7 +9,7 @@ import { createConsole } from './console/router.js';
 import { withCors } from './http/cors.js';
 import { withTrustedProxies } from './http/proxy.js';
 import { healthPages } from './observability/health.js';
-import { createMetrics, metricsPage, withObservability } from './observability/requests.js';
+import { createMetrics, metricsPage, registerActiveTokens, withObservability } from './observability/requests.js';
 import { endpointResolver } from './observability/outcome.js';
 import { withTracing } from './observability/tracing.js';
 import { createCore } from './core-bridge.js';
@@ -183,6 +183,7 @@ export const createApp = async (env: ServerEnv, logger: Logger, print: (line: st
   );
   const userAdmin = createUserAdmin({ store: core.users, operations: core.admin, sessions: core.loginSessions, now });
   const metrics = createMetrics();
+  registerActiveTokens(metrics, core.admin.tokens.countActive, logger);
   const bootstrap = env.adminToken === undefined ? {} : { bootstrapToken: env.adminToken };
   const adminApi = withPages(withPages(withPages(paged, healthPages(core.admin)), metricsPage(metrics)), createAdminApi({ server: core.server, operations: core.admin, users: userAdmin, logger, ...bootstrap }));
   const adminConsole = createConsole({

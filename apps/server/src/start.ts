@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { createApp } from './app.js';
+import { withConfigFile } from './config-file.js';
 import { runCli } from './cli/main.js';
 import { createPino, logSettings, pinoLogger } from './observability/logging.js';
 import { serverTracer, startTracing, tracingSettings } from './observability/tracing.js';
@@ -21,6 +22,16 @@ const print = (line: string): void => {
 };
 
 // Structured JSON logs (pino; pretty on a terminal), secrets redacted; one line per request (observability/requests.ts).
+// CONFIG_FILE: settings from a JSON file under the environment (which wins), applied before anything reads a setting
+// (the logger just below, the OpenTelemetry SDK, every worker). A bad file stops the start, naming the setting.
+try {
+  const settings = withConfigFile(process.env);
+  for (const [name, value] of Object.entries(settings)) if (process.env[name] === undefined && value !== undefined) process.env[name] = value;
+} catch (e) {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+}
+
 const logger = pinoLogger(createPino(logSettings(process.env, process.stdout.isTTY)));
 
 /** The store in one word for the start line (never the credentials of DATABASE_URL). */

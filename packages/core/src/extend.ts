@@ -27,7 +27,7 @@ export type { RegisteredClientStore } from './ports/client-registrations.js';
 export type { PushedRequestStore } from './ports/pushed-requests.js';
 export type { RegistryStore, ScopeDefinition } from './ports/registry.js';
 export type { PushedRequestRecord } from './domain/pushed-request.js';
-export type { AdminStore, PageRequest, TokenEntry, TokenQuery } from './ports/admin.js';
+export type { ActiveTokenCounts, AdminStore, PageRequest, TokenEntry, TokenQuery } from './ports/admin.js';
 export { tokenStatus } from './lifecycle/token-status.js';
 export type {
   AccessTokenRecord,

@@ -82,6 +82,11 @@ export const memoryAdminStore = (t: AdminTables): AdminStore => ({
       );
       return pageOf(matching.map((e) => ({ key: tokenKey(e), item: e })), q.limit, q.cursor);
     }),
+  countActiveTokens: (now) =>
+    atomically(() => ({
+      accessTokens: t.accessTokens.scan().filter((r) => tokenStatus({ kind: 'access_token', record: r }, now) === 'active').length,
+      refreshTokens: t.refreshTokens.scan().filter((r) => tokenStatus({ kind: 'refresh_token', record: r }, now) === 'active').length,
+    })),
   revokeTokens: (owner, now) => atomically(() => t.accessTokens.revokeWhere(owned(owner), now) + t.refreshTokens.revokeWhere(owned(owner), now)),
   listConsents: (q) =>
     atomically(() =>

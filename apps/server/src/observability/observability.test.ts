@@ -51,6 +51,9 @@ describe('request log and metrics (running server)', () => {
     expect(body).toMatch(/grantor_http_requests_total\{endpoint="\/token",method="POST",status="400",outcome="unsupported_grant_type"\} 1/);
     expect(body).toMatch(/grantor_http_request_duration_seconds_bucket\{le="[0-9.]+",endpoint="\/token",method="POST"\}/);
     expect(body).toContain('grantor_process_cpu_seconds_total');
+    // The one token issued above is the store's one active access token; no refresh token was issued.
+    expect(body).toMatch(/grantor_active_tokens\{kind="access_token"\} 1\n/);
+    expect(body).toMatch(/grantor_active_tokens\{kind="refresh_token"\} 0\n/);
 
     const lines = server
       .output()

@@ -1,5 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AuthorizationServer, HttpRequest, HttpResponse, Logger } from '@grantor/core';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AdminOperations, AuthorizationServer, HttpRequest, HttpResponse, Logger } from '@grantor/core';
 import { text } from '@grantor/core/extend';
 import type { Pages } from '../pages/router.js';
 import { endpointResolver, outcomeOf } from './outcome.js';
@@ -77,4 +77,35 @@ export const metricsPage = (metrics: Metrics): Pages => {
       ? text(200, await metrics.registry.metrics(), metrics.registry.contentType, { 'cache-control': 'no-store' })
       : { ...text(405, 'Use GET.\n', 'text/plain; charset=utf-8'), headers: { allow: 'GET, HEAD' } };
   return { routes: [{ path: '/metrics', methods: ['GET', 'HEAD'], handle }], matches: (path) => path === '/metrics', handle };
+};
+
+/**
+ * `grantor_active_tokens{kind}`: active access and refresh tokens, counted by the store (one `count` per table) when
+ * Prometheus scrapes, at most once per `cacheSeconds` (several scrapers or a short scrape interval cost nothing more).
+ * A failed count leaves the last value and is logged.
+ */
+export const registerActiveTokens = (
+  metrics: Metrics,
+  countActive: AdminOperations['tokens']['countActive'],
+  logger: Logger,
+  cacheSeconds = 30,
+): void => {
+  let last: { readonly at: number; readonly access: number; readonly refresh: number } | undefined;
+  new Gauge({
+    name: 'grantor_active_tokens',
+    help: 'Active (neither revoked, rotated nor expired) access and refresh tokens in the store.',
+    labelNames: ['kind'],
+    registers: [metrics.registry],
+    async collect() {
+      if (last === undefined || Date.now() - last.at >= cacheSeconds * 1000) {
+        const counted = await countActive();
+        if (counted._tag === 'Done') last = { at: Date.now(), access: counted.value.accessTokens, refresh: counted.value.refreshTokens };
+        else logger.log('warn', 'metrics: counting active tokens failed', { description: counted.error.description });
+      }
+      if (last !== undefined) {
+        this.set({ kind: 'access_token' }, last.access);
+        this.set({ kind: 'refresh_token' }, last.refresh);
+      }
+    },
+  });
 };

@@ -6,7 +6,7 @@ import { invalidRequest, type OAuthError } from '../errors/oauth-error.js';
 import type { RegistryStore, ScopeDefinition } from '../ports/registry.js';
 import { registryAdmin } from './registry-admin.js';
 import { fromStoreError } from '../errors/store-error.js';
-import type { ClientQuery, ConsentQuery, OwnerFilter, Page, TokenKind } from '../ports/admin.js';
+import type { ActiveTokenCounts, ClientQuery, ConsentQuery, OwnerFilter, Page, TokenKind } from '../ports/admin.js';
 import type { KeyStore } from '../ports/keys.js';
 import { clientAdmin, type GeneratedKeyPair, type KeyPairOptions, type RotatedSecret, type RotateSecretOptions } from './client-admin.js';
 import { clientRegistry, type ClientRegistryPorts, type RegisteredClient } from './client-registry.js';
@@ -51,6 +51,8 @@ export interface AdminOperations {
     readonly list: (filter: TokenFilter) => Promise<Settled<Page<TokenSummary>>>;
     readonly revoke: (kind: TokenKind, id: string) => Promise<Settled<void>>;
     readonly revokeGrant: (grantId: string) => Promise<Settled<void>>;
+    /** Active access and refresh tokens now (one count per table). */
+    readonly countActive: () => Promise<Settled<ActiveTokenCounts>>;
     /** Every token of a client, a subject, or a subject at a client; `Done` with the number revoked. */
     readonly revokeOf: (owner: OwnerFilter) => Promise<Settled<number>>;
   };
@@ -125,6 +127,7 @@ export const adminOperations = (ports: AdminPorts): AdminOperations => {
       list: (filter) => settle(tokens.list(filter)),
       revoke: (kind, id) => settle(tokens.revoke(kind, id)),
       revokeGrant: (grantId) => settle(tokens.revokeGrant(grantId)),
+      countActive: () => settle(tokens.countActive()),
       revokeOf: (owner) => settle(tokens.revokeOf(owner)),
     },
     consents: {

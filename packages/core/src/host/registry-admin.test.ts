@@ -30,6 +30,7 @@ const adminOver = (clients: () => readonly Client[]): AdminStore => ({
   listClients: () => TE.right({ items: clients() }),
   deleteClient: () => TE.right(false),
   listTokens: () => TE.right({ items: [] }),
+  countActiveTokens: () => TE.right({ accessTokens: 0, refreshTokens: 0 }),
   revokeTokens: () => TE.right(0),
   listConsents: () => TE.right({ items: [] }),
   revokeConsents: () => TE.right(0),

@@ -6,7 +6,7 @@ import { optional } from '../domain/optional.js';
 import type { OAuthError } from '../errors/oauth-error.js';
 import { fromStoreError } from '../errors/store-error.js';
 import { tokenStatus } from '../lifecycle/token-status.js';
-import type { AdminStore, ConsentQuery, OwnerFilter, Page, TokenKind, TokenQuery, TokenStatus } from '../ports/admin.js';
+import type { ActiveTokenCounts, AdminStore, ConsentQuery, OwnerFilter, Page, TokenKind, TokenQuery, TokenStatus } from '../ports/admin.js';
 import type { Clock } from '../ports/runtime.js';
 import type { AccessTokenStore, ConsentStore, RefreshTokenStore } from '../ports/stores.js';
 import { notFound } from './client-registry.js';
@@ -120,7 +120,12 @@ const revokeConsents =
   (owner: OwnerFilter): TE.TaskEither<OAuthError, number> =>
     pipe(ports.admin.revokeConsents(owner), TE.mapError(fromStoreError));
 
+/** How many access and refresh tokens are active now (for a gauge: callers cache it between scrapes). */
+const countActive = (ports: TokenAdminPorts): TE.TaskEither<OAuthError, ActiveTokenCounts> =>
+  pipe(ports.admin.countActiveTokens(ports.clock.now()), TE.mapError(fromStoreError));
+
 export const tokenAdmin = (ports: TokenAdminPorts) => ({
+  countActive: () => countActive(ports),
   list: listTokens(ports),
   revoke: revokeToken(ports),
   revokeGrant: revokeGrant(ports),

@@ -62,6 +62,12 @@ export interface ConsentQuery extends PageRequest {
   readonly clientId?: string;
 }
 
+/** Active tokens by kind (the operator's gauge). */
+export interface ActiveTokenCounts {
+  readonly accessTokens: number;
+  readonly refreshTokens: number;
+}
+
 /** Whose tokens or consents a bulk operation touches: a client's, a subject's, or one subject's at one client. */
 export type OwnerFilter =
   | { readonly clientId: string; readonly subject?: string }
@@ -80,6 +86,8 @@ export interface AdminStore {
   readonly listTokens: (query: TokenQuery) => TaskEither<StoreError, Page<TokenEntry>>;
   /** Marks every unrevoked access and refresh token of the owner revoked at `now`; returns how many. */
   readonly revokeTokens: (owner: OwnerFilter, now: number) => TaskEither<StoreError, number>;
+  /** How many access and refresh tokens are active at `now` (neither revoked, rotated nor expired): one count per table. */
+  readonly countActiveTokens: (now: number) => TaskEither<StoreError, ActiveTokenCounts>;
   /** Remembered consents ordered by subject, then client. */
   readonly listConsents: (query: ConsentQuery) => TaskEither<StoreError, Page<ConsentRecord>>;
   /** Forgets every consent of the owner; returns how many. */

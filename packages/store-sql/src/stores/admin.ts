@@ -97,6 +97,26 @@ export const sqlAdminStore = ({ db, run, transaction, clientCache }: SqlContext)
         return { items, ...(all.length > q.limit && last !== undefined ? { next: tokenKey(last) } : {}) };
       }),
 
+    /** Two `count(*)` statements (the operator's gauge; scrapes are cached by the caller). */
+    countActiveTokens: (now) =>
+      run('admin.countActiveTokens', async () => {
+        const at = epoch(now);
+        const access = await db
+          .selectFrom('grantor_access_tokens')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', at)
+          .executeTakeFirst();
+        const refresh = await db
+          .selectFrom('grantor_refresh_tokens')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('revoked_at', 'is', null)
+          .where('rotated_at', 'is', null)
+          .where('expires_at', '>', at)
+          .executeTakeFirst();
+        return { accessTokens: Number(access?.n ?? 0), refreshTokens: Number(refresh?.n ?? 0) };
+      }),
+
     revokeTokens: (owner, now) =>
       run('admin.revokeTokens', () =>
         transaction(async (trx) => {

@@ -142,6 +142,21 @@ export const adminContract = ({ store }: ContractContext): void => {
       expect(await revokedAt(elsewhere.id)).toBe(now + 2);
     });
 
+    it('countActiveTokens counts the active tokens of each table: not revoked, rotated or expired', async () => {
+      if (store().admin === undefined) return;
+      const before = await ok(admin().countActiveTokens(now));
+      const active = accessTokenRecord({ expiresAt: now + 600 });
+      const expired = accessTokenRecord({ expiresAt: now });
+      const revoked = accessTokenRecord({ expiresAt: now + 600, revokedAt: now - 1 });
+      const refresh = refreshTokenRecord({ expiresAt: now + 600 });
+      const rotated = refreshTokenRecord({ expiresAt: now + 600, rotatedAt: now - 1 });
+      for (const r of [active, expired, revoked]) await ok(store().accessTokens.save(r));
+      for (const r of [refresh, rotated]) await ok(store().refreshTokens.save(r));
+      expect(await ok(admin().countActiveTokens(now))).toEqual({ accessTokens: before.accessTokens + 1, refreshTokens: before.refreshTokens + 1 });
+      await ok(store().accessTokens.revoke(active.id, now));
+      expect((await ok(admin().countActiveTokens(now))).accessTokens).toBe(before.accessTokens);
+    });
+
     it('lists consents by subject or client, page by page, and revokes them by owner', async () => {
       if (store().admin === undefined) return;
       const subject = uniqueId('user');
