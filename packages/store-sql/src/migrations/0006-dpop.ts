@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { addColumnOnce } from './add-column.js';
 import type { Migration } from './types.js';
 
 /**
@@ -8,15 +9,6 @@ import type { Migration } from './types.js';
 export const m0006Dpop: Migration = {
   id: '0006_dpop',
   up: async (db: Kysely<unknown>) => {
-    // A re-run after a half-applied migration meets the column: PostgreSQL 42701, MySQL 1060, SQLite "duplicate column".
-    await db.schema
-      .alterTable('grantor_refresh_tokens')
-      .addColumn('dpop_jkt', 'varchar(255)')
-      .execute()
-      .catch((e: unknown) => {
-        const err = e as { code?: unknown; errno?: unknown; message?: unknown };
-        if (err.code === '42701' || err.errno === 1060 || /duplicate column/i.test(String(err.message))) return;
-        throw e;
-      });
+    await addColumnOnce(db, 'grantor_refresh_tokens', 'dpop_jkt', 'varchar(255)');
   },
 };

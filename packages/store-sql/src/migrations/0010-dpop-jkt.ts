@@ -1,11 +1,6 @@
 import type { Kysely } from 'kysely';
+import { addColumnOnce } from './add-column.js';
 import type { Migration } from './types.js';
-
-/** A re-run after a half-applied migration meets the column: PostgreSQL 42701, MySQL 1060, SQLite "duplicate column". */
-const duplicateColumn = (e: unknown): boolean => {
-  const err = e as { code?: unknown; errno?: unknown; message?: unknown };
-  return err.code === '42701' || err.errno === 1060 || /duplicate column/i.test(String(err.message));
-};
 
 /**
  * `dpop_jkt` on `grantor_interactions` and `grantor_authorization_codes`: the RFC 7638 thumbprint an authorization
@@ -14,14 +9,6 @@ const duplicateColumn = (e: unknown): boolean => {
 export const m0010DpopJkt: Migration = {
   id: '0010_dpop_jkt',
   up: async (db: Kysely<unknown>) => {
-    for (const table of ['grantor_interactions', 'grantor_authorization_codes']) {
-      await db.schema
-        .alterTable(table)
-        .addColumn('dpop_jkt', 'varchar(255)')
-        .execute()
-        .catch((e: unknown) => {
-          if (!duplicateColumn(e)) throw e;
-        });
-    }
+    for (const table of ['grantor_interactions', 'grantor_authorization_codes']) await addColumnOnce(db, table, 'dpop_jkt', 'varchar(255)');
   },
 };

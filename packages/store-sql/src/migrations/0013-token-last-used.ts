@@ -1,11 +1,6 @@
 import type { Kysely } from 'kysely';
+import { addColumnOnce } from './add-column.js';
 import type { Migration } from './types.js';
-
-/** A re-run after a half-applied migration meets the column: PostgreSQL 42701, MySQL 1060, SQLite "duplicate column". */
-const duplicateColumn = (e: unknown): boolean => {
-  const err = e as { code?: unknown; errno?: unknown; message?: unknown };
-  return err.code === '42701' || err.errno === 1060 || /duplicate column/i.test(String(err.message));
-};
 
 /**
  * `last_used_at` on `grantor_access_tokens`: when the token was last accepted (bearer check, introspection), written in
@@ -14,12 +9,6 @@ const duplicateColumn = (e: unknown): boolean => {
 export const m0013TokenLastUsed: Migration = {
   id: '0013_token_last_used',
   up: async (db: Kysely<unknown>) => {
-    await db.schema
-      .alterTable('grantor_access_tokens')
-      .addColumn('last_used_at', 'bigint')
-      .execute()
-      .catch((e: unknown) => {
-        if (!duplicateColumn(e)) throw e;
-      });
+    await addColumnOnce(db, 'grantor_access_tokens', 'last_used_at', 'bigint');
   },
 };
